@@ -1,0 +1,122 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "PlantStream",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "plantstream", targets: ["plantstream"]),
+        .library(name: "PlantStream", targets: ["PlantStream"]),
+        .library(name: "PlantStreamTesting", targets: ["PlantStreamTesting"]),
+        .library(name: "KafkaClient", targets: ["KafkaClient"]),
+        .library(name: "JSON", targets: ["JSON"]),
+        .library(name: "Schemas", targets: ["Schemas"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // C shim over the system librdkafka (no logic): rdkafka.h + rdkafka_mock.h.
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        // The only importer of CRdKafka: producers, consumers, admin, embedded cluster.
+        .target(
+            name: "KafkaClient",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Byte-level JSON reader and writer, exact decimals; no Foundation.
+        .target(name: "JSON"),
+        // Schema registry in git, JSON Schema 2020-12 validator, compatibility, upcasting.
+        .target(
+            name: "Schemas",
+            dependencies: [
+                "JSON",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // topology.yaml -> typed value; lint with file:line:column.
+        .target(
+            name: "Topology",
+            dependencies: [
+                .product(name: "Yams", package: "Yams")
+            ]
+        ),
+        // Steps, windows, watermarks, state stores, tasks. Never imports KafkaClient.
+        .target(
+            name: "Engine",
+            dependencies: [
+                "JSON",
+                "Schemas",
+                "Topology",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        // Realistic plant event generator (no Kafka): machines, orders, holds, faults.
+        .target(
+            name: "Simulator",
+            dependencies: ["JSON", "Topology"]
+        ),
+        // Wiring: Kafka sources and sinks, changelogs, services.
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "Engine",
+                "Topology",
+                "Schemas",
+                "JSON",
+                "KafkaClient",
+                "Simulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Benchmarks run by `plantstream bench` (commands, never timed tests).
+        .target(
+            name: "Benchmarks",
+            dependencies: ["Runtime", "KafkaClient", "Engine", "Schemas", "JSON", "Simulator"]
+        ),
+        // The library product users import to add custom steps.
+        .target(
+            name: "PlantStream",
+            dependencies: ["Engine", "Topology"]
+        ),
+        // Synchronous test driver: pipe records, advance event and wall-clock time, read outputs.
+        .target(
+            name: "PlantStreamTesting",
+            dependencies: ["Engine", "Topology", "Schemas", "JSON"]
+        ),
+        .executableTarget(
+            name: "plantstream",
+            dependencies: [
+                "Runtime",
+                "Benchmarks",
+                "KafkaClient",
+                "Schemas",
+                "Topology",
+                "Engine",
+                "JSON",
+                "Simulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "SchemasTests", dependencies: ["Schemas", "JSON"]),
+        .testTarget(name: "TopologyTests", dependencies: ["Topology", "Schemas"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "PlantStreamTesting", "Topology", "Schemas", "JSON"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "KafkaClient", "Simulator", "JSON"]),
+        .testTarget(name: "CLITests", dependencies: ["KafkaClient"]),
+    ]
+)

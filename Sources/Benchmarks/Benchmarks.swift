@@ -1,0 +1,1 @@
+// Benchmarks module. Placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// Engine module. Placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// JSON module. Placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// KafkaClient module. Placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// PlantStream module. Placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// PlantStreamTesting module. Placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// Runtime module. Placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// Schemas module. Placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// Simulator module. Placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// Topology module. Placeholder until its issue lands.
