@@ -12,9 +12,9 @@ enum Suggestion {
         return best?.0
     }
 
-    /// `; did you mean 'x'?` or the empty string.
+    /// ` (did you mean 'x'?)` or the empty string.
     static func hint(for word: String, in candidates: some Sequence<String>) -> String {
-        closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+        closest(to: word, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
     private static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {

@@ -31,10 +31,10 @@ extension TopologyBuilder {
                 let value = parseValue(.scalar(scalar), type: option.type, option: name, owner: spec.name)
             {
                 options.set(name, value, at: scalar.location)
+                checkRequired(spec, mapping: nil, options: &options, at: node.location)
             } else {
                 options.isValid = false
             }
-            checkRequired(spec, mapping: nil, options: &options, at: node.location)
             return options
         default:
             report(
@@ -44,13 +44,16 @@ extension TopologyBuilder {
             options.isValid = false
             return options
         }
+        var intended: Set<String> = []
         for entry in mapping.entries {
             let key = entry.key.text
             guard let option = spec.option(key) else {
+                let names = spec.options.map(\.name)
+                if let closest = Suggestion.closest(to: key, in: names) { intended.insert(closest) }
                 report(
                     .unknownField, at: entry.key.location,
-                    "unknown field '\(key)' in \(spec.name)\(Suggestion.hint(for: key, in: spec.options.map(\.name)))"
-                        + "; expected one of: \(spec.options.map(\.name).joined(separator: ", "))")
+                    "unknown field '\(key)' in \(spec.name)\(Suggestion.hint(for: key, in: names)); expected one of: "
+                        + names.joined(separator: ", "))
                 options.isValid = false
                 continue
             }
@@ -63,22 +66,26 @@ extension TopologyBuilder {
             }
             if let value = parseValue(entry.value, type: option.type, option: key, owner: spec.name) {
                 options.set(key, value, at: entry.value.isNull ? entry.key.location : entry.value.location)
+                if let sequence = entry.value.sequence { options.setItemLocations(key, sequence.items.map(\.location)) }
                 if !value.isValid { options.isValid = false }
             } else {
                 options.isValid = false
             }
         }
-        checkRequired(spec, mapping: mapping, options: &options, at: node.location)
+        checkRequired(spec, mapping: mapping, options: &options, at: node.location, misspelt: intended)
         return options
     }
 
+    /// Reports absent required options and `exactlyOneOf` groups; `misspelt` names (suggested for unknown
+    /// fields) count as written so one typo is one finding.
     private mutating func checkRequired(
         _ spec: ObjectSpec,
         mapping: ConfigMapping?,
         options: inout ParsedOptions,
-        at location: SourceLocation
+        at location: SourceLocation,
+        misspelt: Set<String> = []
     ) {
-        let written = Set(mapping?.entries.map(\.key.text) ?? options.names)
+        let written = Set(mapping?.entries.map(\.key.text) ?? options.names).union(misspelt)
         for option in spec.options where option.isRequired && !written.contains(option.name) {
             let named = options.string("name").map { " '\($0)'" } ?? ""
             report(
@@ -105,6 +112,7 @@ extension TopologyBuilder {
     }
 
     mutating func parseValue(_ node: ConfigNode, type: OptionType, option: String, owner: String) -> OptionValue? {
+        if let scalar = node.scalar, scalar.substitutionFailed { return nil }
         let subject = "'\(option)' of \(owner)"
         func expectScalar(_ what: String) -> ConfigScalar? {
             guard let scalar = node.scalar, !scalar.isNull else {

@@ -16,6 +16,13 @@ extension TopologyBuilder {
     ) {
         for name in options.names {
             guard let option = spec.option(name), let value = options[name] else { continue }
+            if case .list(let element) = option.type, case .list(let values) = value {
+                for (index, item) in values.enumerated() {
+                    lintReference(
+                        item, type: element, at: options.location(of: name, item: index), declared: declared, topology)
+                }
+                continue
+            }
             lintReference(value, type: option.type, at: options.location(of: name), declared: declared, topology)
         }
     }

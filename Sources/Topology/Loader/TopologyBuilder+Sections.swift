@@ -92,10 +92,11 @@ extension TopologyBuilder {
         var plantRegion: [String: String] = [:]
         for region in objects(options, "regions") {
             guard let name = region.string("name"), case .list(let plants) = region["plants"] else { continue }
-            for case .string(let plant) in plants {
+            for (index, value) in plants.enumerated() {
+                guard case .string(let plant) = value else { continue }
                 if let other = plantRegion[plant] {
                     report(
-                        .duplicateName, at: region.location(of: "plants"),
+                        .duplicateName, at: region.location(of: "plants", item: index),
                         "plant \(plant) is in region '\(other)' and in region '\(name)'; a plant belongs to one region")
                 } else {
                     plantRegion[plant] = name

@@ -55,6 +55,7 @@ public struct ParsedOptions: Sendable, Hashable {
     public var location: SourceLocation
     private(set) var values: [String: OptionValue] = [:]
     private(set) var locations: [String: SourceLocation] = [:]
+    private(set) var itemLocations: [String: [SourceLocation]] = [:]
     /// Option names in the order written.
     public private(set) var names: [String] = []
     /// False when any option had an error (builders then skip the value).
@@ -70,7 +71,17 @@ public struct ParsedOptions: Sendable, Hashable {
         locations[name] = location
     }
 
+    mutating func setItemLocations(_ name: String, _ locations: [SourceLocation]) {
+        itemLocations[name] = locations
+    }
+
     public subscript(name: String) -> OptionValue? { values[name] }
+
+    /// Where element `index` of list option `name` was written (the option's location for a bare scalar).
+    public func location(of name: String, item index: Int) -> SourceLocation {
+        guard let items = itemLocations[name], items.indices.contains(index) else { return location(of: name) }
+        return items[index]
+    }
 
     /// Where option `name` was written (its value), or the mapping's location.
     public func location(of name: String) -> SourceLocation { locations[name] ?? location }

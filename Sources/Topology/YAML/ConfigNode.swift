@@ -57,10 +57,13 @@ struct ConfigScalar: Sendable {
     var style: Style
     /// Where the scalar starts (its opening quote for quoted scalars, its indicator for block scalars).
     var location: SourceLocation
+    /// A `${VAR}` reference in it could not be substituted (already reported; the value is not used).
+    var substitutionFailed = false
 
-    /// A plain empty value, `~` or `null`.
+    /// A plain empty value, `~` or `null` (as written, before substitution).
     var isNull: Bool {
-        style == .plain && (text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL")
+        style == .plain
+            && (decoded.isEmpty || decoded == "~" || decoded == "null" || decoded == "Null" || decoded == "NULL")
     }
 
     /// Whether `${VAR}` substitution changed the text (positions inside it are then approximate).

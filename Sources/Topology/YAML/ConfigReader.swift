@@ -4,14 +4,15 @@ import Yams
 /// substituting `${VAR}` references in scalar values.
 struct ConfigReader {
     let source: SourceText
-    let environment: [String: String]
+    /// Values for `${VAR}`; `nil` turns substitution off (reference data).
+    let environment: [String: String]?
     private(set) var findings: [TopologyFinding] = []
 
     /// Parses `text`; returns `nil` (with a `syntax` or `duplicateName` finding) when it is not valid YAML.
     static func read(
         text: String,
         file: String,
-        environment: [String: String]
+        environment: [String: String]?
     ) -> (root: ConfigNode?, source: SourceText, findings: [TopologyFinding]) {
         var reader = ConfigReader(source: SourceText(file: file, text: text), environment: environment)
         let node: Node?
@@ -84,9 +85,10 @@ struct ConfigReader {
         }
         var result = ConfigScalar(
             text: scalar.string, decoded: scalar.string, style: style, location: location(scalar.mark))
-        guard substitute else { return result }
+        guard substitute, let environment else { return result }
         let (text, problems) = EnvironmentSubstitution.apply(to: scalar.string, environment: environment)
         result.text = text
+        result.substitutionFailed = !problems.isEmpty
         for problem in problems {
             let at = source.location(in: result, offset: problem.offset)
             switch problem.kind {
