@@ -17,11 +17,11 @@ import Testing
         ("^(a+)+$", String(repeating: "a", count: 3000) + "!", false), ("[0-9]{2,}", "a12", true),
     ])
     func matchesWithSearchSemantics(pattern: String, input: String, expected: Bool) throws {
-        let schema = try compileSchema("{\"pattern\": \(JSONString(pattern))}")
+        let schema = try compileSchema("{\"pattern\": \(jsonString(pattern))}")
         #expect(schema.isValid(.string(input)) == expected)
     }
 
-    func JSONString(_ text: String) -> String {
+    func jsonString(_ text: String) -> String {
         var writer = JSON.JSONWriter()
         writer.string(text)
         return String(decoding: writer.bytes, as: UTF8.self)
