@@ -17,11 +17,7 @@ struct SchemaComparison {
         self.ignored = ignored
     }
 
-    /// Keywords that never constrain instances.
-    static let annotationKeywords: Set<String> = [
-        "$schema", "$id", "$comment", "$anchor", "$dynamicAnchor", "$defs", "definitions", "$vocabulary",
-        "title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly",
-    ]
+    static var annotationKeywords: Set<String> { SchemaResolver.annotationKeywords }
 
     // MARK: Bookkeeping
 
@@ -59,17 +55,7 @@ struct SchemaComparison {
     }
 
     /// Follows schemas that are only a `$ref` (plus annotations); `nil` if a reference does not resolve.
-    func normalized(_ node: LocatedSchema) -> LocatedSchema? {
-        var current = node
-        for _ in 0..<64 {
-            guard case .object(let object) = current.value, case .string(let reference) = object["$ref"],
-                object.keys.allSatisfy({ $0 == "$ref" || Self.annotationKeywords.contains($0) })
-            else { return current }
-            guard let target = resolver.resolve(reference, base: current.baseURI) else { return nil }
-            current = target
-        }
-        return nil
-    }
+    func normalized(_ node: LocatedSchema) -> LocatedSchema? { resolver.dereferenced(node) }
 
     /// The child schema under `tokens`, if present (booleans included).
     func child(_ node: LocatedSchema, _ tokens: String...) -> LocatedSchema? {

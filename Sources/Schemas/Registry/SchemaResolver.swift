@@ -79,6 +79,57 @@ struct SchemaResolver: Sendable {
         return node
     }
 
+    /// Keywords that never constrain instances.
+    static let annotationKeywords: Set<String> = [
+        "$schema", "$id", "$comment", "$anchor", "$dynamicAnchor", "$defs", "definitions", "$vocabulary",
+        "title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly",
+    ]
+
+    /// Follows schemas that are only a `$ref` (plus annotations); `nil` if a reference does not resolve.
+    func dereferenced(_ node: LocatedSchema) -> LocatedSchema? {
+        var current = node
+        for _ in 0..<64 {
+            guard case .object(let object) = current.value, case .string(let reference) = object["$ref"],
+                object.keys.allSatisfy({ $0 == "$ref" || Self.annotationKeywords.contains($0) })
+            else { return current }
+            guard let target = resolve(reference, base: current.baseURI) else { return nil }
+            current = target
+        }
+        return nil
+    }
+
+    /// The schema a document member at `path` is described by: `properties` (also inside `allOf`
+    /// members and `$ref` targets) for names, `items` for `*`.
+    func propertySchema(_ root: LocatedSchema, _ path: [UpcastPath.Token], depth: Int = 0) -> LocatedSchema? {
+        guard let first = path.first else { return root }
+        guard depth < 32 else { return nil }
+        guard let node = dereferenced(root), case .object(let object) = node.value else { return nil }
+        let rest = Array(path.dropFirst())
+        switch first {
+        case .member(let name):
+            if let child = node.child("properties", name), let found = propertySchema(child, rest, depth: depth + 1) {
+                return found
+            }
+        case .eachElement:
+            if case .object = object["items"], let child = node.child("items"),
+                let found = propertySchema(child, rest, depth: depth + 1)
+            {
+                return found
+            }
+        }
+        var branches: [LocatedSchema] = []
+        if case .array(let members) = object["allOf"] {
+            branches += members.indices.compactMap { node.child("allOf", String($0)) }
+        }
+        if case .string(let reference) = object["$ref"], let target = resolve(reference, base: node.baseURI) {
+            branches.append(target)
+        }
+        for branch in branches {
+            if let found = propertySchema(branch, path, depth: depth + 1) { return found }
+        }
+        return nil
+    }
+
     private static let schemaMaps = ["$defs", "definitions", "properties", "patternProperties", "dependentSchemas"]
     private static let schemaArrays = ["allOf", "anyOf", "oneOf", "prefixItems"]
     private static let schemaValues = [
