@@ -36,8 +36,9 @@ extension CatalogCheck {
 
     /// Checks the examples of `subject`: names, declared outcome, failing keyword, and that valid
     /// examples of older versions still validate against the newest once upcast.
-    static func examples(of subject: Subject) -> [CatalogFinding] {
-        guard subject.definition.kind != .definitions else { return [] }
+    /// - Returns: The findings and the number of example files seen.
+    static func examples(of subject: Subject) -> (findings: [CatalogFinding], count: Int) {
+        guard subject.definition.kind != .definitions else { return ([], 0) }
         let folder = (subject.latest.file as NSString).deletingLastPathComponent + "/examples"
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
             !$0.hasPrefix(".")
@@ -82,7 +83,7 @@ extension CatalogCheck {
             }
             findings += check(document, declared, schema, subject, file: file)
         }
-        return findings
+        return (findings, names.count)
     }
 
     private static func check(

@@ -8,6 +8,18 @@ public enum CatalogCheck {
     /// The pointer of the version discriminator, which upcasting rewrites and compatibility ignores.
     public static let ignoredPointers: Set<String> = ["#/properties/schemaVersion"]
 
+    /// What a run checked and found.
+    public struct Report: Sendable {
+        /// The problems, in folder order; empty when the catalogue is sound.
+        public var findings: [CatalogFinding]
+        /// Subjects that loaded.
+        public var subjectCount: Int
+        /// Schema versions that loaded.
+        public var versionCount: Int
+        /// Example files checked.
+        public var exampleCount: Int
+    }
+
     /// Runs every check on `directory`.
     /// - Parameters:
     ///   - directory: The `schemas/` folder.
@@ -16,15 +28,27 @@ public enum CatalogCheck {
     public static func run(
         directory: String, options: SchemaValidationOptions = SchemaValidationOptions()
     ) -> [CatalogFinding] {
+        report(directory: directory, options: options).findings
+    }
+
+    /// Runs every check on `directory` and counts what was checked.
+    public static func report(
+        directory: String, options: SchemaValidationOptions = SchemaValidationOptions()
+    ) -> Report {
         var loader = CatalogLoader(directory: directory, options: options)
         let registry = loader.load()
         var findings = loader.errors.map(CatalogFinding.init)
         let checker = CompatibilityChecker(documents: loader.documents)
+        var exampleCount = 0
         for subject in registry.subjects {
             findings += compatibility(of: subject, checker)
-            findings += examples(of: subject)
+            let (exampleFindings, count) = examples(of: subject)
+            findings += exampleFindings
+            exampleCount += count
         }
-        return findings
+        return Report(
+            findings: findings, subjectCount: registry.subjects.count,
+            versionCount: registry.subjects.reduce(0) { $0 + $1.versions.count }, exampleCount: exampleCount)
     }
 
     /// The incompatibilities of each version of `subject` with the earlier ones, per its mode.
