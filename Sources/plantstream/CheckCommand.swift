@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Schemas
 import Topology
 
 /// `plantstream check [--topology F]`: lints the topology, checks the schema registry and the reference data.
@@ -27,14 +28,17 @@ struct CheckCommand: ParsableCommand {
         // The schemas directory is named in the topology; read it first without schema checks.
         let firstPass = TopologyLoader(knownSchemaIDs: nil).lint(contentsOf: topology)
         let schemasName = firstPass.topology?.schemasDirectory ?? "schemas"
-        let schemasPath = directory.isEmpty ? schemasName : (directory as NSString).appendingPathComponent(schemasName)
-        let schemas = SchemaDirectoryScan(path: schemasPath)
-        for problem in schemas.problems {
+        let schemasPath =
+            directory.isEmpty || schemasName.hasPrefix("/")
+            ? schemasName : (directory as NSString).appendingPathComponent(schemasName)
+        let schemas = SchemaCatalogSummary(directory: schemasPath)
+        for problem in schemas.findings {
             findings.append(problem)
             errorCount += 1
         }
 
-        let result = TopologyLoader(knownSchemaIDs: schemas.ids).lint(contentsOf: topology)
+        // Without a registry every schema would be unknown: skip those checks (the folder is reported above).
+        let result = TopologyLoader(knownSchemaIDs: schemas.ids.isEmpty ? nil : schemas.ids).lint(contentsOf: topology)
         result.findings.forEach(add)
         var referenceSummary = ""
         if let loaded = result.topology, result.errors.isEmpty {
@@ -46,7 +50,9 @@ struct CheckCommand: ParsableCommand {
 
         for line in findings { print(line) }
         guard errorCount == 0 else {
-            printError("\(errorCount) error\(errorCount == 1 ? "" : "s"), \(warningCount) warning\(warningCount == 1 ? "" : "s")")
+            printError(
+                "\(errorCount) error\(errorCount == 1 ? "" : "s"), \(warningCount) warning\(warningCount == 1 ? "" : "s")"
+            )
             throw ExitCode(1)
         }
         let loaded = result.topology
@@ -62,23 +68,37 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
-/// The schema ids of a registry directory (`<type>/v<N>.json`), until the Schemas module's registry is wired in.
-struct SchemaDirectoryScan {
+/// What `plantstream check` needs from the schema registry: the `schemas check` findings and the ids a
+/// topology may name (event, transaction and analytics subjects; not shared definitions).
+struct SchemaCatalogSummary {
     var ids: Set<String> = []
-    var problems: [String] = []
+    var findings: [String] = []
 
-    init(path: String) {
-        let manager = FileManager.default
-        guard let types = try? manager.contentsOfDirectory(atPath: path) else {
-            problems.append("\(path):1:1: error: cannot read the schema registry directory")
+    init(directory: String) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            findings.append("\(directory):1:1: error: the schema registry folder does not exist")
             return
         }
-        for type in types.sorted() {
-            let folder = (path as NSString).appendingPathComponent(type)
-            guard let files = try? manager.contentsOfDirectory(atPath: folder) else { continue }
-            for file in files where file.hasPrefix("v") && file.hasSuffix(".json") {
-                let number = file.dropFirst().dropLast(5)
-                if let version = Int(number), version >= 1 { ids.insert("\(type)/v\(version)") }
+        findings = CatalogCheck.report(directory: directory).findings.map {
+            "\($0.location): error: \($0.rule): \($0.message)"
+        }
+        if let registry = try? SchemaRegistry.load(directory: directory) {
+            for subject in registry.subjects where subject.definition.kind != .definitions {
+                for version in subject.versions { ids.insert(version.id.description) }
+            }
+        } else {
+            // The registry has errors (reported above); still lint schema ids against the files there are.
+            let manager = FileManager.default
+            for type in (try? manager.contentsOfDirectory(atPath: directory)) ?? [] {
+                let folder = (directory as NSString).appendingPathComponent(type)
+                for file in (try? manager.contentsOfDirectory(atPath: folder)) ?? []
+                where file.hasPrefix("v") && file.hasSuffix(".json") {
+                    if let version = Int(file.dropFirst().dropLast(5)), version >= 1 {
+                        ids.insert("\(type)/v\(version)")
+                    }
+                }
             }
         }
     }

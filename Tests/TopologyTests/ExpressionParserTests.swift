@@ -14,7 +14,8 @@ import Testing
         case .call(let name, let arguments, _): name + "(" + arguments.map(explicit).joined(separator: ", ") + ")"
         case .unary(.not, let operand, _): "(not " + explicit(operand) + ")"
         case .unary(.negate, let operand, _): "(-" + explicit(operand) + ")"
-        case .binary(let op, let left, let right, _): "(" + explicit(left) + " " + op.rawValue + " " + explicit(right) + ")"
+        case .binary(let op, let left, let right, _):
+            "(" + explicit(left) + " " + op.rawValue + " " + explicit(right) + ")"
         }
     }
 
@@ -41,9 +42,13 @@ import Testing
     }
 
     @Test func pathsAndLiterals() throws {
-        #expect(try parse("data.lines[0].qty.value") == .path(
-            FieldPath(segments: [.member("data"), .member("lines"), .index(0), .member("qty"), .member("value")]),
-            SourceLocation(file: "t", line: 1, column: 1)))
+        #expect(
+            try parse("data.lines[0].qty.value")
+                == .path(
+                    FieldPath(segments: [
+                        .member("data"), .member("lines"), .index(0), .member("qty"), .member("value"),
+                    ]),
+                    SourceLocation(file: "t", line: 1, column: 1)))
         guard case .literal(.number(let number), _) = try parse("-12.345") else {
             Issue.record("expected a number literal")
             return
@@ -63,7 +68,8 @@ import Testing
     }
 
     @Test func locationsPointIntoTheText() throws {
-        let expression = try ExpressionParser.parse("a + lookup('t', 'c', b)", at: SourceLocation(file: "f", line: 3, column: 10))
+        let expression = try ExpressionParser.parse(
+            "a + lookup('t', 'c', b)", at: SourceLocation(file: "f", line: 3, column: 10))
         guard case .binary(.add, let left, let right, _) = expression, case .call(_, let arguments, let callAt) = right
         else {
             Issue.record("unexpected shape \(expression)")

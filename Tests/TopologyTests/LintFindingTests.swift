@@ -82,7 +82,8 @@ struct Breakage: Sendable, CustomTestStringConvertible {
             replace: "types: [operation.reported, operation.completed]\n", marker: "name: confirmations",
             markerFromTop: true),
         Breakage(
-            kind: .missingExceptions, find: "types: [material.consumed]\n    deadLetter: dlq\n    exceptions: exceptions\n",
+            kind: .missingExceptions,
+            find: "types: [material.consumed]\n    deadLetter: dlq\n    exceptions: exceptions\n",
             replace: "types: [material.consumed]\n    deadLetter: dlq\n", marker: "hold:"),
         Breakage(
             kind: .invalidExpression, find: "closeWhen: \"type == 'operation.completed'\"",

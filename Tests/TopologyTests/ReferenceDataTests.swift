@@ -13,7 +13,8 @@ import Testing
         var files: [String: String] = ["topology.yaml": TestSupport.defaultTopologyText]
         let manager = FileManager.default
         for name in try manager.contentsOfDirectory(atPath: TestSupport.path("reference")) {
-            files["reference/" + name] = try String(contentsOfFile: TestSupport.path("reference/" + name), encoding: .utf8)
+            files["reference/" + name] = try String(
+                contentsOfFile: TestSupport.path("reference/" + name), encoding: .utf8)
         }
         change(&files)
         let directory = try TestSupport.temporaryDirectory(files.compactMapValues { $0 })
@@ -31,8 +32,10 @@ import Testing
         let findings = ReferenceDataCheck(topology: topology).run()
         #expect(findings.isEmpty, Comment(rawValue: findings.map(\.description).joined(separator: "\n")))
         // Every plant of every region has a calendar with a valid time zone.
-        let calendar = try ReferenceDataCheck(topology: topology).read(try #require(topology.table(named: "posting_calendar")))
-        let zones = Dictionary(uniqueKeysWithValues: calendar.rows.map { ($0.keyText("plantId")!, $0.values["timeZone"]!) })
+        let calendar = try ReferenceDataCheck(topology: topology).read(
+            try #require(topology.table(named: "posting_calendar")))
+        let zones = Dictionary(
+            uniqueKeysWithValues: calendar.rows.map { ($0.keyText("plantId")!, $0.values["timeZone"]!) })
         #expect(zones == ["DE01": "Europe/Berlin", "US01": "America/Chicago", "CN01": "Asia/Shanghai"])
     }
 
@@ -47,7 +50,9 @@ import Testing
     }
 
     @Test func duplicateKey() throws {
-        let result = try check { $0["reference/storage_locations.csv"]! += "US01,FG01,Second FG store,FINISHED,CCUS01LOG\n" }
+        let result = try check {
+            $0["reference/storage_locations.csv"]! += "US01,FG01,Second FG store,FINISHED,CCUS01LOG\n"
+        }
         let finding = try #require(result.findings.first)
         #expect(result.findings.map(\.kind) == [.duplicateKey])
         #expect(finding.location.file.hasSuffix("reference/storage_locations.csv"))
@@ -58,7 +63,8 @@ import Testing
 
     @Test func unsortedEffectiveDatedRows() throws {
         let result = try check { files in
-            var lines = files["reference/equipment_master.csv"]!.split(separator: "\n", omittingEmptySubsequences: false)
+            var lines = files["reference/equipment_master.csv"]!.split(
+                separator: "\n", omittingEmptySubsequences: false)
             let first = try! #require(lines.firstIndex { $0.hasPrefix("DE01,M05,2024-01-01") })
             let second = try! #require(lines.firstIndex { $0.hasPrefix("DE01,M05,2025-06-01") })
             lines.swapAt(first, second)
@@ -66,7 +72,9 @@ import Testing
         }
         let finding = try #require(result.findings.first)
         #expect(result.findings.map(\.kind) == [.unsortedRows])
-        #expect(finding.location.line == line(of: "DE01,M05,2024-01-01", in: result.files["reference/equipment_master.csv"]))
+        #expect(
+            finding.location.line == line(of: "DE01,M05,2024-01-01", in: result.files["reference/equipment_master.csv"])
+        )
         #expect(finding.message.contains("ascending validFrom"))
     }
 
@@ -87,7 +95,8 @@ import Testing
         let finding = try #require(result.findings.first)
         #expect(result.findings.map(\.kind) == [.invalidRow])
         #expect(finding.location.file.hasSuffix("reference/posting_calendar.yaml"))
-        #expect(finding.location.line == line(of: "- plantId: US01", in: result.files["reference/posting_calendar.yaml"]))
+        #expect(
+            finding.location.line == line(of: "- plantId: US01", in: result.files["reference/posting_calendar.yaml"]))
         #expect(finding.location.column == 3)
     }
 
@@ -115,7 +124,8 @@ import Testing
         let finding = try #require(result.findings.first)
         #expect(result.findings.map(\.kind) == [.unknownName])
         #expect(finding.message.contains("did you mean 'maintenanceWorkCenter'?"))
-        let position = try #require(TestSupport.position(of: "eq.maintenanceWorkcenter", in: result.files["topology.yaml"]!))
+        let position = try #require(
+            TestSupport.position(of: "eq.maintenanceWorkcenter", in: result.files["topology.yaml"]!))
         #expect(finding.location.line == position.line && finding.location.column == position.column)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Schemas
 import Topology
 
 /// Paths and fixtures shared by the Topology tests.
@@ -18,16 +19,12 @@ enum TestSupport {
         (try? String(contentsOfFile: defaultTopologyPath, encoding: .utf8)) ?? ""
     }()
 
-    /// Schema ids of the repository's registry (`schemas/<type>/v<N>.json`).
+    /// Schema ids of the repository's registry a topology may name (every subject but shared definitions).
     static let schemaIDs: Set<String> = {
+        guard let registry = try? SchemaRegistry.load(directory: path("schemas")) else { return [] }
         var ids: Set<String> = []
-        let root = path("schemas")
-        let manager = FileManager.default
-        for type in (try? manager.contentsOfDirectory(atPath: root)) ?? [] {
-            for file in (try? manager.contentsOfDirectory(atPath: root + "/" + type)) ?? []
-            where file.hasPrefix("v") && file.hasSuffix(".json") {
-                if let version = Int(file.dropFirst().dropLast(5)) { ids.insert("\(type)/v\(version)") }
-            }
+        for subject in registry.subjects where subject.definition.kind != .definitions {
+            for version in subject.versions { ids.insert(version.id.description) }
         }
         return ids
     }()

@@ -201,7 +201,9 @@ import Testing
         #expect(kafka["sasl.username"] == .literal("plantstream"))
         #expect(kafka["sasl.password"] == .environment("KAFKA_PASSWORD"))
         #expect(kafka["ssl.key.password"] == .file("/run/secrets/key"))
-        #expect(try kafka["sasl.password"]?.resolve(key: "sasl.password", environment: ["KAFKA_PASSWORD": "s3cret"]) == "s3cret")
+        #expect(
+            try kafka["sasl.password"]?.resolve(key: "sasl.password", environment: ["KAFKA_PASSWORD": "s3cret"])
+                == "s3cret")
         #expect(throws: TopologyError.self) {
             try kafka["sasl.password"]?.resolve(key: "sasl.password", environment: [:])
         }
@@ -293,10 +295,19 @@ import Testing
 
     @Test(arguments: [
         // first step, second window, no emit, step after the last emit
-        ("- filter: \"true\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", "must be validate"),
+        (
+            "- filter: \"true\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            "must be validate"
+        ),
         ("- validate: {}\n      - filter: \"true\"", "has no emit step"),
-        ("- validate: {}\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }\n      - filter: \"true\"", "has no effect"),
-        ("- validate: {}\n      - validate: {}\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", "first step only"),
+        (
+            "- validate: {}\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }\n      - filter: \"true\"",
+            "has no effect"
+        ),
+        (
+            "- validate: {}\n      - validate: {}\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            "first step only"
+        ),
     ])
     func stepOrder(steps: String, message: String) {
         let found = findings(minimal(steps: "      " + steps))
@@ -306,26 +317,83 @@ import Testing
     }
 
     @Test(arguments: [
-        ("- map: { x: \"'a'\" }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [x], idempotencyKey: [GR] }", TopologyFinding.Kind.missingField, "needs a plantId"),
-        ("- emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId] }", .missingField, "needs idempotencyKey"),
-        ("- emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [plantId, orderId] }", .invalidOption, "upper-case prefix"),
+        (
+            "- map: { x: \"'a'\" }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [x], idempotencyKey: [GR] }",
+            TopologyFinding.Kind.missingField, "needs a plantId"
+        ),
+        (
+            "- emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId] }", .missingField,
+            "needs idempotencyKey"
+        ),
+        (
+            "- emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [plantId, orderId] }",
+            .invalidOption, "upper-case prefix"
+        ),
         ("- emit: { output: erp, key: [plantId], idempotencyKey: [GR] }", .missingField, "needs schema"),
-        ("- emit: { output: erp, schema: goods_receipt, key: [plantId], idempotencyKey: [GR] }", .invalidOption, "<type>/v<N>"),
-        ("- emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR], header: analytics, periodCheck: true }", .invalidOption, "periodCheck needs"),
-        ("- enrich: { table: lots, key: [plantId], as: lot }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .invalidOption, "keyed by 3 columns"),
-        ("- enrich: { table: lots, key: [plantId, data.materialId, data.lot.batchId], as: data }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .duplicateName, "alias 'data'"),
-        ("- filter: \"lookup('lots', 'status', plantId) == 'HELD'\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .wrongArity, "passes 1 key part"),
-        ("- filter: \"lookup(lots, 'status', plantId, data.materialId, data.lot.batchId) == 'HELD'\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .invalidOption, "quoted table name"),
-        ("- filter: \"sum(data.qty.value) > 0\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .unknownFunction, "window aggregate"),
-        ("- filter: \"convert(data.qty.value, 'G', 'KG', data.materialId) > 0\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .missingField, "units"),
-        ("- filter: \"localDate(occurredAt) > '2025-01-01'\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .missingField, "plantCalendar"),
-        ("- explode: { path: data.lots, as: lot }\n      - filter: \"lots.batchId != null\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .unknownName, "did you mean 'lot'?"),
-        ("- map: { a: \"1\", a.b: \"2\" }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .duplicateName, "overlaps"),
-        ("- map: { plantId: plantId, \"x[1]\": \"2\" }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .invalidOption, "without gaps"),
-        ("- hold: { table: lots, lot: [plantId, data.materialId, data.lot.batchId] }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .stepOrder, "NONE"),
-        ("- dedupe: { ttl: 0ms }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .invalidOption, "at least 1ms"),
-        ("- filter\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .invalidOption, "'- filter: {}'"),
-        ("- filter: { when: \"true\", also: 1 }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }", .unknownField, "'also'"),
+        (
+            "- emit: { output: erp, schema: goods_receipt, key: [plantId], idempotencyKey: [GR] }", .invalidOption,
+            "<type>/v<N>"
+        ),
+        (
+            "- emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR], header: analytics, periodCheck: true }",
+            .invalidOption, "periodCheck needs"
+        ),
+        (
+            "- enrich: { table: lots, key: [plantId], as: lot }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .invalidOption, "keyed by 3 columns"
+        ),
+        (
+            "- enrich: { table: lots, key: [plantId, data.materialId, data.lot.batchId], as: data }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .duplicateName, "alias 'data'"
+        ),
+        (
+            "- filter: \"lookup('lots', 'status', plantId) == 'HELD'\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .wrongArity, "passes 1 key part"
+        ),
+        (
+            "- filter: \"lookup(lots, 'status', plantId, data.materialId, data.lot.batchId) == 'HELD'\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .invalidOption, "quoted table name"
+        ),
+        (
+            "- filter: \"sum(data.qty.value) > 0\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .unknownFunction, "window aggregate"
+        ),
+        (
+            "- filter: \"convert(data.qty.value, 'G', 'KG', data.materialId) > 0\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .missingField, "units"
+        ),
+        (
+            "- filter: \"localDate(occurredAt) > '2025-01-01'\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .missingField, "plantCalendar"
+        ),
+        (
+            "- explode: { path: data.lots, as: lot }\n      - filter: \"lots.batchId != null\"\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .unknownName, "did you mean 'lot'?"
+        ),
+        (
+            "- map: { a: \"1\", a.b: \"2\" }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .duplicateName, "overlaps"
+        ),
+        (
+            "- map: { plantId: plantId, \"x[1]\": \"2\" }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .invalidOption, "without gaps"
+        ),
+        (
+            "- hold: { table: lots, lot: [plantId, data.materialId, data.lot.batchId] }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .stepOrder, "NONE"
+        ),
+        (
+            "- dedupe: { ttl: 0ms }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .invalidOption, "at least 1ms"
+        ),
+        (
+            "- filter\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .invalidOption, "'- filter: {}'"
+        ),
+        (
+            "- filter: { when: \"true\", also: 1 }\n      - emit: { output: erp, schema: erp.goods_receipt/v1, key: [plantId], idempotencyKey: [GR] }",
+            .unknownField, "'also'"
+        ),
     ])
     func stepChecks(steps: String, kind: TopologyFinding.Kind, message: String) {
         let found = findings(minimal(steps: "      - validate: {}\n      " + steps))

@@ -133,9 +133,14 @@ public enum TopologyReference {
         var result: [Row] = []
         for option in spec.options {
             let name = spec.wholeMapping == option.name ? "(the mapping itself)" : prefix + option.name
-            let defaultText = option.isRequired ? "required" : option.defaultValue ?? "—"
-            result.append(Row(name: name, type: option.type.documentation, defaultText: defaultText, summary: option.summary))
-            if case .object(let nested) = option.type, !TopologySpec.sections.contains(where: { $0.name == nested.name })
+            let owner = String(prefix.dropLast())
+            let defaultText =
+                option.isRequired
+                ? (owner.isEmpty ? "required" : "required in \(owner)") : option.defaultValue ?? "—"
+            result.append(
+                Row(name: name, type: option.type.documentation, defaultText: defaultText, summary: option.summary))
+            if case .object(let nested) = option.type,
+                !TopologySpec.sections.contains(where: { $0.name == nested.name })
             {
                 result += rows(nested, prefix: prefix + option.name + ".")
             }
@@ -144,7 +149,7 @@ public enum TopologyReference {
     }
 
     private static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|")
+        text.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
     }
 
     private static func wrap(_ text: String, indent: String, width: Int = 100) -> String {
@@ -165,9 +170,5 @@ public enum TopologyReference {
 extension String {
     fileprivate func padding(toLength length: Int) -> String {
         count >= length ? self + " " : self + String(repeating: " ", count: length - count)
-    }
-
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

@@ -191,7 +191,8 @@ public struct ExpressionParser {
             }
             throw ExpressionSyntaxError(
                 offset: current.offset,
-                message: "expected ',' or ')' in the arguments of \(name)( at offset \(open.offset), found \(current.text)"
+                message:
+                    "expected ',' or ')' in the arguments of \(name)( at offset \(open.offset), found \(current.text)"
             )
         }
     }

@@ -47,8 +47,9 @@ struct ExpressionLexer {
     }
 
     private mutating func next() throws(ExpressionSyntaxError) -> ExpressionToken {
-        while index < scalars.count, scalars[index] == " " || scalars[index] == "\t" || scalars[index] == "\n"
-            || scalars[index] == "\r"
+        while index < scalars.count,
+            scalars[index] == " " || scalars[index] == "\t" || scalars[index] == "\n"
+                || scalars[index] == "\r"
         {
             index += 1
         }

@@ -3,13 +3,35 @@ enum Suggestion {
     /// The candidate closest to `word` within an edit distance of 2 (or 1/3 of its length), if any.
     static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let lowered = Array(word.lowercased().unicodeScalars)
-        var best: (String, Int)?
+        guard !lowered.isEmpty else { return nil }
+        var best: (candidate: String, score: Int)?
         for candidate in candidates {
-            let distance = editDistance(lowered, Array(candidate.lowercased().unicodeScalars))
-            let limit = max(2, lowered.count / 3)
-            if distance <= limit, best == nil || distance < best!.1 { best = (candidate, distance) }
+            let other = Array(candidate.lowercased().unicodeScalars)
+            // Scores are doubled edit distances; sharing a prefix or being a subsequence breaks ties.
+            var score = 2 * editDistance(lowered, other)
+            let limit = 2 * max(2, lowered.count / 3)
+            let prefixMatch =
+                min(lowered.count, other.count) >= 3
+                && (other.starts(with: lowered) || lowered.starts(with: other))
+            let subsequence = isSubsequence(lowered, of: other) || isSubsequence(other, of: lowered)
+            if prefixMatch || (subsequence && min(lowered.count, other.count) >= 4) {
+                score = min(score, limit)
+            } else if score > limit {
+                continue
+            }
+            if subsequence { score -= 1 }
+            if best == nil || score < best!.score { best = (candidate, score) }
         }
-        return best?.0
+        return best?.candidate
+    }
+
+    private static func isSubsequence(_ short: [Unicode.Scalar], of long: [Unicode.Scalar]) -> Bool {
+        var index = long.startIndex
+        for scalar in short {
+            guard let found = long[index...].firstIndex(of: scalar) else { return false }
+            index = found + 1
+        }
+        return true
     }
 
     /// ` (did you mean 'x'?)` or the empty string.

@@ -90,7 +90,7 @@ extension TopologyBuilder {
             let named = options.string("name").map { " '\($0)'" } ?? ""
             report(
                 option.missingKind, at: location,
-                "\(spec.name)\(named) is missing required field '\(option.name)' (\(option.type.documentation))"
+                "\(spec.name)\(named) is missing required field '\(option.name)' (expected \(option.type.documentation))"
                     + (option.missingAdvice.map { "; \($0)" } ?? ""))
             options.isValid = false
         }
@@ -425,7 +425,9 @@ extension TopologyBuilder {
             func contains(_ outer: String, _ inner: String) -> Bool {
                 inner.hasPrefix(outer + ".") || inner.hasPrefix(outer + "[")
             }
-            if let clash = written.first(where: { contains($0.name, name) || contains(name, $0.name) || $0.name == name }) {
+            if let clash = written.first(where: {
+                contains($0.name, name) || contains(name, $0.name) || $0.name == name
+            }) {
                 report(
                     .duplicateName, at: entry.key.location,
                     "field '\(name)' of \(subject) overlaps field '\(clash.name)' (line \(clash.location.line)); "

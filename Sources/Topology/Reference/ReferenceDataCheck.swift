@@ -14,7 +14,7 @@ public struct ReferenceDataCheck: Sendable {
     /// The reference directory as findings show it: relative to the topology file's directory.
     public var referenceDirectory: String {
         let directory = (topology.file as NSString).deletingLastPathComponent
-        return directory.isEmpty
+        return directory.isEmpty || topology.referenceDirectory.hasPrefix("/")
             ? topology.referenceDirectory : (directory as NSString).appendingPathComponent(topology.referenceDirectory)
     }
 
@@ -240,7 +240,9 @@ public struct ReferenceDataCheck: Sendable {
     static func isDate(_ text: String) -> Bool {
         let scalars = Array(text.unicodeScalars)
         guard scalars.count == 10, scalars[4] == "-", scalars[7] == "-" else { return false }
-        return scalars.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || ExpressionLexer.isDigit($0.element) }
+        return scalars.enumerated().allSatisfy {
+            $0.offset == 4 || $0.offset == 7 || ExpressionLexer.isDigit($0.element)
+        }
     }
 
     static func isDateOrTimestamp(_ text: String) -> Bool {

@@ -83,7 +83,9 @@ public struct ReferenceTableFile: Sendable {
         return parseTree(text: text, path: path)
     }
 
-    private static func parseTree(text: String, path: String) -> (file: ReferenceTableFile?, findings: [TopologyFinding]) {
+    private static func parseTree(text: String, path: String) -> (
+        file: ReferenceTableFile?, findings: [TopologyFinding]
+    ) {
         let (root, _, readFindings) = ConfigReader.read(text: text, file: path, environment: nil)
         var findings = readFindings
         guard let root else {
@@ -95,7 +97,8 @@ public struct ReferenceTableFile: Sendable {
         guard let sequence = root.sequence else {
             findings.append(
                 TopologyFinding(
-                    .syntax, at: root.location, "a reference file must be a list of rows (objects); found \(root.kindDescription)"))
+                    .syntax, at: root.location,
+                    "a reference file must be a list of rows (objects); found \(root.kindDescription)"))
             return (nil, findings)
         }
         var rows: [ReferenceRow] = []
@@ -103,7 +106,8 @@ public struct ReferenceTableFile: Sendable {
         for item in sequence.items {
             guard case .object(let object) = jsonValue(item) else {
                 findings.append(
-                    TopologyFinding(.invalidRow, at: item.location, "a row must be an object; found \(item.kindDescription)"))
+                    TopologyFinding(
+                        .invalidRow, at: item.location, "a row must be an object; found \(item.kindDescription)"))
                 continue
             }
             for key in object.keys where !columns.contains(key) { columns.append(key) }
@@ -137,16 +141,29 @@ public struct ReferenceTableFile: Sendable {
         }
     }
 
-    private static func parseCSV(text: String, path: String) -> (file: ReferenceTableFile?, findings: [TopologyFinding]) {
+    private static func parseCSV(text: String, path: String) -> (file: ReferenceTableFile?, findings: [TopologyFinding])
+    {
         let records: [CSVRecord]
         do {
             records = try CSVParser.parse(text)
         } catch {
-            return (nil, [TopologyFinding(.syntax, at: SourceLocation(file: path, line: error.line, column: error.column), error.message)])
+            return (
+                nil,
+                [
+                    TopologyFinding(
+                        .syntax, at: SourceLocation(file: path, line: error.line, column: error.column), error.message)
+                ]
+            )
         }
         let meaningful = records.filter { !($0.fields.count == 1 && $0.fields[0].isEmpty) && !$0.isComment }
         guard let header = meaningful.first else {
-            return (nil, [TopologyFinding(.syntax, at: SourceLocation(file: path, line: 1, column: 1), "the CSV file has no header row")])
+            return (
+                nil,
+                [
+                    TopologyFinding(
+                        .syntax, at: SourceLocation(file: path, line: 1, column: 1), "the CSV file has no header row")
+                ]
+            )
         }
         var findings: [TopologyFinding] = []
         var seen: Set<String> = []
@@ -155,7 +172,8 @@ public struct ReferenceTableFile: Sendable {
             if column.isEmpty {
                 findings.append(TopologyFinding(.syntax, at: location, "column \(index + 1) of the header has no name"))
             } else if !seen.insert(column).inserted {
-                findings.append(TopologyFinding(.duplicateName, at: location, "column '\(column)' appears twice in the header"))
+                findings.append(
+                    TopologyFinding(.duplicateName, at: location, "column '\(column)' appears twice in the header"))
             }
         }
         if !findings.isEmpty { return (nil, findings) }

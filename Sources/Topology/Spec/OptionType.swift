@@ -50,7 +50,8 @@ public indirect enum OptionType: Sendable {
         case .string: "text"
         case .name: "name"
         case .integer(let range):
-            range.upperBound == Int.max ? "integer ≥ \(range.lowerBound)" : "integer \(range.lowerBound)…\(range.upperBound)"
+            range.upperBound == Int.max
+                ? "integer ≥ \(range.lowerBound)" : "integer \(range.lowerBound)…\(range.upperBound)"
         case .boolean: "true | false"
         case .duration: "duration"
         case .choice(let words): words.joined(separator: " | ")
@@ -62,7 +63,7 @@ public indirect enum OptionType: Sendable {
         case .fields: "mapping field.path: expression"
         case .aggregates: "mapping name: sum|count|min|max|first|last(expression)"
         case .table: "table name"
-        case .output(let kinds): "output name (kind " + kinds.map(\.rawValue).joined(separator: " | ") + ")"
+        case .output(let kinds): "name of an output of kind " + kinds.map(\.rawValue).joined(separator: " or ")
         case .source: "source name"
         case .schema: "schema id <type>/v<N>"
         case .schemaType: "schema type"

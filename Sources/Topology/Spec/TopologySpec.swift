@@ -23,7 +23,8 @@ enum TopologySpec {
     static let region = ObjectSpec(
         name: "region",
         options: [
-            OptionSpec("name", .name, required: true, "`plantstream run --region NAME`; consumer group <application>-<name>."),
+            OptionSpec(
+                "name", .name, required: true, "`plantstream run --region NAME`; consumer group <application>-<name>."),
             OptionSpec("bootstrapServers", .string, required: true, "Kafka bootstrap servers host:port,..."),
             OptionSpec(
                 "plants", .list(.name), default: "[] (all)",

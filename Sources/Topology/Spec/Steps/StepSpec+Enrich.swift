@@ -43,7 +43,8 @@ extension StepSpec {
             analysis.check(enrich.key)
             analysis.checkKeyArity(enrich.key.count, table: enrich.table, at: options.location(of: "key"))
             if enrich.onMissing == .exception {
-                analysis.requireExceptions(step: "enrich with onMissing: exception", at: options.location(of: "onMissing"))
+                analysis.requireExceptions(
+                    step: "enrich with onMissing: exception", at: options.location(of: "onMissing"))
             }
             analysis.define(alias: enrich.alias, at: options.location(of: "as"))
         })

@@ -61,7 +61,8 @@ extension StepSpec {
                 OptionSpec(
                     "idleTimeout", .duration(minimum: positive),
                     "Wall-clock time without records after which the watermark follows the wall clock."),
-                OptionSpec("aggregates", .aggregates, required: true, "name: sum|count|min|max|first|last(expression)."),
+                OptionSpec(
+                    "aggregates", .aggregates, required: true, "name: sum|count|min|max|first|last(expression)."),
                 OptionSpec(
                     "emitEarly", .expression,
                     "Threshold on the window result: emit what accumulated so far when true (closedBy threshold)."),
