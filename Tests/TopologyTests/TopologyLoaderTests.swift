@@ -110,6 +110,13 @@ import Testing
         }
         #expect(emits.map(\.output) == ["lot-status", "hold-index", "erp"])
         #expect(emits.map(\.header) == [.none, .none, .erp])
+        #expect(emits.map(\.erpHeader) == [false, false, true])
+        guard case .emit(let oee) = topology.pipelines.first(where: { $0.name == "oee" })?.steps.last?.kind else {
+            Issue.record("oee does not end with emit")
+            return
+        }
+        // The engine adds the header members the schema declares: analytics records have a header too.
+        #expect(oee.header == .analytics && oee.erpHeader)
         #expect(emits[0].schema.isEmpty)
         guard case .hold(let hold) = topology.pipelines.first(where: { $0.name == "goods-issues" })?.steps[6].kind
         else {

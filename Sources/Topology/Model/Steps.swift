@@ -213,11 +213,12 @@ public struct EmitStep: Sendable, Hashable {
     /// Which header the engine adds (YAML `header`, default `erp`).
     public var header: RecordHeader
 
-    /// Add the ERP common header (`txnId`, `postingDate`, `sources`, …); false for analytics records and table rows.
-    /// Same as `header == .erp`; setting it to false selects `.none`.
+    /// Add the header members the output schema declares (the ERP common header for `erp.*` schemas, the
+    /// analytics header for `analytics.*`); false only for `header: none` (table rows).
+    /// Same as `header != .none`; setting it to true selects `.erp` unless a header is already chosen.
     public var erpHeader: Bool {
-        get { header == .erp }
-        set { header = newValue ? .erp : (header == .erp ? .none : header) }
+        get { header != .none }
+        set { header = newValue ? (header == .none ? .erp : header) : .none }
     }
 
     /// The header fields the engine adds before validating the record against its schema.

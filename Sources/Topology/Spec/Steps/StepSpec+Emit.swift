@@ -3,13 +3,14 @@ extension StepSpec {
         name: "emit",
         summary: "Add the header, validate against the schema and write the record to an output.",
         details: """
-            header: erp (default) adds the ERP common header: schemaVersion (N of the schema id), txnId (UUIDv5 \
+            header: erp (default) and analytics add the header members the schema declares. The ERP common \
+            header: schemaVersion (N of the schema id), txnId (UUIDv5 \
             of the idempotency key), txnType (the schema type without "erp."), idempotencyKey (the given parts \
             joined with |, then window start (UTC), size and revision for window results, or source and event \
             id for 1:1 records), targetSystem, postingDate (plant-local date of the event time; of window.end − \
             1 ms for windows), documentDate, createdAt (the event-time instant, never the wall clock, so replays \
             are byte-identical), window, sources, correlationId and lineage; the record must have a plantId. \
-            header: analytics adds schemaVersion, recordId (UUIDv5 of the idempotency key), idempotencyKey, \
+            The analytics header: schemaVersion, recordId (UUIDv5 of the idempotency key), idempotencyKey, \
             businessDate, createdAt, window, sources, correlationId and lineage. header: none writes the record \
             as mapped (table rows). The result must validate against `schema`, else it is a dead letter with \
             the reason; rows for an output of kind table may omit `schema`. periodCheck parks the record \

@@ -5,9 +5,10 @@ extension StepSpec {
         details: """
             Tables are fully loaded on every instance (reference files or compacted topics). Key parts are \
             compared as text with the table's key columns, in order. Effective-dated tables (validFrom) pick the \
-            row valid at the record's event time (for a window result: window.end − 1 ms). A missing key goes to \
-            the dead-letter output, becomes an exception record (ENRICHMENT_MISS; the pipeline needs \
-            exceptions:), or is skipped (counted).
+            row valid at the record's event time (for a window result: window.end − 1 ms). A missing key: \
+            dead_letter writes a dead letter (ENRICHMENT_MISSING); exception continues without the row and the \
+            posting is written as a PARKED exception (ENRICHMENT_MISS; the pipeline needs exceptions:); skip \
+            continues without the row (the alias is null — an optional join).
             """,
         object: ObjectSpec(
             name: "enrich",
