@@ -144,10 +144,15 @@ enum FormatChecker: Sendable {
         guard text.count == 36, text[8] == UInt8(ascii: "-"), text[13] == UInt8(ascii: "-"),
             text[18] == UInt8(ascii: "-"), text[23] == UInt8(ascii: "-")
         else { return false }
+        // Branch-free: accumulate "is hex digit" over every position but the dashes.
+        var valid: UInt8 = 1
         for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
-            guard isHex(text[index]) else { return false }
+            let byte = text[index]
+            let digit: UInt8 = byte &- UInt8(ascii: "0") < 10 ? 1 : 0
+            let letter: UInt8 = (byte | 0x20) &- UInt8(ascii: "a") < 6 ? 1 : 0
+            valid &= digit | letter
         }
-        return true
+        return valid == 1
     }
 
     // MARK: Network addresses

@@ -110,12 +110,45 @@ struct KeywordCompiler {
         if validation { try compileValidation() }
         try compileApplicators()
         ops.sort { $0.order < $1.order }
+        fuseStringKeywords()
         let collects = ops.contains {
             if case .unevaluatedProperties = $0.op { return true }
             if case .unevaluatedItems = $0.op { return true }
             return false
         }
         node.setOps(ops.map(\.op), keywords: ops.map(\.keyword), collectsAnnotations: collects)
+    }
+
+    /// Replaces `type: string` + `minLength`/`maxLength`/`pattern`/`format` by one `.string` op.
+    mutating func fuseStringKeywords() {
+        var requireString = false
+        var minLength = 0
+        var maxLength = Int.max
+        var pattern: Unmanaged<ECMARegex>?
+        var format: FormatChecker?
+        var fused = 0
+        var first: Int?
+        var remaining: [(order: Int, keyword: String, op: SchemaOp)] = []
+        for (index, entry) in ops.enumerated() {
+            switch entry.op {
+            case .type(let mask) where mask == TypeBits.string: requireString = true
+            case .minLength(let limit): minLength = limit
+            case .maxLength(let limit): maxLength = limit
+            case .pattern(let regex): pattern = regex
+            case .format(let checker): format = checker
+            default:
+                remaining.append(entry)
+                continue
+            }
+            fused += 1
+            if first == nil { first = index }
+        }
+        guard fused >= 2, let first else { return }
+        let rules = StringRules(
+            requireString: requireString, minLength: minLength, maxLength: maxLength, pattern: pattern, format: format)
+        remaining.insert((ops[first].order, requireString ? "type" : ops[first].keyword, .string(keep(rules))), at: 0)
+        remaining.sort { $0.order < $1.order }
+        ops = remaining
     }
 
     mutating func compileValidation() throws(SchemasError) {

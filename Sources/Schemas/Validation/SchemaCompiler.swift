@@ -56,6 +56,7 @@ public final class SchemaCompiler {
     let store = SchemaNodeStore()
     var usesDynamicScope = false
     var anchorsCompiled: Set<String> = []
+    var linkedCount = 0
 
     /// Creates a compiler.
     /// - Parameters:
@@ -314,6 +315,17 @@ public final class SchemaCompiler {
 
     // MARK: Compilation
 
+    static func isLeafOp(_ op: SchemaOp) -> Bool {
+        switch op {
+        case .type, .constant, .enumStrings, .enumeration, .minimum, .maximum, .exclusiveMinimum, .exclusiveMaximum,
+            .multipleOf, .string, .minLength, .maxLength, .pattern, .format, .minItems, .maxItems, .uniqueItems,
+            .minProperties, .maxProperties, .required, .dependentRequired:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Points every node that is only a `$ref` at its final target (used by the fast path).
     func linkForwarding() {
         func onlyReference(_ node: NodeRef) -> NodeRef? {
@@ -323,7 +335,8 @@ public final class SchemaCompiler {
             else { return nil }
             return target
         }
-        for owner in store.nodes {
+        // Nodes linked by earlier calls may be in use by compiled schemas: never write to them again.
+        for owner in store.nodes[linkedCount...] {
             var target = owner.data
             var hops = 0
             while let next = onlyReference(target), hops <= store.nodes.count {
@@ -332,7 +345,9 @@ public final class SchemaCompiler {
             }
             // A cycle of pure references never reaches a real schema: leave it to the depth guard.
             owner.data.pointee.forward = (hops > 0 && onlyReference(target) == nil) ? target : nil
+            owner.data.pointee.isLeaf = owner.data.pointee.ops.allSatisfy { Self.isLeafOp($0) }
         }
+        linkedCount = store.nodes.count
     }
 
     func resourceObject(_ uri: String) -> SchemaResource {

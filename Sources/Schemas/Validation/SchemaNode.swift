@@ -12,6 +12,8 @@ struct NodeData {
     var ops: UnsafeBufferPointer<SchemaOp> = UnsafeBufferPointer(start: nil, count: 0)
     /// For a node that is only a `$ref`: its final target, so the fast path skips the hop.
     var forward: NodeRef?
+    /// No operand refers to another node: no recursion, no dynamic scope, no annotations.
+    var isLeaf = false
     var resource: Unmanaged<SchemaResource>
     var owner: Unmanaged<SchemaNode>
 }
@@ -119,6 +121,27 @@ final class ObjectRules {
     }
 }
 
+/// `type: string`, `minLength`, `maxLength`, `pattern` and `format` of one schema, checked in one
+/// step over the string's bytes.
+final class StringRules {
+    let requireString: Bool
+    let minLength: Int
+    let maxLength: Int
+    /// Kept alive by the ``SchemaNodeStore`` (unmanaged: no reference counting on the hot path).
+    let pattern: Unmanaged<ECMARegex>?
+    let format: FormatChecker?
+
+    init(
+        requireString: Bool, minLength: Int, maxLength: Int, pattern: Unmanaged<ECMARegex>?, format: FormatChecker?
+    ) {
+        self.requireString = requireString
+        self.minLength = minLength
+        self.maxLength = maxLength
+        self.pattern = pattern
+        self.format = format
+    }
+}
+
 /// An immutable list of nodes (`allOf`, `prefixItems`, …) in raw storage.
 final class NodeList {
     let nodes: UnsafeBufferPointer<NodeRef>
@@ -190,6 +213,7 @@ enum SchemaOp {
     case exclusiveMinimum(Unmanaged<NumberLimit>)
     case exclusiveMaximum(Unmanaged<NumberLimit>)
     case multipleOf(Unmanaged<NumberLimit>)
+    case string(Unmanaged<StringRules>)
     case minLength(Int)
     case maxLength(Int)
     case pattern(Unmanaged<ECMARegex>)

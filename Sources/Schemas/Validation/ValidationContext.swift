@@ -160,6 +160,7 @@ struct ValidationContext {
             return false
         case .normal: break
         }
+        if data.isLeaf { return run(data.ops, node, instance, nil) }
         guard depth < Self.maxDepth else {
             report(node, "", "schema evaluation nested deeper than \(Self.maxDepth) levels")
             return false
@@ -282,6 +283,9 @@ struct ValidationContext {
             }
             if !matches { report(node, "multipleOf", "\(Self.describe(instance)) is not a multiple of \(divisor)") }
             return matches
+
+        case .string(let box):
+            return box._withUnsafeGuaranteedRef { applyString($0, node, instance) }
 
         case .minLength(let limit):
             guard let raw = instance.rawStringBytes else { return true }
@@ -596,13 +600,16 @@ struct ValidationContext {
     ) -> Bool {
         var valid = true
         var seen = EvaluationSet()
+        var seenSmall: UInt64 = 0  // names 0..<64 (no allocation); larger tables use `seen`
         var ordinal = 0
         let trackSeen = rules.required.count > 0
         for (key, value) in instance.members {
             defer { ordinal += 1 }
             var matched = false
             if let nameIndex = rules.names.index(of: key) {
-                if trackSeen { seen.insert(nameIndex) }
+                if trackSeen {
+                    if nameIndex < 64 { seenSmall |= 1 << UInt64(nameIndex) } else { seen.insert(nameIndex) }
+                }
                 if let schema = rules.schemas[nameIndex] {
                     matched = true
                     if schema.pointee.constant != .alwaysValid {
@@ -653,13 +660,61 @@ struct ValidationContext {
             if matched { local?.pointee.properties.insert(ordinal) }
         }
         if trackSeen {
-            for nameIndex in rules.required where !seen.contains(nameIndex) {
+            for nameIndex in rules.required
+            where nameIndex < 64 ? seenSmall & (1 << UInt64(nameIndex)) == 0 : !seen.contains(nameIndex) {
                 report(
                     node, "required",
                     "missing required property '\(rules.names.name(nameIndex))'")
                 valid = false
                 if !exhaustive { return false }
             }
+        }
+        return valid
+    }
+
+    /// The fused string keywords (see ``StringRules``).
+    mutating func applyString(_ rules: StringRules, _ node: NodeRef, _ instance: JSONNode) -> Bool {
+        guard let raw = instance.rawStringBytes else {
+            guard rules.requireString else { return true }
+            report(node, "type", "expected string, got \(Self.typeName(instance))")
+            return false
+        }
+        var valid = true
+        let escapes = instance.hasEscapes
+        if rules.minLength > 0 && rules.minLength * (escapes ? 12 : 4) > raw.count
+            && (raw.count < rules.minLength || instance.scalarCount! < rules.minLength)
+        {
+            report(node, "minLength", "\(Self.describe(instance)) is shorter than \(rules.minLength) characters")
+            valid = false
+            if !exhaustive { return false }
+        }
+        if raw.count > rules.maxLength && instance.scalarCount! > rules.maxLength {
+            report(node, "maxLength", "\(Self.describe(instance)) is longer than \(rules.maxLength) characters")
+            valid = false
+            if !exhaustive { return false }
+        }
+        if rules.pattern == nil && rules.format == nil { return valid }
+        var patternOK = true
+        var formatOK = true
+        if escapes {
+            var unescaped: [UInt8] = []
+            instance.appendUnescapedBytes(to: &unescaped)
+            unescaped.withUnsafeBytes { bytes in
+                patternOK = rules.pattern?._withUnsafeGuaranteedRef { $0.matches(bytes) } ?? true
+                formatOK = rules.format?.check(bytes) ?? true
+            }
+        } else {
+            if let pattern = rules.pattern { patternOK = pattern._withUnsafeGuaranteedRef { $0.matches(raw) } }
+            if let format = rules.format { formatOK = format.check(raw) }
+        }
+        if !patternOK {
+            let source = rules.pattern!.takeUnretainedValue().source
+            report(node, "pattern", "\(Self.describe(instance)) does not match \(source)")
+            valid = false
+        }
+        if !formatOK {
+            report(node, "format", "\(Self.describe(instance)) is not a valid \(rules.format!.name)")
+            valid = false
         }
         return valid
     }
