@@ -31,7 +31,8 @@ struct CheckCommand: ParsableCommand {
         let schemasPath =
             directory.isEmpty || schemasName.hasPrefix("/")
             ? schemasName : (directory as NSString).appendingPathComponent(schemasName)
-        let schemas = SchemaCatalogSummary(directory: schemasPath)
+        // A topology that cannot be read or parsed names no registry: report only that.
+        let schemas = firstPass.topology == nil ? SchemaCatalogSummary() : SchemaCatalogSummary(directory: schemasPath)
         for problem in schemas.findings {
             findings.append(problem)
             errorCount += 1
@@ -73,6 +74,9 @@ struct CheckCommand: ParsableCommand {
 struct SchemaCatalogSummary {
     var ids: Set<String> = []
     var findings: [String] = []
+
+    /// Nothing checked.
+    init() {}
 
     init(directory: String) {
         var isDirectory: ObjCBool = false
