@@ -3,8 +3,6 @@ struct CSVRecord: Sendable {
     var fields: [String]
     var line: Int
     var columns: [Int]
-    /// A line starting with `#` (outside quotes) is a comment.
-    var isComment: Bool
 }
 
 /// A CSV syntax error with its position.
@@ -14,8 +12,8 @@ struct CSVError: Error, Sendable {
     var message: String
 }
 
-/// RFC 4180 CSV: comma-separated, `"` quotes with `""` escapes, LF or CRLF line ends; lines starting with
-/// `#` are comments.
+/// RFC 4180 CSV: comma-separated, `"` quotes with `""` escapes, LF or CRLF line ends (no comment lines: the
+/// engine reads the same files).
 enum CSVParser {
     static func parse(_ text: String) throws(CSVError) -> [CSVRecord] {
         var records: [CSVRecord] = []
@@ -31,7 +29,6 @@ enum CSVParser {
         var quoteColumn = 1
         var wasQuoted = false
         var atFieldStart = true
-        var isComment = false
         let scalars = Array(text.unicodeScalars)
         var index = 0
 
@@ -78,10 +75,6 @@ enum CSVParser {
             case "\"":
                 throw CSVError(
                     line: line, column: column, message: "unexpected '\"' inside an unquoted field; quote the field")
-            case "#" where atFieldStart && fields.isEmpty:
-                isComment = true
-                atFieldStart = false
-                field.append(scalar)
             case ",":
                 endField()
                 fieldColumn = column + 1
@@ -89,10 +82,9 @@ enum CSVParser {
                 break
             case "\n":
                 endField()
-                records.append(CSVRecord(fields: fields, line: recordLine, columns: columns, isComment: isComment))
+                records.append(CSVRecord(fields: fields, line: recordLine, columns: columns))
                 fields = []
                 columns = []
-                isComment = false
                 line += 1
                 column = 0
                 recordLine = line
@@ -113,7 +105,7 @@ enum CSVParser {
         }
         if !fields.isEmpty || !field.isEmpty || !atFieldStart {
             endField()
-            records.append(CSVRecord(fields: fields, line: recordLine, columns: columns, isComment: isComment))
+            records.append(CSVRecord(fields: fields, line: recordLine, columns: columns))
         }
         return records
     }

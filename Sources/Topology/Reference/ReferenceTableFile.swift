@@ -155,7 +155,7 @@ public struct ReferenceTableFile: Sendable {
                 ]
             )
         }
-        let meaningful = records.filter { !($0.fields.count == 1 && $0.fields[0].isEmpty) && !$0.isComment }
+        let meaningful = records.filter { !($0.fields.count == 1 && $0.fields[0].isEmpty) }
         guard let header = meaningful.first else {
             return (
                 nil,
