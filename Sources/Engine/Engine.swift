@@ -1,1 +1,0 @@
-// Engine module. Placeholder until its issue lands.
