@@ -32,7 +32,7 @@ struct SchemaShape {
 
     /// The `const` of a top-level property, if declared.
     func constant(of property: String) -> JSONValue? {
-        for located in subschemas(at: [property]) {
+        for located in subschemas(at: [.member(property)]) {
             for candidate in expand(located, depth: 0) {
                 if let value = candidate.schema["const"] { return value }
             }
@@ -40,8 +40,8 @@ struct SchemaShape {
         return nil
     }
 
-    /// JSON type names allowed at a path of property names (`integer` also implies `number`).
-    func types(at path: [String]) -> Set<String> {
+    /// JSON type names allowed at a path of property names and array positions.
+    func types(at path: [OutputLayout.Token]) -> Set<String> {
         var result: Set<String> = []
         for located in subschemas(at: path) {
             for candidate in expand(located, depth: 0) {
@@ -70,14 +70,23 @@ struct SchemaShape {
         }
     }
 
-    private func subschemas(at path: [String]) -> [Located] {
+    private func subschemas(at path: [OutputLayout.Token]) -> [Located] {
         var current = [root]
-        for name in path {
+        for token in path {
             var next: [Located] = []
             for located in current {
                 for candidate in expand(located, depth: 0) {
-                    if let property = candidate.schema["properties"]?[name] {
-                        next.append(Located(schema: property, base: candidate.base))
+                    switch token {
+                    case .member(let name):
+                        if let property = candidate.schema["properties"]?[name] {
+                            next.append(Located(schema: property, base: candidate.base))
+                        }
+                    case .index(let position):
+                        if case .array(let prefix)? = candidate.schema["prefixItems"], position < prefix.count {
+                            next.append(Located(schema: prefix[position], base: candidate.base))
+                        } else if let items = candidate.schema["items"] {
+                            next.append(Located(schema: items, base: candidate.base))
+                        }
                     }
                 }
             }

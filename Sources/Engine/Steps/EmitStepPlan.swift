@@ -377,17 +377,23 @@ final class EmitNode: StepNode {
     }
 
     private func writeField(_ writer: inout JSONWriter, _ field: OutputLayout.Field, _ values: [Value]) {
-        if let index = field.valueIndex {
+        switch field.kind {
+        case .leaf(let index):
             let value = values[index]
             if value.isNull { return }
-            field.name.withUnsafeBytes { writer.key(utf8: $0) }
+            if let name = field.name { name.withUnsafeBytes { writer.key(utf8: $0) } }
             value.write(to: &writer, numbersAsStrings: field.numbersAsStrings, stringsAsNumbers: field.stringsAsNumbers)
-            return
+        case .object:
+            guard OutputLayout.hasValue(field, values) else { return }
+            if let name = field.name { name.withUnsafeBytes { writer.key(utf8: $0) } }
+            writer.beginObject()
+            for child in field.children { writeField(&writer, child, values) }
+            writer.endObject()
+        case .array:
+            if let name = field.name { name.withUnsafeBytes { writer.key(utf8: $0) } }
+            writer.beginArray()
+            for child in field.children where OutputLayout.hasValue(child, values) { writeField(&writer, child, values) }
+            writer.endArray()
         }
-        guard OutputLayout.hasValue(field, values) else { return }
-        field.name.withUnsafeBytes { writer.key(utf8: $0) }
-        writer.beginObject()
-        for child in field.children { writeField(&writer, child, values) }
-        writer.endObject()
     }
 }

@@ -39,7 +39,6 @@ final class ExplodeNode: StepNode {
         let hold = context.hold
         let parkReason = context.parkReason
         for (index, element) in node.elements.enumerated() {
-            context.mapped = false
             context.hold = hold
             context.parkReason = parkReason
             context.aliases[slot] = element

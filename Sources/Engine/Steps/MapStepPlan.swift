@@ -16,24 +16,27 @@ final class MapNode: StepNode {
     var next: StepNode?
     private let fields: [Evaluator]
     private unowned let task: PartitionTask
+    /// Values being computed (a map may read the output of the map before it, so it cannot write in place).
+    private var buffer: [Value]
 
     init(plan: MapStepPlan, task: PartitionTask) {
         fields = plan.fields
         self.task = task
+        buffer = Array(repeating: .null, count: plan.fields.count)
     }
 
     func push(_ context: RecordContext) {
-        if context.mapValues.count != fields.count {
-            context.mapValues = Array(repeating: .null, count: fields.count)
-        }
         do {
-            for (index, field) in fields.enumerated() { context.mapValues[index] = try field(context) }
+            for (index, field) in fields.enumerated() { buffer[index] = try field(context) }
         } catch {
             task.deadLetter(context, error)
             return
         }
+        let wasMapped = context.mapped
+        swap(&buffer, &context.mapValues)
         context.mapped = true
         next?.push(context)
-        context.mapped = false
+        swap(&buffer, &context.mapValues)
+        context.mapped = wasMapped
     }
 }
