@@ -58,7 +58,8 @@ public final class Engine {
         guard let found = topology.region(named: region) else {
             throw EngineError(
                 .unknownRegion,
-                "unknown region \(region); the topology defines \(topology.regions.map(\.name).joined(separator: ", "))")
+                "unknown region \(region); the topology defines \(topology.regions.map(\.name).joined(separator: ", "))"
+            )
         }
         self.topology = topology
         self.region = found
@@ -74,13 +75,15 @@ public final class Engine {
                 case .exceptions: .exceptions
                 case .table: .table
                 }
-            destinations.append(Destination(index: destinations.count, name: output.name, topic: output.topic, kind: kind))
+            destinations.append(
+                Destination(index: destinations.count, name: output.name, topic: output.topic, kind: kind))
         }
         var tables: [String: GlobalTable] = [:]
         for definition in topology.tables {
             let table = GlobalTable(definition)
             for (number, row) in (referenceData.rows[definition.name] ?? []).enumerated() {
-                try table.add(row: row, at: "\(referenceData.files[definition.name] ?? definition.name) row \(number + 1)")
+                try table.add(
+                    row: row, at: "\(referenceData.files[definition.name] ?? definition.name) row \(number + 1)")
             }
             tables[definition.name] = table
             if let topic = table.topic { tablesByTopic[topic] = table }

@@ -59,7 +59,8 @@ public final class TopologyTestDriver {
         clock = ManualClock(milliseconds: wallClock)
         sink = RecordingSink()
         engine = try Engine(
-            topology: topology, region: region ?? topology.regions.first?.name ?? "", schemas: try Self.catalog(schemasDirectory),
+            topology: topology, region: region ?? topology.regions.first?.name ?? "",
+            schemas: try Self.catalog(schemasDirectory),
             referenceData: reference, clock: clock, customSteps: customSteps)
     }
 
@@ -212,7 +213,8 @@ public final class TopologyTestDriver {
         entries.sort { $0.order < $1.order }
         for entry in entries {
             try entry.key.withUnsafeBytes { key in
-                try entry.value!.withUnsafeBytes { value in try task.restore(topic: entry.topic, key: key, value: value) }
+                try entry.value!.withUnsafeBytes { value in try task.restore(topic: entry.topic, key: key, value: value)
+                }
             }
         }
         task.restoreCompleted()
@@ -272,7 +274,8 @@ final class RecordingSink: Sink {
         var headers: [TestRecord.Header] = []
         for header in record.headers {
             headers.append(
-                TestRecord.Header(name: String(decoding: header.name, as: UTF8.self), value: header.value.map { Array($0) }))
+                TestRecord.Header(
+                    name: String(decoding: header.name, as: UTF8.self), value: header.value.map { Array($0) }))
         }
         let captured = TestRecord(
             name: record.destination.name, topic: record.destination.topic, kind: record.destination.kind,

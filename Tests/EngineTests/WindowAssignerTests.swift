@@ -21,18 +21,14 @@ import Testing
         #expect(windows.allSatisfy { $0.end - $0.start == 15 * minute })
     }
 
-    @Test func plantLocalFourHourWindowsSplitAtSpringForward() throws {
+    @Test func plantLocalFourHourWindowAroundSpringForwardLastsThreeHours() throws {
         let berlin = try #require(ZoneRules(identifier: "Europe/Berlin"))
         let assigner = WindowAssigner(
             shape: .tumbling(size: 240 * minute), alignment: .plantLocal, splitAtLocalMidnight: true)
-        // 00:30 UTC = 01:30 CET: local window 00:00-04:00 clipped at the transition (01:00 UTC).
-        #expect(
-            assigner.windows(at: instant("2026-03-29T00:30:00Z"), zone: berlin)
-                == [WindowBounds(start: instant("2026-03-28T23:00:00Z"), end: instant("2026-03-29T01:00:00Z"))])
-        // 01:30 UTC = 03:30 CEST: the rest of local 00:00-04:00.
-        #expect(
-            assigner.windows(at: instant("2026-03-29T01:30:00Z"), zone: berlin)
-                == [WindowBounds(start: instant("2026-03-29T01:00:00Z"), end: instant("2026-03-29T02:00:00Z"))])
+        // Local 00:00-04:00 on 2026-03-29 is 23:00-02:00 UTC (02:00-03:00 local does not exist).
+        let expected = [WindowBounds(start: instant("2026-03-28T23:00:00Z"), end: instant("2026-03-29T02:00:00Z"))]
+        #expect(assigner.windows(at: instant("2026-03-29T00:30:00Z"), zone: berlin) == expected)
+        #expect(assigner.windows(at: instant("2026-03-29T01:30:00Z"), zone: berlin) == expected)
         // 20:30 UTC = 22:30 CEST: local 20:00-24:00 ends at local midnight 22:00 UTC.
         #expect(
             assigner.windows(at: instant("2026-03-29T20:30:00Z"), zone: berlin)
@@ -62,21 +58,48 @@ import Testing
                 == [WindowBounds(start: instant("2026-11-02T04:00:00Z"), end: instant("2026-11-02T06:00:00Z"))])
     }
 
+    @Test func autumnDayAndWindowsAroundTheRepeatedHour() throws {
+        let berlin = try #require(ZoneRules(identifier: "Europe/Berlin"))
+        let day = WindowAssigner(
+            shape: .tumbling(size: 1440 * minute), alignment: .plantLocal, splitAtLocalMidnight: true)
+        let expectedDay = [WindowBounds(start: instant("2026-10-24T22:00:00Z"), end: instant("2026-10-25T23:00:00Z"))]
+        #expect(day.windows(at: instant("2026-10-25T00:30:00Z"), zone: berlin) == expectedDay)
+        #expect(day.windows(at: instant("2026-10-25T01:30:00Z"), zone: berlin) == expectedDay)
+        // One-hour windows: local 02:00-03:00 happens twice and lasts two hours.
+        let hour = WindowAssigner(
+            shape: .tumbling(size: 60 * minute), alignment: .plantLocal, splitAtLocalMidnight: true)
+        let twoHours = [WindowBounds(start: instant("2026-10-25T00:00:00Z"), end: instant("2026-10-25T02:00:00Z"))]
+        #expect(hour.windows(at: instant("2026-10-25T00:30:00Z"), zone: berlin) == twoHours)
+        #expect(hour.windows(at: instant("2026-10-25T01:30:00Z"), zone: berlin) == twoHours)
+        // 90-minute windows: local 01:30-03:00 contains the repeated hour and lasts 2.5 hours.
+        let ninety = WindowAssigner(
+            shape: .tumbling(size: 90 * minute), alignment: .plantLocal, splitAtLocalMidnight: true)
+        let expected = [
+            WindowBounds(start: instant("2026-10-24T23:30:00Z"), end: instant("2026-10-25T01:00:00Z") + 3_600_000)
+        ]
+        #expect(ninety.windows(at: instant("2026-10-25T00:30:00Z"), zone: berlin) == expected)
+        #expect(ninety.windows(at: instant("2026-10-25T01:30:00Z"), zone: berlin) == expected)
+    }
+
     @Test func tumblingWindowsTileADSTDay() throws {
         let berlin = try #require(ZoneRules(identifier: "Europe/Berlin"))
-        for size in [Int64(15), 60, 90, 240, 420] {
+        for size in [Int64(15), 45, 60, 90, 240, 420, 1440] {
             let assigner = WindowAssigner(
                 shape: .tumbling(size: size * minute), alignment: .plantLocal, splitAtLocalMidnight: true)
-            var instant = instant("2026-10-24T20:00:00Z")
-            var previous: WindowBounds?
-            while instant < self.instant("2026-10-26T02:00:00Z") {
-                let window = assigner.windows(at: instant, zone: berlin)[0]
-                #expect(window.contains(instant))
-                if let previous, previous != window {
-                    #expect(previous.end == window.start, "gap or overlap at \(window)")
+            for (from, to) in [
+                ("2026-10-24T20:00:00Z", "2026-10-26T02:00:00Z"), ("2026-03-28T20:00:00Z", "2026-03-30T02:00:00Z"),
+            ] {
+                var instant = instant(from)
+                var previous: WindowBounds?
+                while instant < self.instant(to) {
+                    let window = assigner.windows(at: instant, zone: berlin)[0]
+                    #expect(window.contains(instant))
+                    if let previous, previous != window {
+                        #expect(previous.end == window.start, "gap or overlap at \(window)")
+                    }
+                    previous = window
+                    instant += minute
                 }
-                previous = window
-                instant += minute
             }
         }
     }

@@ -64,7 +64,8 @@ public struct CustomStepRecord {
             case .null: return .null
             case .true: return .bool(true)
             case .false: return .bool(false)
-            case .number: return node.decimal.map { .number($0) } ?? .json(String(decoding: node.rawBytes, as: UTF8.self))
+            case .number:
+                return node.decimal.map { .number($0) } ?? .json(String(decoding: node.rawBytes, as: UTF8.self))
             case .string: return .string(node.string ?? "")
             case .array, .object: return .json(String(decoding: node.rawBytes, as: UTF8.self))
             }

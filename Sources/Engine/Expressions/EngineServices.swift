@@ -14,7 +14,8 @@ final class EngineServices {
         self.tables = tables
         if let binding = topology.plantCalendar {
             guard let table = tables[binding.table] else {
-                throw EngineError(.unknownTable, "plantCalendar names unknown table \(binding.table)", at: binding.location)
+                throw EngineError(
+                    .unknownTable, "plantCalendar names unknown table \(binding.table)", at: binding.location)
             }
             calendar = PlantCalendar(table: table)
         } else {

@@ -38,7 +38,7 @@ struct ExpressionCompiler {
                     guard let number = value.decimal else {
                         throw RecordFailure("EXPRESSION_TYPE", "cannot negate a non-number")
                     }
-                        do throws(JSONError) { return .decimal(try number.negated()) } catch {
+                    do throws(JSONError) { return .decimal(try number.negated()) } catch {
                         throw RecordFailure("DECIMAL_OVERFLOW", error.message)
                     }
                 }
@@ -51,9 +51,9 @@ struct ExpressionCompiler {
     }
 
     /// Compiles a condition (`true` only for boolean true).
-    func compileCondition(_ expression: Expression, in scope: Scope) throws(EngineError) -> (RecordContext) throws(
-        RecordFailure
-    ) -> Bool {
+    func compileCondition(_ expression: Expression, in scope: Scope) throws(EngineError) -> (RecordContext)
+        throws(RecordFailure) -> Bool
+    {
         let evaluator = try compile(expression, in: scope)
         return { (context) throws(RecordFailure) -> Bool in try evaluator(context).isTrue }
     }
@@ -181,7 +181,9 @@ struct ExpressionCompiler {
 
     // MARK: Operators
 
-    private func compileBinary(_ op: Expression.BinaryOperator, _ left: @escaping Evaluator, _ right: @escaping Evaluator)
+    private func compileBinary(
+        _ op: Expression.BinaryOperator, _ left: @escaping Evaluator, _ right: @escaping Evaluator
+    )
         throws(EngineError) -> Evaluator
     {
         switch op {
@@ -201,7 +203,9 @@ struct ExpressionCompiler {
                 return value.isNull ? try right(context) : value
             }
         case .equal:
-            return { (context) throws(RecordFailure) -> Value in .bool(Value.equal(try left(context), try right(context))) }
+            return { (context) throws(RecordFailure) -> Value in
+                .bool(Value.equal(try left(context), try right(context)))
+            }
         case .notEqual:
             return { (context) throws(RecordFailure) -> Value in
                 .bool(!Value.equal(try left(context), try right(context)))

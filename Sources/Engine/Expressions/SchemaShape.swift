@@ -104,7 +104,9 @@ struct SchemaShape {
         }
         for keyword in ["allOf", "anyOf", "oneOf"] {
             if case .array(let branches)? = located.schema[keyword] {
-                for branch in branches { result += expand(Located(schema: branch, base: located.base), depth: depth + 1) }
+                for branch in branches {
+                    result += expand(Located(schema: branch, base: located.base), depth: depth + 1)
+                }
             }
         }
         return result

@@ -73,7 +73,9 @@ final class DedupeNode: StepNode {
             entries.update(at: index) { $0 = DedupeEntry(firstSeen: time, expiresAt: expiresAt) }
             expiries.append((expiresAt, index))
         } else {
-            let index = key.withUnsafeBytes { entries.insert($0, value: DedupeEntry(firstSeen: time, expiresAt: expiresAt)) }
+            let index = key.withUnsafeBytes {
+                entries.insert($0, value: DedupeEntry(firstSeen: time, expiresAt: expiresAt))
+            }
             expiries.append((expiresAt, index))
         }
         next?.push(context)

@@ -105,7 +105,8 @@ final class EmitNode: StepNode {
         if plan.needsDates {
             guard let zone = plan.calendar.zone(for: plantValue) else {
                 return RecordFailure(
-                    "UNKNOWN_PLANT", path: "/plantId", "plant \(plantValue.string ?? "null") is not in the plant calendar")
+                    "UNKNOWN_PLANT", path: "/plantId",
+                    "plant \(plantValue.string ?? "null") is not in the plant calendar")
             }
             let postingInstant = window.map { $0.bounds.end - 1 } ?? context.eventTime
             postingDay = zone.localDay(at: postingInstant)
@@ -119,7 +120,9 @@ final class EmitNode: StepNode {
             writer.raw(event.rawBytes)
         } else {
             writer.beginObject()
-            writeHeader(&writer, context, plantValue: plantValue, postingDay: postingDay, documentDay: documentDay, createdAt: createdAt)
+            writeHeader(
+                &writer, context, plantValue: plantValue, postingDay: postingDay, documentDay: documentDay,
+                createdAt: createdAt)
             writeBody(&writer, context)
             writer.endObject()
         }
@@ -136,10 +139,13 @@ final class EmitNode: StepNode {
                 let violation = validator.validate(document.root, maxErrors: 1).first
                 failure = RecordFailure(
                     "OUTPUT_INVALID", path: violation?.instancePointer ?? "",
-                    "\(plan.schemaID): \(violation?.message ?? "does not conform") (keyword \(violation?.keywordLocation ?? ""))")
+                    "\(plan.schemaID): \(violation?.message ?? "does not conform") (keyword \(violation?.keywordLocation ?? ""))"
+                )
                 return
             }
-            route(context, value: value, document: document.root, postingDay: postingDay, plantValue: plantValue, createdAt: createdAt)
+            route(
+                context, value: value, document: document.root, postingDay: postingDay, plantValue: plantValue,
+                createdAt: createdAt)
         }
         return failure
     }
@@ -392,7 +398,9 @@ final class EmitNode: StepNode {
         case .array:
             if let name = field.name { name.withUnsafeBytes { writer.key(utf8: $0) } }
             writer.beginArray()
-            for child in field.children where OutputLayout.hasValue(child, values) { writeField(&writer, child, values) }
+            for child in field.children where OutputLayout.hasValue(child, values) {
+                writeField(&writer, child, values)
+            }
             writer.endArray()
         }
     }

@@ -73,7 +73,8 @@ final class OutputLayout {
             var parent = root
             for (depth, token) in tokens.enumerated() {
                 let isLeaf = depth == tokens.count - 1
-                let nextIsIndex = !isLeaf && { if case .index = tokens[depth + 1] { return true } else { return false } }()
+                let nextIsIndex =
+                    !isLeaf && { if case .index = tokens[depth + 1] { return true } else { return false } }()
                 let kind: Field.Kind = isLeaf ? .leaf(index) : (nextIsIndex ? .array : .object)
                 let existing: Field?
                 switch token {

@@ -153,7 +153,8 @@ public struct ReferenceData: Sendable {
                 return .string(text)
             }
         case .mapping(let mapping):
-            return .object(JSONObject(mapping.map { JSONObject.Member(key: $0.key.string ?? "", value: jsonValue($0.value)) }))
+            return .object(
+                JSONObject(mapping.map { JSONObject.Member(key: $0.key.string ?? "", value: jsonValue($0.value)) }))
         case .sequence(let sequence):
             return .array(sequence.map(jsonValue))
         case .alias:

@@ -77,7 +77,8 @@ public final class PartitionTask {
 
     /// Applies one changelog record before the first `process` call after assignment.
     /// - Throws: ``EngineError`` when the topic is not one of ``changelogTopics`` or the record is corrupt.
-    public func restore(topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) throws(EngineError) {
+    public func restore(topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) throws(EngineError)
+    {
         guard let store = storesByTopic[topic] else {
             throw EngineError(.unknownTopic, "\(topic) is not a changelog of task \(self.topic)/\(partition)")
         }
@@ -183,7 +184,8 @@ public final class PartitionTask {
             guard entry.typeKnown else {
                 deadLetterAtSource(
                     RecordFailure(
-                        "UNKNOWN_SCHEMA", path: "/type", "no schema \(String(decoding: context.schemaId, as: UTF8.self))"),
+                        "UNKNOWN_SCHEMA", path: "/type",
+                        "no schema \(String(decoding: context.schemaId, as: UTF8.self))"),
                     pipeline: pipelineIndexes?.first)
                 return
             }
@@ -210,7 +212,9 @@ public final class PartitionTask {
                 return
             }
             if version < Int64(entry.latest) {
-                upcastAndRun(root, type: String(decoding: type, as: UTF8.self), version: Int(version), pipelines: pipelineIndexes)
+                upcastAndRun(
+                    root, type: String(decoding: type, as: UTF8.self), version: Int(version), pipelines: pipelineIndexes
+                )
             } else {
                 run(root, pipelines: pipelineIndexes)
             }

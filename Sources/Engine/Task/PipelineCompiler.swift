@@ -48,7 +48,8 @@ final class PipelineCompiler {
             deadLetter.kind == .deadLetter
         else {
             throw EngineError(
-                .unknownOutput, "pipeline \(pipeline.name): deadLetter \(pipeline.deadLetter) is not a dead_letter output",
+                .unknownOutput,
+                "pipeline \(pipeline.name): deadLetter \(pipeline.deadLetter) is not a dead_letter output",
                 at: pipeline.location)
         }
         var exceptions: Destination?
@@ -110,7 +111,9 @@ final class PipelineCompiler {
                             + table.keyColumns.joined(separator: ", "),
                         at: step.location)
                 }
-                if options.onMissing == .exception { try needsExceptions("enrich onMissing: exception", at: step.location) }
+                if options.onMissing == .exception {
+                    try needsExceptions("enrich onMissing: exception", at: step.location)
+                }
                 var parts: [Evaluator] = []
                 for part in options.key { parts.append(try compiler.compile(part, in: scope)) }
                 let slot = aliasCount
@@ -156,7 +159,8 @@ final class PipelineCompiler {
                 if options.periodCheck { try needsExceptions("emit periodCheck", at: step.location) }
                 plans.append(
                     try compileEmit(
-                        options, scope: scope, mapNames: mapNames, pipeline: pipeline, source: source, at: step.location))
+                        options, scope: scope, mapNames: mapNames, pipeline: pipeline, source: source, at: step.location
+                    ))
             case .custom(let name, let options):
                 guard let factory = customSteps.factory(name) else {
                     throw EngineError(
@@ -209,7 +213,8 @@ final class PipelineCompiler {
                     .invalidExpression, "\(aggregate.function.rawValue)() needs an argument", at: aggregate.location)
             }
         }
-        let layout = WindowLayout(groupNames: options.groupBy.map(\.name), aggregateNames: options.aggregates.map(\.name))
+        let layout = WindowLayout(
+            groupNames: options.groupBy.map(\.name), aggregateNames: options.aggregates.map(\.name))
         let kind: WindowStepPlan.Kind
         func positive(_ duration: DurationValue, _ what: String) throws(EngineError) -> Int64 {
             guard duration.milliseconds > 0 else {

@@ -111,7 +111,9 @@ final class EnvelopeDecoder {
         if let contentType = record.header("content-type"), !Self.hasPrefix(contentType, "application/json") {
             return RecordFailure("UNSUPPORTED_CONTENT_TYPE", path: "content-type", "data must be application/json")
         }
-        guard let version = schemaVersion(dataSchema: record.header("ce_dataschema"), explicit: record.header("ce_schemaversion"))
+        guard
+            let version = schemaVersion(
+                dataSchema: record.header("ce_dataschema"), explicit: record.header("ce_schemaversion"))
         else {
             return RecordFailure(
                 "INVALID_ENVELOPE", path: "ce_dataschema", "ce_dataschema must end in /<type>/v<N>[.json]")
@@ -275,7 +277,9 @@ final class EnvelopeDecoder {
     private func schemaVersion(dataSchema: UnsafeRawBufferPointer?, explicit: UnsafeRawBufferPointer?) -> Int64? {
         if let explicit, let number = Self.integer(explicit) { return number }
         guard var bytes = dataSchema else { return nil }
-        if bytes.count > 5, Self.hasSuffix(bytes, ".json") { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast(5)) }
+        if bytes.count > 5, Self.hasSuffix(bytes, ".json") {
+            bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast(5))
+        }
         var index = bytes.count
         while index > 0, bytes[index - 1] >= 0x30, bytes[index - 1] <= 0x39 { index -= 1 }
         guard index < bytes.count, index >= 2, bytes[index - 1] == 0x76, bytes[index - 2] == 0x2F else { return nil }

@@ -3,12 +3,14 @@ import Topology
 /// Assigns event times to tumbling or hopping windows, UTC- or plant-locally aligned, optionally
 /// split at plant-local midnight (DST-aware).
 ///
-/// Plant-local windows are aligned on the local clock (`floor(local / size) * size`) and never span
-/// a UTC-offset change: a window that would is clipped at the transition, so on a DST day the
-/// window around the change is shorter (and the local hour that occurs twice in autumn yields two
-/// distinct windows). With `splitAtLocalMidnight` windows are also clipped at local midnight.
-/// Every instant belongs to exactly one tumbling window; windows for the same instant are always
-/// computed identically, so their bounds identify them.
+/// A plant-local window is a local-clock interval `[ls, le)` aligned on the local clock
+/// (`floor(local / size) * size`); in UTC it covers the instants whose local time lies in it, so a
+/// local day is 23 or 25 hours long on DST days and a 4-hour window around spring-forward lasts
+/// 3 hours. When a window lies inside the hour that autumn repeats, each occurrence is its own
+/// window (the UTC instants would not be contiguous otherwise). With `splitAtLocalMidnight`
+/// windows are also clipped at local midnight (this matters for UTC alignment and for sizes that do
+/// not divide a day). Every instant belongs to exactly one tumbling window, and all instants of a
+/// window compute the same bounds, so bounds identify windows.
 public struct WindowAssigner: Sendable {
     /// Tumbling or hopping; sessions are merged by the window step itself.
     public enum Shape: Sendable, Hashable {
@@ -40,35 +42,77 @@ public struct WindowAssigner: Sendable {
     public func assign(_ instant: Int64, zone: ZoneRules, into windows: inout [WindowBounds]) {
         var clipStart = Int64.min
         var clipEnd = Int64.max
-        var offset: Int64 = 0
-        if alignment == .plantLocal {
-            let period = zone.period(at: instant)
-            offset = period.offset
-            clipStart = period.start
-            clipEnd = period.end
-        }
         if splitAtLocalMidnight {
             let day = zone.localDayBounds(at: instant)
-            clipStart = max(clipStart, day.start)
-            clipEnd = min(clipEnd, day.end)
+            clipStart = day.start
+            clipEnd = day.end
         }
-        let local = instant + offset
+        let local = alignment == .plantLocal ? instant + zone.offset(at: instant) : instant
+        var localStarts: (first: Int64, step: Int64, size: Int64)
         switch shape {
         case .tumbling(let size):
-            let start = CivilTime.floor(local, toMultipleOf: size) - offset
-            windows.append(WindowBounds(start: max(start, clipStart), end: min(start + size, clipEnd)))
+            localStarts = (CivilTime.floor(local, toMultipleOf: size), size, size)
         case .hopping(let size, let advance):
-            var localStart = CivilTime.floor(local, toMultipleOf: advance)
-            var firstStart = localStart
-            while firstStart - advance + size > local { firstStart -= advance }
-            localStart = firstStart
-            while localStart <= local {
-                let start = localStart - offset
-                let bounds = WindowBounds(start: max(start, clipStart), end: min(start + size, clipEnd))
-                if bounds.contains(instant) { windows.append(bounds) }
-                localStart += advance
-            }
+            var first = CivilTime.floor(local, toMultipleOf: advance)
+            while first - advance + size > local { first -= advance }
+            localStarts = (first, advance, size)
         }
+        var localStart = localStarts.first
+        while localStart <= local {
+            let localEnd = localStart + localStarts.size
+            if localEnd > local {
+                var bounds =
+                    alignment == .plantLocal
+                    ? Self.localWindow(start: localStart, end: localEnd, containing: instant, zone: zone)
+                    : WindowBounds(start: localStart, end: localEnd)
+                bounds.start = max(bounds.start, clipStart)
+                bounds.end = min(bounds.end, clipEnd)
+                windows.append(bounds)
+            }
+            localStart += localStarts.step
+        }
+    }
+
+    /// The UTC interval around `instant` whose local times lie in `[start, end)`: walks across offset
+    /// changes as long as the local time on the other side still lies in the window.
+    @inlinable
+    static func localWindow(start: Int64, end: Int64, containing instant: Int64, zone: ZoneRules) -> WindowBounds {
+        let home = zone.periodIndex(at: instant)
+        var index = home
+        var utcStart: Int64
+        while true {
+            let period = zone.period(index: index)
+            let candidate = start - period.offset
+            if candidate > period.start || index == 0 {
+                utcStart = candidate
+                break
+            }
+            let previous = zone.period(index: index - 1)
+            let localBefore = period.start - 1 + previous.offset
+            guard localBefore >= start && localBefore < end else {
+                utcStart = period.start
+                break
+            }
+            index -= 1
+        }
+        index = home
+        var utcEnd: Int64
+        while true {
+            let period = zone.period(index: index)
+            let candidate = end - period.offset
+            if candidate < period.end || index == zone.transitions.count {
+                utcEnd = candidate
+                break
+            }
+            let following = zone.period(index: index + 1)
+            let localAt = period.end + following.offset
+            guard localAt >= start && localAt < end else {
+                utcEnd = period.end
+                break
+            }
+            index += 1
+        }
+        return WindowBounds(start: utcStart, end: utcEnd)
     }
 
     /// The windows containing `instant` (convenience for tests).

@@ -68,7 +68,8 @@ final class WindowNode: StepNode {
             for (index, argument) in plan.arguments.enumerated() {
                 inputs[index] = try argument?(context) ?? .null
                 if plan.functions[index] == .sum, !inputs[index].isNull, inputs[index].decimal == nil {
-                    throw RecordFailure("EXPRESSION_TYPE", "sum() of a non-number (aggregate \(plan.layout.aggregateNames[index]))")
+                    throw RecordFailure(
+                        "EXPRESSION_TYPE", "sum() of a non-number (aggregate \(plan.layout.aggregateNames[index]))")
                 }
             }
             if let closeWhen = plan.closeWhen { closeNow = try closeWhen(context).isTrue }
@@ -84,7 +85,8 @@ final class WindowNode: StepNode {
                 task.deadLetter(
                     context,
                     RecordFailure(
-                        "UNKNOWN_PLANT", path: "/plantId", "plant \(plantValue.string ?? "null") is not in the plant calendar"))
+                        "UNKNOWN_PLANT", path: "/plantId",
+                        "plant \(plantValue.string ?? "null") is not in the plant calendar"))
                 return
             }
             zone = found
@@ -434,7 +436,8 @@ final class WindowNode: StepNode {
         if split { day = zone.localDayBounds(at: time) }
         let candidates = (groupKey.withUnsafeBytes { sessions.index(of: $0) }.map { sessions[$0] } ?? []).filter {
             let bounds = windows[$0].bounds
-            return time >= bounds.start - gap && time < bounds.end && bounds.start >= day.start && bounds.start < day.end
+            return time >= bounds.start - gap && time < bounds.end && bounds.start >= day.start
+                && bounds.start < day.end
         }
         let proposed = WindowBounds(start: time, end: min(time + gap, day.end))
         if candidates.isEmpty {
