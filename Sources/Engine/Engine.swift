@@ -1,5 +1,6 @@
 import JSON
 import Logging
+import Schemas
 import Topology
 
 /// The processing engine of one region: built once from a topology, it compiles every pipeline and
@@ -30,6 +31,8 @@ public final class Engine {
     let logger: Logger
     let catalog: SchemaCatalog
     let services: EngineServices
+    /// Validator of `erp.exception` (newest version), when the catalogue has it.
+    let exceptionValidator: CompiledSchema?
     private(set) var sourcePlans: [String: SourcePlan] = [:]
     private var tablesByTopic: [String: GlobalTable] = [:]
     private var tasks: [PartitionTask] = []
@@ -67,6 +70,9 @@ public final class Engine {
         self.clock = clock
         self.logger = logger
         catalog = schemas
+        exceptionValidator = schemas.latestVersion(ofType: "erp.exception").flatMap {
+            schemas.validator(forSchemaID: "erp.exception/v\($0)")
+        }
         for output in topology.outputs {
             let kind: Destination.Kind =
                 switch output.kind {

@@ -174,8 +174,9 @@ public final class TopologyTestDriver {
         sink.records.filter { $0.kind == .changelog && (store == nil || $0.name == store) }
     }
 
-    /// Forgets the records captured so far.
-    public func clearRecords() { sink.records.removeAll() }
+    /// Forgets the output records captured so far; changelog records are kept (they are what
+    /// ``restartTask(topic:partition:)`` restores from, like a compacted topic).
+    public func clearRecords() { sink.records.removeAll { $0.kind != .changelog } }
 
     /// Flushes every task's state changes to its changelog.
     public func flush() {

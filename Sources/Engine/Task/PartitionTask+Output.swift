@@ -195,11 +195,40 @@ extension PartitionTask {
             writer.endArray()
         }
         writer.endObject()
-        metrics.exceptions += 1
         let key = uuid
-        writer.withBytes { value in
-            key.withUnsafeBytes { keyBytes in
-                send(destination, key: kafkaKey ?? keyBytes, value: value, timestamp: timestamp)
+        var violation: String?
+        if let validator = engine.exceptionValidator {
+            let tape = exceptionTape
+            writer.withBytes { value in
+                guard let document = try? JSONReader().parse(value, into: tape) else {
+                    violation = "not valid JSON"
+                    return
+                }
+                if !validator.isValid(document.root) {
+                    let first = validator.validate(document.root, maxErrors: 1).first
+                    violation = "\(first?.instancePointer ?? ""): \(first?.message ?? "does not conform")"
+                }
+            }
+        }
+        if let violation {
+            // An exception that does not validate is an engine or topology bug: keep it visible.
+            metrics.deadLetters += 1
+            withHeaders(
+                names: [Array(DeadLetterHeader.code.utf8), Array(DeadLetterHeader.message.utf8), Array(DeadLetterHeader.pipeline.utf8)],
+                values: [Array("EXCEPTION_INVALID".utf8), Array("erp.exception: \(violation)".utf8), Array(pipeline.name.utf8)]
+            ) { headers in
+                writer.withBytes { value in
+                    key.withUnsafeBytes { keyBytes in
+                        send(pipeline.deadLetter, key: kafkaKey ?? keyBytes, value: value, headers: headers, timestamp: timestamp)
+                    }
+                }
+            }
+        } else {
+            metrics.exceptions += 1
+            writer.withBytes { value in
+                key.withUnsafeBytes { keyBytes in
+                    send(destination, key: kafkaKey ?? keyBytes, value: value, timestamp: timestamp)
+                }
             }
         }
         exceptionWriter = writer

@@ -43,6 +43,7 @@ public final class PartitionTask {
     var keyBuffer: [UInt8] = []
     var scratch: [UInt8] = []
     let outputTape = JSONTape(capacity: 256)
+    let exceptionTape = JSONTape(capacity: 256)
     private let upcastTape = JSONTape(capacity: 256)
     private var upcastWriter = JSONWriter(capacity: 4096)
 

@@ -1,4 +1,5 @@
 import JSON
+import Schemas
 import Topology
 
 /// Compiles the pipelines of one source into plans, tracking what names mean after each step.
@@ -272,12 +273,21 @@ final class PipelineCompiler {
                 .unknownOutput, "emit output \(options.output) is not a records or table output", at: location)
         }
         let catalog = engine.catalog
-        guard let validator = catalog.validator(forSchemaID: options.schema) else {
-            throw EngineError(.unknownSchema, "emit schema \(options.schema) is not in the registry", at: location)
-        }
-        let uri = catalog.uri(forSchemaID: options.schema)
-        let shape = catalog.schemaDocument(uri: uri).map {
-            SchemaShape(schema: $0, uri: uri, load: { catalog.schemaDocument(uri: $0) })
+        var validator: CompiledSchema?
+        var shape: SchemaShape?
+        if options.schema.isEmpty {
+            guard !options.erpHeader else {
+                throw EngineError(.unknownSchema, "emit needs a schema to add the ERP header", at: location)
+            }
+        } else {
+            guard let compiled = catalog.validator(forSchemaID: options.schema) else {
+                throw EngineError(.unknownSchema, "emit schema \(options.schema) is not in the registry", at: location)
+            }
+            validator = compiled
+            let uri = catalog.uri(forSchemaID: options.schema)
+            shape = catalog.schemaDocument(uri: uri).map {
+                SchemaShape(schema: $0, uri: uri, load: { catalog.schemaDocument(uri: $0) })
+            }
         }
         let layout = try mapNames.map { (names) throws(EngineError) in try OutputLayout(names: names, shape: shape) }
         let windowed = scope.isWindowed
