@@ -1,1 +1,0 @@
-// KafkaClient module. Placeholder until its issue lands.
