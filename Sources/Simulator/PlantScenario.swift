@@ -5,13 +5,18 @@ public struct PlantScenario: Sendable {
     var plants: [ScenarioPlant]
     /// Where each event type goes.
     public var routing: EventRouting
-    /// Problems that did not stop loading (e.g. a column the simulator fills with a default).
+    /// Problems that did not stop loading (e.g. a table the simulator replaces with defaults).
     public internal(set) var warnings: [String]
+    /// The start used when the configuration names none (and the instant effective-dated rows were
+    /// chosen for): 06:00 plant-local time of the first plant on 2025-03-17, or on the first day of its
+    /// last open posting period when that date is not open.
+    public let defaultStartMs: Int64
 
-    init(plants: [ScenarioPlant], routing: EventRouting, warnings: [String] = []) {
+    init(plants: [ScenarioPlant], routing: EventRouting, warnings: [String] = [], defaultStartMs: Int64) {
         self.plants = plants
         self.routing = routing
         self.warnings = warnings
+        self.defaultStartMs = defaultStartMs
     }
 
     /// The plant ids, in simulation order.
@@ -35,17 +40,5 @@ public struct PlantScenario: Sendable {
         var copy = self
         copy.plants = plants.filter { plantIDs.contains($0.id) }
         return copy
-    }
-
-    /// 06:00 plant-local time on the first day of the newest open posting period of the first plant, or
-    /// 2025-03-10T06:00Z without a calendar.
-    public var defaultStartMs: Int64 {
-        let fallback = CivilTime.days(year: 2025, month: 3, day: 10) * CivilTime.msPerDay + 6 * CivilTime.msPerHour
-        guard let plant = plants.first, let period = plant.openPeriods.max(by: { $0.from < $1.from }) else {
-            return fallback
-        }
-        let localSix = period.from * CivilTime.msPerDay + 6 * CivilTime.msPerHour
-        guard let zone = ZoneOffsetTable(identifier: plant.timeZone, from: localSix) else { return localSix }
-        return localSix - Int64(zone.offset(at: localSix)) * CivilTime.msPerSecond
     }
 }

@@ -1,5 +1,5 @@
-/// One simulated plant: its lines and machines, materials, products, storage locations and reason codes,
-/// all taken from the reference data the topology loads.
+/// One simulated plant: its lines and machines, materials, products, orders, lots, storage locations and
+/// reason codes, all taken from the reference data the topology loads.
 struct ScenarioPlant: Sendable {
     /// A production line of machines.
     struct Line: Sendable {
@@ -19,7 +19,6 @@ struct ScenarioPlant: Sendable {
         var lineId: String
         var workCellId: String?
         var workCenterId: String
-        var costCenter: String?
         /// Ideal cycle time per product index (ms); `defaultIdealCycleMs` when a product has none.
         var idealCycleMs: [Int: Int64]
         var defaultIdealCycleMs: Int64
@@ -27,7 +26,7 @@ struct ScenarioPlant: Sendable {
         var partsPerCycle: Int
     }
 
-    /// A work center's standard value keys in slot order (domain.md §2.6 work_center_activities).
+    /// A work center's standard value keys in slot order (work_center_activities).
     struct WorkCenter: Sendable {
         var id: String
         var activityKeys: [String]
@@ -50,25 +49,67 @@ struct ScenarioPlant: Sendable {
         var components: [Component]
     }
 
+    /// A released order of the order master (order_operations).
+    struct Order: Sendable {
+        struct Operation: Sendable {
+            var id: String
+            var sequenceId: String
+            var workCenterId: String
+            /// Index into ``ScenarioPlant/machines``.
+            var machine: Int
+            var controlKey: String
+            var confirmationNumber: String?
+            var autoGoodsReceipt: Bool
+        }
+
+        var id: String
+        /// Index into ``ScenarioPlant/products``.
+        var product: Int
+        /// Index into ``ScenarioPlant/lines``.
+        var line: Int
+        /// Planned quantity in units of the product's base unit.
+        var plannedQty: Int64
+        var orderType: String
+        var operations: [Operation]
+    }
+
+    /// A batch of the ERP stock snapshot (batch_stock).
+    struct Lot: Sendable {
+        /// Index into ``ScenarioPlant/materials``.
+        var material: Int
+        var batch: String
+        var storageLocationId: String
+        var stockType: String
+        var milli: Int64
+    }
+
     var id: String
     var enterpriseId: String
     var timeZone: String
-    /// Code set of the plant's reason codes (`mes-DE01`).
+    /// Code set of the plant's scrap reasons (`mes-DE01`).
     var codeSet: String
     var lines: [Line]
     var machines: [Machine]
     var workCenters: [WorkCenter]
     var materials: [ScenarioMaterial]
     var products: [Product]
-    /// Where finished goods are received (the products' production storage location by default).
+    var orders: [Order]
+    var lots: [Lot]
+    /// Where finished goods are received when the material names none.
     var productionStorageLocation: String
     /// Where components are staged and issued from (line side).
     var issueStorageLocation: String
-    /// Where finished goods are put away and components are stored.
+    /// Where components are stored before they are staged (and inventory is scrapped from).
     var warehouseStorageLocation: String
+    /// Where finished goods are put away (no put-away when it is the production storage location).
+    var finishedStorageLocation: String
+    /// Where held stock is moved to, if the plant has such an area.
+    var qualityStorageLocation: String?
     var reasons: [ScenarioReason]
-    /// Open posting periods as (first day, last day) day numbers, newest last.
+    /// Open posting periods as (first day, last day) day numbers.
     var openPeriods: [(from: Int64, to: Int64)]
+    /// Local times of day (ms after midnight) at which each line's break starts.
+    var breakTimes: [Int64]
 
     /// Reasons of one purpose.
     func reasons(for purpose: ScenarioReason.Purpose) -> [ScenarioReason] {
@@ -115,15 +156,20 @@ struct ScenarioMaterial: Sendable {
 struct ScenarioReason: Sendable {
     /// What the code explains.
     enum Purpose: Sendable, Hashable {
+        /// Downtime of a loss type (`EQUIPMENT_FAILURE`, …).
         case downtime(lossType: String)
-        case minorStop
+        /// Scrap found in production (a quality loss with an ERP variance reason).
         case scrap
+        /// Scrap of stock (a movement reason, no OEE category).
+        case inventoryScrap
+        /// Why quality puts lots on hold.
         case quality
-        case movement
     }
 
     var code: String
     var codeSet: String
     var text: String?
     var purpose: Purpose
+    /// The OEE category says the time is not scheduled (breaks, no order).
+    var notScheduled = false
 }

@@ -35,7 +35,8 @@ extension SimulationState {
             writer.string(trigger)
             writer.endObject()
         }
-        let batch: String? = material.batchManaged ? newBatch(plant: plant, finished: false) : nil
+        let batch: String? =
+            material.batchManaged ? nextSupplyLot(plant: plant, material: index, defaultMilli: milli).batch : nil
         queue.push(
             .deliverLot(plant: plant, material: index, batch: batch, milli: milli),
             at: now + random.int64(in: 30...90) * CivilTime.msPerMinute)
@@ -66,7 +67,7 @@ extension SimulationState {
         }
         emitMoved(
             plant: plant, material: material, batch: batch, milli: milli, from: from,
-            to: spec.warehouseStorageLocation, stockType: stockType, &encoder)
+            to: spec.finishedStorageLocation, stockType: stockType, &encoder)
     }
 
     mutating func emitMoved(

@@ -287,6 +287,7 @@ extension SimulationState {
         let reason = machines[machine].downtimeReason
         let category: String
         switch loss {
+        case _ where reason.notScheduled: category = "NOT_SCHEDULED"
         case .equipmentFailure, .minorStop, .starved, .blocked: category = "UNPLANNED"
         case .setupAdjustment, .plannedMaintenance, .breakTime: category = "PLANNED"
         case .noOrder: category = "NOT_SCHEDULED"

@@ -36,7 +36,7 @@ extension SimulationState {
             writer.key("operationId")
             writer.string(operation.id)
             writer.key("sequenceId")
-            writer.string("0")
+            writer.string(operation.sequenceId)
             writer.key("workCenterId")
             writer.string(operation.workCenterId)
             writer.key("startedAt")
@@ -53,12 +53,7 @@ extension SimulationState {
         reportOperation(machine, final: true, &encoder)
         orders[job.order].operations[job.operation].done = true
         orders[job.order].operationsLeft -= 1
-        if orders[job.order].operationsLeft == 0 {
-            let line = orders[job.order].line
-            lines[line].openOrders -= 1
-            queue.push(.releaseOrder(line: line), at: now + random.int64(in: 1...10) * CivilTime.msPerMinute)
-            queue.push(.closeOrder(job.order), at: now + random.int64(in: 60...120) * CivilTime.msPerMinute)
-        }
+        if orders[job.order].operationsLeft == 0 { finishOrder(job.order) }
         takeNextJob(machine, &encoder)
     }
 
@@ -89,7 +84,7 @@ extension SimulationState {
             writer.key("operationId")
             writer.string(operation.id)
             writer.key("sequenceId")
-            writer.string("0")
+            writer.string(operation.sequenceId)
             writer.key("workCenterId")
             writer.string(operation.workCenterId)
             writer.key("interval")
@@ -173,9 +168,9 @@ extension SimulationState {
             if material.batchManaged {
                 while milli > 0 {
                     if plants[plant].supply[component.material].isEmpty {
-                        let batch = newBatch(plant: plant, finished: false)
                         let size = component.milliPerUnit * random.int64(in: 150...500)
-                        plants[plant].supply[component.material].append(SupplyLot(batch: batch, remainingMilli: size))
+                        let lot = nextSupplyLot(plant: plant, material: component.material, defaultMilli: size)
+                        plants[plant].supply[component.material].append(lot)
                     }
                     let lot = plants[plant].supply[component.material][0]
                     let take = min(milli, lot.remainingMilli)
@@ -217,12 +212,9 @@ extension SimulationState {
             mode = "SCANNED"
         }
         var alternative: (uom: String, milli: Int64)?
-        if !component.backflush, !material.alternativeUnits.isEmpty, random.chance(configuration.alternativeUnitShare) {
-            let unit = material.alternativeUnits[random.index(material.alternativeUnits.count)]
+        if let unit = component.unit {
             let (scaled, overflow) = milli.multipliedReportingOverflow(by: unit.denominator)
-            if !overflow, unit.numerator > 0, scaled % unit.numerator == 0 {
-                alternative = (unit.uom, scaled / unit.numerator)
-            }
+            if !overflow, scaled % unit.numerator == 0 { alternative = (unit.uom, scaled / unit.numerator) }
         }
         var header = EventEncoder.Header(
             type: .materialConsumed, plant: order.plant, machine: machine, source: plants[order.plant].sourceMES,
@@ -336,7 +328,7 @@ extension SimulationState {
         if random.chance(0.25) {
             inspect(order: index, batch: batch, operationId: lastOperation, &encoder)
         }
-        if random.chance(0.3), storage != plantSpecs[plant].warehouseStorageLocation {
+        if random.chance(0.3), storage != plantSpecs[plant].finishedStorageLocation {
             queue.push(
                 .movePallet(plant: plant, material: order.material, batch: batch, milli: milli),
                 at: now + random.int64(in: 10...40) * CivilTime.msPerMinute)

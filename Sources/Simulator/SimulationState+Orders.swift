@@ -3,7 +3,9 @@ import JSON
 /// Production orders: release to the shop floor (routing across the line's machines, components from the
 /// bill of materials) and technical completion after the last operation.
 extension SimulationState {
-    /// Releases an order for one of the line's products and queues its operations on the line's machines.
+    /// Releases the line's next order and queues its operations on the line's machines: the next order of
+    /// the order master that is not in progress (run again once all have run, unless new orders are
+    /// configured), or a new order for one of the line's products.
     ///
     /// - Parameter initial: Orders released at the start begin within minutes; later ones 30–90 min ahead.
     mutating func releaseOrder(line: Int, initial: Bool, _ encoder: inout EventEncoder) {
@@ -12,58 +14,109 @@ extension SimulationState {
         let spec = plantSpecs[plant]
         let lineSpec = spec.lines[lineState.local]
         guard !lineSpec.products.isEmpty, !lineState.machines.isEmpty else { return }
-        let product = lineSpec.products[random.index(lineSpec.products.count)]
-        let productSpec = spec.products[product]
-        let material = spec.materials[productSpec.material]
-        let operationCount = random.int(in: 3...6)
-        let rotation = lines[line].rotation
-        lines[line].rotation += 1
-        let operationMachines = (0..<operationCount).map {
-            lineState.machines[(rotation + $0) % lineState.machines.count]
-        }
-        let firstSpec = spec.machines[machines[operationMachines[0]].local]
-        let ideal = max(1000, firstSpec.idealCycleMs[product] ?? firstSpec.defaultIdealCycleMs)
-        let parts = Int64(max(1, firstSpec.partsPerCycle))
-        let minutes = random.int64(in: 60...150)
-        let plannedQty = max(20, (minutes * CivilTime.msPerMinute / ideal * parts) / 10 * 10)
         let lead = (initial ? random.int64(in: 1...10) : random.int64(in: 30...90)) * CivilTime.msPerMinute
         let start = now + lead
-        let end = start + (minutes + Int64(operationCount) * 10) * CivilTime.msPerMinute
+        var reference: Int?
+        let references = lineState.referenceOrders
+        if !references.isEmpty {
+            for step in 0..<references.count {
+                let position = (lineState.nextReference + step) % references.count
+                let exhausted = configuration.releasesNewOrders && lineState.referenceRuns[position] > 0
+                if !lineState.referenceOpen[position] && !exhausted {
+                    reference = position
+                    break
+                }
+            }
+            if reference == nil && !configuration.releasesNewOrders { return }
+        }
         var operations: [OperationRuntime] = []
         var earliest = start
-        for (position, machine) in operationMachines.enumerated() {
-            confirmationCounter += 1
-            let machineSpec = spec.machines[machines[machine].local]
-            operations.append(
-                OperationRuntime(
-                    id: Self.operationIds[position], machine: machine, workCenterId: machineSpec.workCenterId,
-                    confirmationNumber: String(confirmationCounter), earliestStart: earliest))
-            earliest += random.int64(in: 5...15) * CivilTime.msPerMinute
+        let product: Int
+        let orderId: String
+        let plannedQty: Int64
+        let orderType: String
+        var version = 1
+        if let reference {
+            let master = spec.orders[references[reference]]
+            product = master.product
+            orderId = master.id
+            plannedQty = master.plannedQty
+            orderType = master.orderType
+            version = lineState.referenceRuns[reference] + 1
+            lines[line].referenceRuns[reference] += 1
+            lines[line].referenceOpen[reference] = true
+            lines[line].nextReference = reference + 1
+            let machineBase = machines.firstIndex { $0.plant == plant } ?? 0
+            for operation in master.operations {
+                operations.append(
+                    OperationRuntime(
+                        id: operation.id, sequenceId: operation.sequenceId, machine: machineBase + operation.machine,
+                        workCenterId: operation.workCenterId, controlKey: operation.controlKey,
+                        confirmationNumber: operation.confirmationNumber, autoGoodsReceipt: operation.autoGoodsReceipt,
+                        earliestStart: earliest))
+                earliest += random.int64(in: 5...15) * CivilTime.msPerMinute
+            }
+        } else {
+            product = lineSpec.products[random.index(lineSpec.products.count)]
+            let operationCount = random.int(in: 3...6)
+            let rotation = lines[line].rotation
+            lines[line].rotation += 1
+            let operationMachines = (0..<operationCount).map {
+                lineState.machines[(rotation + $0) % lineState.machines.count]
+            }
+            let firstSpec = spec.machines[machines[operationMachines[0]].local]
+            let ideal = max(1000, firstSpec.idealCycleMs[product] ?? firstSpec.defaultIdealCycleMs)
+            let parts = Int64(max(1, firstSpec.partsPerCycle))
+            let minutes = random.int64(in: 60...150)
+            plannedQty = max(20, (minutes * CivilTime.msPerMinute / ideal * parts) / 10 * 10)
+            orderId = String(plants[plant].nextOrderNumber)
+            plants[plant].nextOrderNumber += 1
+            orderType = "PP01"
+            for (position, machine) in operationMachines.enumerated() {
+                let machineSpec = spec.machines[machines[machine].local]
+                operations.append(
+                    OperationRuntime(
+                        id: Self.operationIds[position], sequenceId: "0", machine: machine,
+                        workCenterId: machineSpec.workCenterId, controlKey: "PP01",
+                        confirmationNumber: String(plants[plant].nextConfirmation + Int64(position)),
+                        autoGoodsReceipt: position == operationCount - 1, earliestStart: earliest))
+                earliest += random.int64(in: 5...15) * CivilTime.msPerMinute
+            }
+            plants[plant].nextConfirmation += 10
         }
+        let productSpec = spec.products[product]
+        let material = spec.materials[productSpec.material]
         var components: [ComponentRuntime] = []
         for (position, component) in productSpec.components.enumerated() {
             let componentMaterial = spec.materials[component.material]
             let item = String((position + 1) * 10)
+            let exact = componentMaterial.alternativeUnits.filter { $0.numerator == 1 }
+            let unit =
+                !component.backflush && !exact.isEmpty && random.chance(configuration.alternativeUnitShare)
+                ? exact[random.index(exact.count)] : nil
             components.append(
                 ComponentRuntime(
                     material: component.material, milliPerUnit: component.milliPerUnit,
-                    operation: min(component.operationIndex, operationCount - 1), backflush: component.backflush,
+                    operation: min(component.operationIndex, operations.count - 1), backflush: component.backflush,
                     item: String(repeating: "0", count: max(0, 4 - item.count)) + item,
-                    storageLocationId: componentMaterial.issueStorageLocation ?? spec.issueStorageLocation))
+                    storageLocationId: componentMaterial.issueStorageLocation ?? spec.issueStorageLocation, unit: unit))
         }
-        orderCounter += 1
         reservationCounter += 1
+        let minutes = plannedQty * spec.machines[machines[operations[0].machine].local].defaultIdealCycleMs
+            / CivilTime.msPerMinute
         let order = OrderRuntime(
-            id: String(orderCounter), plant: plant, line: line, product: product, material: productSpec.material,
-            plannedQty: plannedQty, scheduledStart: start, scheduledEnd: end, operations: operations,
-            components: components, reservation: String(reservationCounter),
+            id: orderId, plant: plant, line: line, orderType: orderType, product: product, material: productSpec.material,
+            plannedQty: plannedQty, scheduledStart: start,
+            scheduledEnd: start + (minutes + Int64(operations.count) * 10) * CivilTime.msPerMinute,
+            operations: operations, components: components, reservation: String(reservationCounter),
             outputBatch: material.batchManaged ? newBatch(plant: plant, finished: true) : nil,
             programId: "NC-" + String(material.id.prefix(40)),
-            palletQty: max(10, plannedQty / random.int64(in: 3...6)), operationsLeft: operationCount)
+            palletQty: max(10, plannedQty / random.int64(in: 3...6)), operationsLeft: operations.count,
+            version: version, reference: reference)
         orders.append(order)
         let index = orders.count - 1
         lines[line].openOrders += 1
-        emitOrder(index, type: .orderReleased, &encoder)
+        emitOrder(index, type: version == 1 ? .orderReleased : .orderChanged, status: "RELEASED", &encoder)
         for (position, operation) in operations.enumerated() {
             let machine = operation.machine
             machines[machine].queue.append(Job(order: index, operation: position, earliestStart: operation.earliestStart))
@@ -73,24 +126,40 @@ extension SimulationState {
         }
     }
 
+    /// The last operation of the order completed: the line releases its next order; an order of its own
+    /// (not of the order master) becomes technically complete an hour or two later.
+    mutating func finishOrder(_ index: Int) {
+        let line = orders[index].line
+        lines[line].openOrders -= 1
+        if let reference = orders[index].reference { lines[line].referenceOpen[reference] = false }
+        queue.push(.releaseOrder(line: line), at: now + random.int64(in: 1...10) * CivilTime.msPerMinute)
+        if orders[index].reference == nil {
+            queue.push(.closeOrder(index), at: now + random.int64(in: 60...120) * CivilTime.msPerMinute)
+        } else {
+            orders[index].operations = []
+            orders[index].components = []
+        }
+    }
+
     /// The order is technically complete: `order.changed` with the full snapshot.
     mutating func closeOrder(_ index: Int, _ encoder: inout EventEncoder) {
         guard !orders[index].closed else { return }
-        emitOrder(index, type: .orderChanged, &encoder)
+        orders[index].version += 1
+        emitOrder(index, type: .orderChanged, status: "TECHNICALLY_COMPLETE", &encoder)
         orders[index].closed = true
         orders[index].operations = []
         orders[index].components = []
     }
 
-    /// Writes `order.released` (version 1) or `order.changed` (version 2, TECHNICALLY_COMPLETE).
-    mutating func emitOrder(_ index: Int, type: EventType, _ encoder: inout EventEncoder) {
+    /// Writes `order.released` or `order.changed` (with `status`) at the order's version.
+    mutating func emitOrder(_ index: Int, type: EventType, status: String, _ encoder: inout EventEncoder) {
         guard encoder.isEmitted(type) else { return }
         let order = orders[index]
         let plant = order.plant
         let spec = plantSpecs[plant]
         let material = spec.materials[order.material]
         let zone = plantZone(plant)
-        let version: Int64 = type == .orderReleased ? 1 : 2
+        let version = Int64(order.version)
         var setupMilliMinutes: [Int64] = []
         var machineMilliMinutes: [Int64] = []
         var activityKeys: [[String]] = []
@@ -99,8 +168,8 @@ extension SimulationState {
             let ideal = machineSpec.idealCycleMs[order.product] ?? machineSpec.defaultIdealCycleMs
             let parts = Int64(max(1, machineSpec.partsPerCycle))
             setupMilliMinutes.append(15_000)
-            // Minutes per 100 units in thousandths: ideal ms × 100 / parts / 60 000 × 1000.
-            machineMilliMinutes.append(ideal * 100 / parts / 60)
+            // Minutes per unit (the base quantity) in thousandths: ideal ms / parts / 60 000 × 1000.
+            machineMilliMinutes.append(max(1, ideal / parts / 60))
             activityKeys.append(self.activityKeys(plant: plant, workCenter: operation.workCenterId))
         }
         var header = EventEncoder.Header(
@@ -118,14 +187,14 @@ extension SimulationState {
                 writer.key("version")
                 writer.int(version)
                 writer.key("status")
-                writer.string("TECHNICALLY_COMPLETE")
+                writer.string(status)
                 writer.key("snapshot")
                 writer.beginObject()
                 writer.key("orderId")
                 writer.string(order.id)
             }
             writer.key("orderType")
-            writer.string("PP01")
+            writer.string(order.orderType)
             writer.key("materialId")
             writer.string(material.id)
             writer.key("plannedQty")
@@ -146,13 +215,13 @@ extension SimulationState {
                 writer.key("operationId")
                 writer.string(operation.id)
                 writer.key("sequenceId")
-                writer.string("0")
+                writer.string(operation.sequenceId)
                 writer.key("workCenterId")
                 writer.string(operation.workCenterId)
                 writer.key("controlKey")
-                writer.string("PP01")
+                writer.string(operation.controlKey)
                 writer.key("baseQty")
-                writer.quantity(milli: 100_000, decimals: material.decimals, uom: material.baseUom)
+                writer.quantity(milli: 1000, decimals: material.decimals, uom: material.baseUom)
                 writer.key("standardValues")
                 writer.beginArray()
                 for key in activityKeys[position].prefix(6) {
@@ -170,10 +239,12 @@ extension SimulationState {
                     writer.endObject()
                 }
                 writer.endArray()
-                writer.key("confirmationNumber")
-                writer.string(operation.confirmationNumber)
+                if let confirmationNumber = operation.confirmationNumber {
+                    writer.key("confirmationNumber")
+                    writer.string(confirmationNumber)
+                }
                 writer.key("autoGoodsReceipt")
-                writer.bool(false)
+                writer.bool(operation.autoGoodsReceipt)
                 writer.endObject()
             }
             writer.endArray()

@@ -22,6 +22,23 @@ extension SimulationState {
     mutating func createHold(plant: Int, target: HoldTarget? = nil, causation: EventID? = nil, _ encoder: inout EventEncoder) {
         var chosen = target
         var holdType = "LOT"
+        let snapshot = plantSpecs[plant].lots
+        if chosen == nil && !snapshot.isEmpty {
+            // The ERP stock snapshot knows these batches: prefer the one being consumed at line side.
+            let inUse = plants[plant].supply.indices.compactMap { material -> HoldTarget? in
+                guard let batch = plants[plant].supply[material].first?.batch,
+                    snapshot.contains(where: { $0.material == material && $0.batch == batch })
+                else { return nil }
+                return HoldTarget(material: material, batch: batch)
+            }
+            let holdable = snapshot.filter { $0.stockType != "BLOCKED" }
+            if !inUse.isEmpty && (holdable.isEmpty || random.chance(0.6)) {
+                chosen = inUse[random.index(inUse.count)]
+            } else if !holdable.isEmpty {
+                let lot = holdable[random.index(holdable.count)]
+                chosen = HoldTarget(material: lot.material, batch: lot.batch)
+            }
+        }
         if chosen == nil {
             let output = plants[plant].recentOutput
             let components = plants[plant].supply.indices.filter { !plants[plant].supply[$0].isEmpty }
@@ -126,7 +143,8 @@ extension SimulationState {
         }
     }
 
-    /// Writes `inspection.result` for a received lot; a rejection puts the lot on hold.
+    /// Writes `inspection.result` for a received lot; a rejection puts the lot on hold when the plant has no
+    /// ERP stock snapshot (with one, holds name only its batches, which the hold pipelines look up).
     mutating func inspect(order index: Int, batch: String?, operationId: String, _ encoder: inout EventEncoder) {
         let order = orders[index]
         let plant = order.plant
@@ -190,7 +208,7 @@ extension SimulationState {
             writer.int(measured ? 5 : 20)
             writer.endObject()
         }
-        if !accepted, let batch {
+        if !accepted, let batch, plantSpecs[plant].lots.isEmpty {
             let produced = plants[plant].recentOutput.first { $0.batch == batch }?.milli
             createHold(
                 plant: plant,
@@ -242,7 +260,8 @@ extension SimulationState {
         let milli = material.isDiscrete ? units * 1000 : units * 250
         let batch: String? =
             material.batchManaged ? (plants[plant].supply[index].first?.batch ?? newBatch(plant: plant, finished: false)) : nil
-        let reason = pick(plants[plant].scrapReasons, fallback: "SCRAP", plant: plant)
+        let reasons = plants[plant].inventoryReasons.isEmpty ? plants[plant].scrapReasons : plants[plant].inventoryReasons
+        let reason = pick(reasons, fallback: "SCRAP", plant: plant)
         let storage = spec.warehouseStorageLocation
         var header = EventEncoder.Header(
             type: .scrapRecorded, plant: plant, source: plants[plant].sourceWMS, occurredAt: now)

@@ -112,15 +112,25 @@ struct SimulationState: Sendable {
         var machines: [Int]
         var openOrders = 0
         var rotation = 0
-        /// Offset of the line's breaks from the shift's mid-point.
+        /// Offset of the line's breaks from the plant's break times.
         var breakOffsetMs: Int64
+        /// Indices into the plant's reference orders made on this line.
+        var referenceOrders: [Int] = []
+        /// Runs started per reference order (parallel to `referenceOrders`).
+        var referenceRuns: [Int] = []
+        /// Whether each reference order is in progress (parallel to `referenceOrders`).
+        var referenceOpen: [Bool] = []
+        var nextReference = 0
     }
 
     struct OperationRuntime: Sendable {
         var id: String
+        var sequenceId: String
         var machine: Int
         var workCenterId: String
-        var confirmationNumber: String
+        var controlKey: String
+        var confirmationNumber: String?
+        var autoGoodsReceipt: Bool
         var earliestStart: Int64
         var good: Int64 = 0
         var done = false
@@ -133,12 +143,15 @@ struct SimulationState: Sendable {
         var backflush: Bool
         var item: String
         var storageLocationId: String
+        /// The unit the MES reports this component in, when not the base unit.
+        var unit: ScenarioMaterial.AlternativeUnit?
     }
 
     struct OrderRuntime: Sendable {
         var id: String
         var plant: Int
         var line: Int
+        var orderType: String
         var product: Int
         var material: Int
         var plannedQty: Int64
@@ -152,6 +165,9 @@ struct SimulationState: Sendable {
         var palletQty: Int64
         var palletGood: Int64 = 0
         var operationsLeft: Int
+        var version: Int
+        /// Position in the line's reference orders, for an order of the order master.
+        var reference: Int?
         var closed = false
     }
 
@@ -185,6 +201,7 @@ struct SimulationState: Sendable {
         var downtimeReasons: [[ScenarioReason]]
         var scrapReasons: [ScenarioReason]
         var qualityReasons: [ScenarioReason]
+        var inventoryReasons: [ScenarioReason]
         /// Supply lots per material index (component materials only).
         var supply: [[SupplyLot]]
         /// Consumption since the last replenishment signal, per material index.
@@ -192,6 +209,11 @@ struct SimulationState: Sendable {
         /// Replenishment quantity per material index.
         var kanbanMilli: [Int64]
         var recentOutput: [OutputLot] = []
+        /// Snapshot lots (indices into the plant's lots) staged in turn, per material index.
+        var knownLots: [[Int]]
+        var knownLotCursor: [Int]
+        var nextOrderNumber: Int64
+        var nextConfirmation: Int64
         var lotCounter: Int64 = 0
         var holdCounter: Int64 = 0
         var signalCounter: Int64 = 0
@@ -205,6 +227,8 @@ struct SimulationState: Sendable {
     }
 
     static let shiftMs: Int64 = 8 * CivilTime.msPerHour
+    /// Orders each line keeps released (more when the order master has more for the line).
+    static let openOrdersPerLine = 2
     static let operationIds: [String] = (1...99).map { value in
         let text = String(value * 10)
         return String(repeating: "0", count: max(0, 4 - text.count)) + text
@@ -222,9 +246,7 @@ struct SimulationState: Sendable {
     var plants: [PlantRuntime] = []
     var orders: [OrderRuntime] = []
     var holds: [HoldRuntime] = []
-    var orderCounter: Int64 = 1_000_000
     var reservationCounter: Int64 = 20_000_000
-    var confirmationCounter: Int64 = 400_000_000
 
     var plantSpecs: [ScenarioPlant] { scenario.plants }
 
@@ -261,24 +283,46 @@ struct SimulationState: Sendable {
                 downtime.append(
                     plant.reasons.filter { reason in
                         if case .downtime(let lossType) = reason.purpose { return lossType == loss.name }
-                        if case .minorStop = reason.purpose { return loss == .minorStop }
                         return false
                     })
             }
             var kanban: [Int64] = []
+            var known: [[Int]] = Array(repeating: [], count: plant.materials.count)
+            var supply: [[SupplyLot]] = Array(repeating: [], count: plant.materials.count)
             for material in plant.materials.indices {
                 let perUnit = plant.products.flatMap(\.components).first { $0.material == material }?.milliPerUnit
                 kanban.append(max(1000, (perUnit ?? 1000) * 200))
+                let usable = plant.lots.indices.filter {
+                    plant.lots[$0].material == material && plant.lots[$0].stockType == "UNRESTRICTED"
+                }
+                let staged = usable.filter { plant.lots[$0].storageLocationId == plant.issueStorageLocation }
+                known[material] = staged + usable.filter { !staged.contains($0) }
+                supply[material] = staged.map {
+                    SupplyLot(batch: plant.lots[$0].batch, remainingMilli: max(1000, plant.lots[$0].milli))
+                }
             }
+            let orderNumbers = plant.orders.compactMap { Int64($0.id) }
+            let confirmations = plant.orders.flatMap(\.operations).compactMap { $0.confirmationNumber.flatMap { Int64($0) } }
             plants.append(
                 PlantRuntime(
                     downtimeReasons: downtime, scrapReasons: plant.reasons(for: .scrap),
-                    qualityReasons: plant.reasons(for: .quality),
-                    supply: Array(repeating: [], count: plant.materials.count),
-                    consumedSinceSignal: Array(repeating: 0, count: plant.materials.count), kanbanMilli: kanban,
+                    qualityReasons: plant.reasons(for: .quality), inventoryReasons: plant.reasons(for: .inventoryScrap),
+                    supply: supply, consumedSinceSignal: Array(repeating: 0, count: plant.materials.count),
+                    kanbanMilli: kanban, knownLots: known,
+                    knownLotCursor: known.indices.map { material in
+                        known[material].filter { plant.lots[$0].storageLocationId == plant.issueStorageLocation }.count
+                    },
+                    nextOrderNumber: (orderNumbers.max() ?? Int64(plantIndex + 1) * 1_000_000) + 1,
+                    nextConfirmation: ((confirmations.max() ?? Int64(plantIndex + 1) * 1_000_000) / 10 + 1) * 10,
                     personnel: (1...12).map { "P\(plantIndex + 1)\(String(1000 + $0 * 7))" },
                     sourceMES: nextSource, sourceOEE: nextSource + 1, sourceERP: nextSource + 2,
                     sourceQMS: nextSource + 3, sourceWMS: nextSource + 4))
+            for (position, order) in plant.orders.enumerated() {
+                let line = lineBase + order.line
+                lines[line].referenceOrders.append(position)
+                lines[line].referenceRuns.append(0)
+                lines[line].referenceOpen.append(false)
+            }
             nextSource += 5
         }
     }
@@ -314,9 +358,9 @@ struct SimulationState: Sendable {
             }
         }
         for index in lines.indices where !plantSpecs[lines[index].plant].lines[lines[index].local].products.isEmpty {
-            releaseOrder(line: index, initial: true, &encoder)
-            releaseOrder(line: index, initial: true, &encoder)
-            queue.push(.releaseOrder(line: index), at: now + random.int64(in: 20...40) * CivilTime.msPerMinute)
+            for _ in 0..<max(Self.openOrdersPerLine, lines[index].referenceOrders.count) {
+                releaseOrder(line: index, initial: true, &encoder)
+            }
         }
         for index in plants.indices {
             if configuration.holdsPerPlantPerDay > 0 {
@@ -339,7 +383,7 @@ struct SimulationState: Sendable {
             emitTelemetry(index, &encoder)
             queue.push(.telemetry(index), at: now + Int64(configuration.telemetryIntervalSeconds) * 1000)
         case .releaseOrder(let line):
-            if lines[line].openOrders < 3 { releaseOrder(line: line, initial: false, &encoder) }
+            if lines[line].openOrders < Self.openOrdersPerLine { releaseOrder(line: line, initial: false, &encoder) }
         case .closeOrder(let order):
             closeOrder(order, &encoder)
         case .createHold(let plant):
@@ -382,15 +426,16 @@ struct SimulationState: Sendable {
         return reasons[random.index(reasons.count)]
     }
 
-    /// The next break of the machine's line after `time`: 4 h into each 8 h shift (06, 14, 22 local),
-    /// staggered per line.
+    /// The next break of the machine's line after `time`: the plant's break times (every 4 h into each
+    /// shift of its calendar), staggered per line; a break lasts 30 minutes.
     func nextBreak(after time: Int64, machine: Int) -> Int64 {
-        let zone = plantZone(machines[machine].plant)
+        let plant = machines[machine].plant
+        let zone = plantZone(plant)
         let midnight = zone.localMidnight(containing: time)
         let offset = lines[machines[machine].line].breakOffsetMs
         for day in 0...1 {
-            for hour: Int64 in [2, 10, 18] {
-                let candidate = midnight + Int64(day) * CivilTime.msPerDay + hour * CivilTime.msPerHour + offset
+            for breakTime in plantSpecs[plant].breakTimes {
+                let candidate = midnight + Int64(day) * CivilTime.msPerDay + breakTime + offset
                 if candidate > time { return candidate }
             }
         }
@@ -398,6 +443,18 @@ struct SimulationState: Sendable {
     }
 
     func plantZone(_ plant: Int) -> ZoneOffsetTable { zones[plant] }
+
+    /// The next lot staged at line side: the ERP snapshot's batches of the material in turn (so holds and
+    /// stock look-ups find them), or a new batch when the snapshot has none.
+    mutating func nextSupplyLot(plant: Int, material: Int, defaultMilli: Int64) -> SupplyLot {
+        let known = plants[plant].knownLots[material]
+        if !known.isEmpty {
+            let lot = plantSpecs[plant].lots[known[plants[plant].knownLotCursor[material] % known.count]]
+            plants[plant].knownLotCursor[material] += 1
+            return SupplyLot(batch: lot.batch, remainingMilli: lot.milli > 0 ? lot.milli : defaultMilli)
+        }
+        return SupplyLot(batch: newBatch(plant: plant, finished: false), remainingMilli: defaultMilli)
+    }
 
     /// A new batch id of the plant: `F` (finished) or `R` (raw) and seven digits.
     mutating func newBatch(plant: Int, finished: Bool) -> String {

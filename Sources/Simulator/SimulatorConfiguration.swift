@@ -24,8 +24,14 @@ public struct SimulatorConfiguration: Sendable, Hashable {
     public var holdScrapShare: Double
     /// Unplanned breakdowns per machine per 8 h shift (default 1); ~55 % last 10 minutes or more.
     public var breakdownsPerShift: Double
-    /// Share of material consumptions reported in an alternative unit of the material (default 0.1).
+    /// Share of order components whose consumption the MES reports in an alternative unit of the material
+    /// (one whose conversion to the base unit is exact, e.g. GRM for KGM); default 0.1.
     public var alternativeUnitShare: Double
+    /// With an order master in the reference data, lines work through its released orders and then run
+    /// them again (same order and operation numbers, `order.changed` RELEASED with the next version), so
+    /// every operation the stream names is in the master. `true` releases new order numbers instead once
+    /// the master's orders have run (default false).
+    public var releasesNewOrders: Bool
     /// Faults to inject.
     public var faults: FaultConfiguration
 
@@ -42,6 +48,7 @@ public struct SimulatorConfiguration: Sendable, Hashable {
         holdScrapShare: Double = 0.3,
         breakdownsPerShift: Double = 1,
         alternativeUnitShare: Double = 0.1,
+        releasesNewOrders: Bool = false,
         faults: FaultConfiguration = .none
     ) {
         self.seed = seed
@@ -55,6 +62,7 @@ public struct SimulatorConfiguration: Sendable, Hashable {
         self.holdScrapShare = holdScrapShare
         self.breakdownsPerShift = breakdownsPerShift
         self.alternativeUnitShare = alternativeUnitShare
+        self.releasesNewOrders = releasesNewOrders
         self.faults = faults
     }
 
