@@ -6,6 +6,6 @@ struct PlantStreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plantstream",
         abstract: "Turns plant-floor events on Kafka into ERP-ready transactions.",
-        subcommands: []
+        subcommands: [BrokerCommand.self, BenchCommand.self]
     )
 }
