@@ -67,7 +67,8 @@ import Topology
         try driver.send(Events.consumed(id: 1, at: "2026-04-14T08:05:00Z", qty: "2.500"))
         try driver.send(Events.consumed(id: 2, at: "2026-04-14T08:20:00Z", qty: "1.500"))
         try driver.send(Events.consumed(id: 3, at: "2026-04-14T09:30:00Z", qty: "1", batch: "B2"))  // closes 08:00
-        try driver.send(Events.consumed(id: 4, at: "2026-04-14T10:10:00Z", qty: "3", batch: "B240311"))  // closes B2 09:00
+        // Closes B2's 09:00 window.
+        try driver.send(Events.consumed(id: 4, at: "2026-04-14T10:10:00Z", qty: "3", batch: "B240311"))
         try driver.send(Events.consumed(id: 5, at: "2026-04-14T11:05:00Z", qty: "1", batch: "B9"))  // closes 10:00
     }
 
