@@ -69,7 +69,7 @@ let package = Package(
         // Realistic plant event generator (no Kafka): machines, orders, holds, faults.
         .target(
             name: "Simulator",
-            dependencies: ["JSON", "Topology"]
+            dependencies: ["JSON", "Topology", .product(name: "Yams", package: "Yams")]
         ),
         // Wiring: Kafka sources and sinks, changelogs, services.
         .target(
@@ -122,5 +122,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "PlantStreamTesting", "Topology", "Schemas", "JSON"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "KafkaClient", "Simulator", "JSON"]),
         .testTarget(name: "CLITests", dependencies: ["KafkaClient"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "JSON", "Schemas", "Topology"]),
     ]
 )

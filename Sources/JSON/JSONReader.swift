@@ -44,9 +44,11 @@ public struct JSONReader: Sendable {
         do {
             try parser.run()
         } catch {
+            tape.count = 0
             throw error.located(in: bytes)
         }
-        return JSONDocument(bytes: bytes, entries: UnsafePointer(tape.entries), count: tape.count)
+        tape.count = parser.count
+        return JSONDocument(bytes: bytes, entries: UnsafePointer(parser.entries), count: parser.count)
     }
 }
 
@@ -82,6 +84,10 @@ struct TapeParser {
     @usableFromInline var pos = 0
     @usableFromInline let tape: JSONTape
     @usableFromInline let maxDepth: Int
+    /// Local copies of the tape's storage (class property access is slow in loops); written back by `finish`.
+    @usableFromInline var entries: UnsafeMutablePointer<TapeEntry>
+    @usableFromInline var capacity: Int
+    @usableFromInline var count = 0
 
     @inlinable
     init(bytes: UnsafeRawBufferPointer, tape: JSONTape, maxDepth: Int) {
@@ -90,6 +96,8 @@ struct TapeParser {
         end = bytes.count
         self.tape = tape
         self.maxDepth = maxDepth
+        entries = tape.entries
+        capacity = tape.capacity
     }
 
     // Immutable after initialisation: one zero byte that is never written, so sharing it is safe.
@@ -116,11 +124,19 @@ struct TapeParser {
 
     @inlinable @inline(__always)
     mutating func append(_ entry: TapeEntry) -> Int {
-        let index = tape.count
-        if index == tape.capacity { tape.grow(minimum: index + 1) }
-        (tape.entries + index).initialize(to: entry)
-        tape.count = index + 1
+        let index = count
+        if index == capacity { grow() }
+        (entries + index).initialize(to: entry)
+        count = index + 1
         return index
+    }
+
+    @inlinable @inline(never)
+    mutating func grow() {
+        tape.count = count
+        tape.grow(minimum: count + 1)
+        entries = tape.entries
+        capacity = tape.capacity
     }
 
     @inlinable
@@ -129,6 +145,7 @@ struct TapeParser {
         guard pos < end else { throw fail(.emptyInput, "empty input: expected a JSON value", at: pos) }
         var depth = 0
         var stack = tape.stack
+        var stackCapacity = tape.stackCapacity
         outer: while true {
             // Parse one value starting at `pos` (whitespace already skipped).
             guard pos < end else { throw fail(.unexpectedEnd, "unexpected end of input: expected a value", at: pos) }
@@ -141,9 +158,10 @@ struct TapeParser {
                 let isObject = byte == UInt8(ascii: "{")
                 let kind = isObject ? JSONKind.object : JSONKind.array
                 let index = append(TapeEntry(meta: UInt32(kind.rawValue), start: UInt32(pos), end: 0, a: 0, b: 0))
-                if depth >= tape.stackCapacity {
+                if depth >= stackCapacity {
                     tape.growStack(minimum: depth + 1)
                     stack = tape.stack
+                    stackCapacity = tape.stackCapacity
                 }
                 stack[depth] = UInt32(index)
                 depth += 1
@@ -155,8 +173,8 @@ struct TapeParser {
                 let next = base[pos]
                 if next == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     pos += 1
-                    tape.entries[index].end = UInt32(pos)
-                    tape.entries[index].a = UInt32(tape.count)
+                    entries[index].end = UInt32(pos)
+                    entries[index].a = UInt32(count)
                     depth -= 1
                 } else if isObject {
                     try parseKey()
@@ -181,8 +199,8 @@ struct TapeParser {
             while depth > 0 {
                 skipWhitespace()
                 let container = Int(stack[depth - 1])
-                let isObject = tape.entries[container].kindRaw == JSONKind.object.rawValue
-                tape.entries[container].b &+= 1
+                let isObject = entries[container].kindRaw == JSONKind.object.rawValue
+                entries[container].b &+= 1
                 guard pos < end else {
                     throw fail(
                         .unexpectedEnd, "unexpected end of input: unclosed \(isObject ? "object" : "array")", at: pos)
@@ -196,8 +214,8 @@ struct TapeParser {
                 }
                 if byte == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     pos += 1
-                    tape.entries[container].end = UInt32(pos)
-                    tape.entries[container].a = UInt32(tape.count)
+                    entries[container].end = UInt32(pos)
+                    entries[container].a = UInt32(count)
                     depth -= 1
                     continue
                 }
@@ -333,7 +351,8 @@ struct TapeParser {
         var p = start
         var flags: UInt32 = 0
         while true {
-            // Fast path: 8 plain ASCII bytes at a time (no quote, backslash, control or non-ASCII byte).
+            // Fast path: 8 bytes at a time; jump straight to the first quote, backslash, control or
+            // non-ASCII byte (the lowest flagged byte of the SWAR masks is exact).
             while p + 8 <= end {
                 let word = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
                 let ones: UInt64 = 0x0101_0101_0101_0101
@@ -341,9 +360,14 @@ struct TapeParser {
                 let quote = word ^ (ones &* 0x22)
                 let slash = word ^ (ones &* 0x5C)
                 let special =
-                    ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((word &- ones &* 0x20) & ~word) | word
-                if special & highs != 0 { break }
-                p += 8
+                    (((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((word &- ones &* 0x20) & ~word) | word)
+                    & highs
+                if special == 0 {
+                    p += 8
+                    continue
+                }
+                p += special.trailingZeroBitCount >> 3
+                break
             }
             guard p < end else { throw fail(.unexpectedEnd, "unterminated string", at: start - 1) }
             let byte = base[p]

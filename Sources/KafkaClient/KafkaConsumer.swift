@@ -169,9 +169,16 @@ public final class KafkaConsumer: Sendable {
         maxRecords: Int = 1024,
         timeout: Duration,
         onRebalance: (inout KafkaRebalance) -> Void = { _ in }
-    ) throws -> [KafkaMessage] {
-        try poll(maxRecords: maxRecords, timeout: timeout, onRebalance: onRebalance) { batch in
-            batch.map(KafkaMessage.init)
+    ) throws(KafkaError) -> [KafkaMessage] {
+        do {
+            return try poll(maxRecords: maxRecords, timeout: timeout, onRebalance: onRebalance) { batch in
+                batch.map(KafkaMessage.init)
+            }
+        } catch let error as KafkaError {
+            throw error
+        } catch {
+            // The body above does not throw, so poll only throws KafkaError.
+            throw KafkaError(.client, "\(error)")
         }
     }
 

@@ -13,6 +13,8 @@ public struct SchemaRegistry: Sendable {
     /// FNV-1a hash of the type name's UTF-8 → subject indices (for byte lookups).
     private let hashIndex: [UInt64: [Int]]
     private let typeNames: [[UInt8]]
+    /// Each subject's versions, by the same index (so lookups copy no `Subject`).
+    private let versionTable: [[RegisteredSchema]]
 
     init(directory: String, subjects: [Subject]) {
         self.directory = directory
@@ -26,6 +28,7 @@ public struct SchemaRegistry: Sendable {
         subjectIndex = index
         hashIndex = hashes
         typeNames = self.subjects.map { Array($0.name.utf8) }
+        versionTable = self.subjects.map(\.versions)
     }
 
     /// Loads and compiles every subject of `directory`.
@@ -105,7 +108,8 @@ public struct SchemaRegistry: Sendable {
     where Bytes.Element == UInt8 {
         guard let candidates = hashIndex[Self.hash(type)] else { return nil }
         for candidate in candidates where typeNames[candidate].elementsEqual(type) {
-            return subjects[candidate].version(version)
+            let versions = versionTable[candidate]
+            return version >= 1 && version <= versions.count ? versions[version - 1] : nil
         }
         return nil
     }

@@ -8,15 +8,14 @@ import JSON
 public struct CompiledSchema: Sendable {
     /// The URI the schema was compiled from.
     public let uri: String
-    let root: SchemaNode
+    let rootNode: SchemaNode
     let store: SchemaNodeStore
     let tracksDynamicScope: Bool
 
     /// `true` if `instance` conforms (fast path: no error details).
     public func isValid(_ instance: JSONNode) -> Bool {
         var context = ValidationContext(detailed: false, maxErrors: 0, tracksDynamicScope: tracksDynamicScope)
-        var evaluated = Evaluated()
-        return context.validate(root, instance, &evaluated, collect: false)
+        return context.validate(rootNode.data, instance, nil)
     }
 
     /// Validates `instance` and explains each failure.
@@ -29,12 +28,11 @@ public struct CompiledSchema: Sendable {
     public func validate(_ instance: JSONNode, maxErrors: Int = 64) -> [SchemaViolation] {
         var context = ValidationContext(
             detailed: true, maxErrors: max(1, maxErrors), tracksDynamicScope: tracksDynamicScope)
-        var evaluated = Evaluated()
-        let valid = context.validate(root, instance, &evaluated, collect: false)
+        let valid = context.validate(rootNode.data, instance, nil)
         if !valid && context.errors.isEmpty {
             context.errors.append(
                 SchemaViolation(
-                    instancePointer: "", keywordLocation: "", absoluteKeywordLocation: root.location,
+                    instancePointer: "", keywordLocation: "", absoluteKeywordLocation: rootNode.location,
                     message: "does not conform to the schema"))
         }
         return valid ? [] : context.errors
@@ -49,7 +47,7 @@ public struct CompiledSchema: Sendable {
     public func validate(_ value: JSONValue, maxErrors: Int = 64) -> [SchemaViolation] {
         withDocument(value) { validate($0, maxErrors: maxErrors) } ?? [
             SchemaViolation(
-                instancePointer: "", keywordLocation: "", absoluteKeywordLocation: root.location,
+                instancePointer: "", keywordLocation: "", absoluteKeywordLocation: rootNode.location,
                 message: "value nested too deeply to validate")
         ]
     }

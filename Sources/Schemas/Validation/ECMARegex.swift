@@ -8,7 +8,7 @@
 /// `\d \w \s \D \W \S \b \B`, `\p{…}`/`\P{…}` general categories, escapes (`\t \n \uXXXX \u{…} \xHH \cX`),
 /// groups (capturing, `(?:…)`, `(?<name>…)`), alternation, greedy/lazy quantifiers `* + ? {n} {n,} {n,m}`,
 /// anchors. Not supported (compile error): lookaround and backreferences.
-struct ECMARegex: Sendable {
+final class ECMARegex: Sendable {
     let source: String
     private let fast: ByteSequenceMatcher?
     private let program: RegexProgram

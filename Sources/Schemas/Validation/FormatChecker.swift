@@ -33,8 +33,8 @@ enum FormatChecker: Sendable {
     func check(_ text: UnsafeRawBufferPointer) -> Bool {
         switch self {
         case .dateTime: Self.isDateTime(text)
-        case .date: Self.isDate(text[...])
-        case .time: Self.isTime(text[...])
+        case .date: Self.isDate(Self.Bytes(text))
+        case .time: Self.isTime(Self.Bytes(text))
         case .uuid: Self.isUUID(text)
         case .email: Self.isEmail(text)
         case .ipv4: Self.isIPv4(text[...])
@@ -45,17 +45,34 @@ enum FormatChecker: Sendable {
 
     // MARK: Dates and times (RFC 3339 §5.6)
 
+    /// A pointer and length (no bounds-checked slicing on the hot path).
+    struct Bytes {
+        let base: UnsafePointer<UInt8>
+        let count: Int
+
+        init(_ buffer: UnsafeRawBufferPointer) {
+            base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1)!
+            count = buffer.count
+        }
+
+        init(base: UnsafePointer<UInt8>, count: Int) {
+            self.base = base
+            self.count = count
+        }
+
+        @inline(__always) subscript(_ index: Int) -> UInt8 { base[index] }
+
+        func dropFirst(_ count: Int) -> Bytes { Bytes(base: base + count, count: self.count - count) }
+    }
+
+    /// `count` ASCII digits at `offset` as a number (caller checked the length).
     @inline(__always)
-    static func digits(_ text: Slice<UnsafeRawBufferPointer>, _ offset: Int, _ count: Int) -> Int? {
+    static func digits(_ text: Bytes, _ offset: Int, _ count: Int) -> Int? {
         var value = 0
-        var index = text.startIndex + offset
-        let end = index + count
-        guard end <= text.endIndex else { return nil }
-        while index < end {
-            let digit = text.base[index] &- UInt8(ascii: "0")
+        for index in offset..<(offset + count) {
+            let digit = text[index] &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
             value = value * 10 + Int(digit)
-            index += 1
         }
         return value
     }
@@ -68,40 +85,37 @@ enum FormatChecker: Sendable {
         }
     }
 
-    static func isDate(_ text: Slice<UnsafeRawBufferPointer>) -> Bool {
-        guard text.count == 10, text[text.startIndex + 4] == UInt8(ascii: "-"),
-            text[text.startIndex + 7] == UInt8(ascii: "-"), let year = digits(text, 0, 4),
-            let month = digits(text, 5, 2), let day = digits(text, 8, 2)
+    static func isDate(_ text: Bytes) -> Bool {
+        guard text.count == 10, text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-"),
+            let year = digits(text, 0, 4), let month = digits(text, 5, 2), let day = digits(text, 8, 2)
         else { return false }
         return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(month, year: year)
     }
 
-    static func isTime(_ text: Slice<UnsafeRawBufferPointer>) -> Bool {
-        let start = text.startIndex
-        guard text.count >= 9, text[start + 2] == UInt8(ascii: ":"), text[start + 5] == UInt8(ascii: ":"),
+    static func isTime(_ text: Bytes) -> Bool {
+        guard text.count >= 9, text[2] == UInt8(ascii: ":"), text[5] == UInt8(ascii: ":"),
             let hour = digits(text, 0, 2), let minute = digits(text, 3, 2), let second = digits(text, 6, 2),
             hour <= 23, minute <= 59, second <= 60
         else { return false }
-        var index = start + 8
+        var index = 8
         if text[index] == UInt8(ascii: ".") {
             index += 1
             let fractionStart = index
-            while index < text.endIndex, text[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+            while index < text.count, text[index] &- UInt8(ascii: "0") < 10 { index += 1 }
             guard index > fractionStart else { return false }
         }
-        guard index < text.endIndex else { return false }
+        guard index < text.count else { return false }
         var offsetMinutes = 0
-        switch text[index] | 0x20 {
-        case UInt8(ascii: "z"):
-            guard index + 1 == text.endIndex else { return false }
-        default:
+        if text[index] | 0x20 == UInt8(ascii: "z") {
+            guard index + 1 == text.count else { return false }
+        } else {
             let sign = text[index]
-            guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), text.endIndex - index == 6,
+            guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), text.count - index == 6,
                 text[index + 3] == UInt8(ascii: ":")
             else { return false }
-            let offsetSlice = text.base[(index + 1)..<text.endIndex]
-            guard let offsetHour = digits(offsetSlice, 0, 2), let offsetMinute = digits(offsetSlice, 3, 2),
-                offsetHour <= 23, offsetMinute <= 59
+            let offset = text.dropFirst(index + 1)
+            guard let offsetHour = digits(offset, 0, 2), let offsetMinute = digits(offset, 3, 2), offsetHour <= 23,
+                offsetMinute <= 59
             else { return false }
             offsetMinutes = (offsetHour * 60 + offsetMinute) * (sign == UInt8(ascii: "+") ? 1 : -1)
         }
@@ -113,9 +127,10 @@ enum FormatChecker: Sendable {
         return true
     }
 
-    static func isDateTime(_ text: UnsafeRawBufferPointer) -> Bool {
+    static func isDateTime(_ buffer: UnsafeRawBufferPointer) -> Bool {
+        let text = Bytes(buffer)
         guard text.count > 11, text[10] | 0x20 == UInt8(ascii: "t") else { return false }
-        return isDate(text[0..<10]) && isTime(text[11...])
+        return isDate(Bytes(base: text.base, count: 10)) && isTime(text.dropFirst(11))
     }
 
     // MARK: Identifiers
@@ -124,16 +139,20 @@ enum FormatChecker: Sendable {
         byte &- UInt8(ascii: "0") < 10 || (byte | 0x20) &- UInt8(ascii: "a") < 6
     }
 
-    static func isUUID(_ text: UnsafeRawBufferPointer) -> Bool {
-        guard text.count == 36 else { return false }
-        for (index, byte) in text.enumerated() {
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return false }
-            } else if !isHex(byte) {
-                return false
-            }
+    static func isUUID(_ buffer: UnsafeRawBufferPointer) -> Bool {
+        let text = Bytes(buffer)
+        guard text.count == 36, text[8] == UInt8(ascii: "-"), text[13] == UInt8(ascii: "-"),
+            text[18] == UInt8(ascii: "-"), text[23] == UInt8(ascii: "-")
+        else { return false }
+        // Branch-free: accumulate "is hex digit" over every position but the dashes.
+        var valid: UInt8 = 1
+        for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
+            let byte = text[index]
+            let digit: UInt8 = byte &- UInt8(ascii: "0") < 10 ? 1 : 0
+            let letter: UInt8 = (byte | 0x20) &- UInt8(ascii: "a") < 6 ? 1 : 0
+            valid &= digit | letter
         }
-        return true
+        return valid == 1
     }
 
     // MARK: Network addresses

@@ -201,6 +201,9 @@ struct ByteSequenceMatcher: Sendable {
     }
 
     private let runs: [Run]
+    /// Membership table (256 entries) when the pattern is a single unbounded run, e.g. `^[A-Za-z0-9._:/-]+$`.
+    private let singleRunTable: [Bool]?
+    private let singleRunMin: Int
 
     init?(_ tree: RegexNode) {
         guard case .concat(let items) = tree, items.count >= 3, case .lineStart = items.first,
@@ -269,9 +272,25 @@ struct ByteSequenceMatcher: Sendable {
             }
         }
         self.runs = runs
+        if runs.count == 1 && runs[0].max == Int.max && runs[0].groupEnd < 0 {
+            let run = runs[0]
+            singleRunTable = (0..<256).map { run.contains(UInt8($0)) }
+            singleRunMin = run.min
+        } else {
+            singleRunTable = nil
+            singleRunMin = 0
+        }
     }
 
     func matches(_ utf8: UnsafeRawBufferPointer) -> Bool {
+        if let singleRunTable {
+            guard utf8.count >= singleRunMin else { return false }
+            return singleRunTable.withUnsafeBufferPointer { table in
+                var member = true
+                for byte in utf8 { member = member && table[Int(byte)] }
+                return member
+            }
+        }
         var position = 0
         let count = utf8.count
         var index = 0

@@ -56,6 +56,7 @@ public final class SchemaCompiler {
     let store = SchemaNodeStore()
     var usesDynamicScope = false
     var anchorsCompiled: Set<String> = []
+    var linkedCount = 0
 
     /// Creates a compiler.
     /// - Parameters:
@@ -109,7 +110,8 @@ public final class SchemaCompiler {
             throw SchemasError(code: .unresolvedReference, uri: uri, message: "no schema resource '\(uri)'")
         }
         let root = try compileNode(at: location)
-        return CompiledSchema(uri: uri, root: root, store: store, tracksDynamicScope: usesDynamicScope)
+        linkForwarding()
+        return CompiledSchema(uri: uri, rootNode: root, store: store, tracksDynamicScope: usesDynamicScope)
     }
 
     /// Adds `schema` under `uri` and compiles it.
@@ -313,10 +315,46 @@ public final class SchemaCompiler {
 
     // MARK: Compilation
 
+    static func isLeafOp(_ op: SchemaOp) -> Bool {
+        switch op {
+        case .type, .constant, .enumStrings, .enumeration, .minimum, .maximum, .exclusiveMinimum, .exclusiveMaximum,
+            .multipleOf, .string, .minLength, .maxLength, .pattern, .format, .minItems, .maxItems, .uniqueItems,
+            .minProperties, .maxProperties, .required, .dependentRequired:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Points every node that is only a `$ref` at its final target (used by the fast path).
+    func linkForwarding() {
+        func onlyReference(_ node: NodeRef) -> NodeRef? {
+            let data = node.pointee
+            guard data.constant == .normal, !data.collectsAnnotations, data.ops.count == 1,
+                case .ref(let target) = data.ops[0]
+            else { return nil }
+            return target
+        }
+        // Nodes linked by earlier calls may be in use by compiled schemas: never write to them again.
+        for owner in store.nodes[linkedCount...] {
+            var target = owner.data
+            var hops = 0
+            while let next = onlyReference(target), hops <= store.nodes.count {
+                target = next
+                hops += 1
+            }
+            // A cycle of pure references never reaches a real schema: leave it to the depth guard.
+            owner.data.pointee.forward = (hops > 0 && onlyReference(target) == nil) ? target : nil
+            owner.data.pointee.isLeaf = owner.data.pointee.ops.allSatisfy { Self.isLeafOp($0) }
+        }
+        linkedCount = store.nodes.count
+    }
+
     func resourceObject(_ uri: String) -> SchemaResource {
         if let existing = resourceObjects[uri] { return existing }
         let created = SchemaResource(uri: uri)
         resourceObjects[uri] = created
+        store.objects.append(created)
         return created
     }
 
@@ -334,12 +372,12 @@ public final class SchemaCompiler {
         if !anchorsCompiled.contains(location.base), let names = dynamicAnchorNames[location.base] {
             anchorsCompiled.insert(location.base)
             for (name, anchorLocation) in names.sorted(by: { $0.key < $1.key }) {
-                resource.dynamicAnchors[name] = try compileNode(at: anchorLocation)
+                resource.dynamicAnchors[name] = try compileNode(at: anchorLocation).data
             }
         }
         switch schema {
         case .bool(let flag):
-            node.constant = flag ? .alwaysValid : .alwaysInvalid
+            node.data.pointee.constant = flag ? .alwaysValid : .alwaysInvalid
         case .object(let object):
             var builder = KeywordCompiler(compiler: self, location: location, object: object, node: node)
             try builder.compile()

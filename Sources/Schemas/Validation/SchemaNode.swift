@@ -1,23 +1,40 @@
 import JSON
 
+/// A pointer to a compiled node's immutable runtime data. Trivial to copy (no reference counting),
+/// which keeps the validation loop free of ARC traffic and exclusivity checks.
+typealias NodeRef = UnsafeMutablePointer<NodeData>
+
+/// The runtime form of a compiled (sub)schema, owned by its ``SchemaNode``.
+struct NodeData {
+    var constant: SchemaNode.Constant = .normal
+    /// The node contains `unevaluatedProperties`/`unevaluatedItems` and must collect annotations.
+    var collectsAnnotations = false
+    var ops: UnsafeBufferPointer<SchemaOp> = UnsafeBufferPointer(start: nil, count: 0)
+    /// For a node that is only a `$ref`: its final target, so the fast path skips the hop.
+    var forward: NodeRef?
+    /// No operand refers to another node: no recursion, no dynamic scope, no annotations.
+    var isLeaf = false
+    var resource: Unmanaged<SchemaResource>
+    var owner: Unmanaged<SchemaNode>
+}
+
 /// The schema resource a compiled node belongs to (for `$dynamicRef`'s dynamic scope).
 ///
 /// `@unchecked Sendable`: `dynamicAnchors` is written only by ``SchemaCompiler`` while compiling,
-/// before any ``CompiledSchema`` referring to it is returned; afterwards it is only read (and cleared
-/// by ``SchemaNodeStore``'s deinit when no schema can reach it any more).
+/// before any ``CompiledSchema`` referring to it is returned; afterwards it is only read.
 final class SchemaResource: @unchecked Sendable {
     let uri: String
-    var dynamicAnchors: [String: SchemaNode] = [:]
+    var dynamicAnchors: [String: NodeRef] = [:]
 
     init(uri: String) { self.uri = uri }
 }
 
-/// One compiled (sub)schema: its keyword operations, chosen and prepared at compile time.
+/// One compiled (sub)schema: compile-time handle that owns the runtime ``NodeData``.
 ///
-/// `@unchecked Sendable`: every stored property is written only by ``SchemaCompiler`` during
-/// compilation (nodes are created first and filled afterwards so that recursive `$ref`s can point at
-/// them). A node becomes reachable from a ``CompiledSchema`` only when compilation has finished, and
-/// from then on it is never mutated (except by ``SchemaNodeStore``'s deinit, when it is unreachable).
+/// `@unchecked Sendable`: `data` and `keywords` are written only by ``SchemaCompiler`` during
+/// compilation (nodes are created first and filled afterwards so that recursive `$ref`s can point
+/// at them). A node becomes reachable from a ``CompiledSchema`` only when compilation has finished
+/// and is never mutated afterwards. Nodes live as long as their ``SchemaNodeStore``.
 final class SchemaNode: @unchecked Sendable {
     enum Constant {
         case normal
@@ -25,66 +42,146 @@ final class SchemaNode: @unchecked Sendable {
         case alwaysInvalid
     }
 
-    var constant: Constant = .normal
-    var ops: [SchemaOp] = []
+    let data: NodeRef
     /// Keyword name of each op (same index), for error locations.
     var keywords: [String] = []
     /// Absolute location: resource URI + `#` + JSON pointer inside the resource.
     let location: String
     let resource: SchemaResource
-    /// The node contains `unevaluatedProperties`/`unevaluatedItems` and must collect annotations.
-    var collectsAnnotations = false
 
     init(location: String, resource: SchemaResource) {
         self.location = location
         self.resource = resource
+        data = .allocate(capacity: 1)
+        data.initialize(
+            to: NodeData(resource: Unmanaged.passUnretained(resource), owner: Unmanaged.passUnretained(self)))
+    }
+
+    func setOps(_ ops: [SchemaOp], keywords: [String], collectsAnnotations: Bool) {
+        let buffer = UnsafeMutableBufferPointer<SchemaOp>.allocate(capacity: max(ops.count, 1))
+        _ = buffer.initialize(from: ops)
+        data.pointee.ops = UnsafeBufferPointer(start: buffer.baseAddress, count: ops.count)
+        data.pointee.collectsAnnotations = collectsAnnotations
+        self.keywords = keywords
+    }
+
+    deinit {
+        if let base = data.pointee.ops.baseAddress { UnsafeMutablePointer(mutating: base).deallocate() }
+        data.deinitialize(count: 1)
+        data.deallocate()
     }
 }
 
-/// Owns every node a compiler created, and breaks reference cycles (recursive schemas) once no
-/// compiler or compiled schema uses them any more.
+/// Owns every node, resource and operand a compiler created; compiled schemas keep it alive.
 ///
-/// `@unchecked Sendable`: `nodes` is appended to only by the compiler during compilation and read by
-/// nobody else; see ``SchemaNode``.
+/// `@unchecked Sendable`: appended to only by the compiler during compilation; never read by
+/// validation (which uses the trivially-copyable pointers and unmanaged references it keeps alive).
 final class SchemaNodeStore: @unchecked Sendable {
     var nodes: [SchemaNode] = []
+    var objects: [AnyObject] = []
 
-    deinit {
-        for node in nodes {
-            node.ops.removeAll()
-            node.resource.dynamicAnchors.removeAll()
-        }
+    /// Keeps `object` alive as long as the store and returns an unretained reference to it.
+    func keep<T: AnyObject>(_ object: T) -> Unmanaged<T> {
+        objects.append(object)
+        return Unmanaged.passUnretained(object)
     }
 }
 
 /// Object member rules compiled from `properties`, `patternProperties`, `additionalProperties`
-/// and `required`, applied in one pass over the members.
-final class ObjectRules: Sendable {
+/// and `required`, applied in one pass over the members. Operands are kept in raw storage so the
+/// validation loop reads them without reference counting.
+final class ObjectRules {
     /// Property names (`properties` and `required`), looked up by byte comparison.
     let names: KeyTable
     /// The `properties` schema for each name (nil: the name is only required).
-    let schemas: [SchemaNode?]
+    let schemas: UnsafeMutablePointer<NodeRef?>
     /// Indices into `names` that are required.
-    let required: [Int]
-    let patterns: [(ECMARegex, SchemaNode)]
-    let additional: SchemaNode?
-    let hasProperties: Bool
+    let required: UnsafeBufferPointer<Int>
+    private let requiredStorage: UnsafeMutablePointer<Int>
+    let patterns: [(ECMARegex, NodeRef)]
+    let hasPatterns: Bool
+    let additional: NodeRef?
 
-    init(
-        names: KeyTable, schemas: [SchemaNode?], required: [Int], patterns: [(ECMARegex, SchemaNode)],
-        additional: SchemaNode?, hasProperties: Bool
-    ) {
+    init(names: KeyTable, schemas: [NodeRef?], required: [Int], patterns: [(ECMARegex, NodeRef)], additional: NodeRef?)
+    {
         self.names = names
-        self.schemas = schemas
-        self.required = required
+        self.schemas = .allocate(capacity: max(schemas.count, 1))
+        self.schemas.initialize(from: schemas, count: schemas.count)
+        requiredStorage = .allocate(capacity: max(required.count, 1))
+        requiredStorage.initialize(from: required, count: required.count)
+        self.required = UnsafeBufferPointer(start: requiredStorage, count: required.count)
         self.patterns = patterns
+        hasPatterns = !patterns.isEmpty
         self.additional = additional
-        self.hasProperties = hasProperties
+    }
+
+    deinit {
+        schemas.deallocate()
+        requiredStorage.deallocate()
     }
 }
 
+/// `type: string`, `minLength`, `maxLength`, `pattern` and `format` of one schema, checked in one
+/// step over the string's bytes.
+final class StringRules {
+    let requireString: Bool
+    let minLength: Int
+    let maxLength: Int
+    /// Kept alive by the ``SchemaNodeStore`` (unmanaged: no reference counting on the hot path).
+    let pattern: Unmanaged<ECMARegex>?
+    let format: FormatChecker?
+
+    init(
+        requireString: Bool, minLength: Int, maxLength: Int, pattern: Unmanaged<ECMARegex>?, format: FormatChecker?
+    ) {
+        self.requireString = requireString
+        self.minLength = minLength
+        self.maxLength = maxLength
+        self.pattern = pattern
+        self.format = format
+    }
+}
+
+/// An immutable list of nodes (`allOf`, `prefixItems`, …) in raw storage.
+final class NodeList {
+    let nodes: UnsafeBufferPointer<NodeRef>
+    private let storage: UnsafeMutablePointer<NodeRef>
+
+    init(_ nodes: [NodeRef]) {
+        storage = .allocate(capacity: max(nodes.count, 1))
+        storage.initialize(from: nodes, count: nodes.count)
+        self.nodes = UnsafeBufferPointer(start: storage, count: nodes.count)
+    }
+
+    deinit { storage.deallocate() }
+}
+
+/// Keyed rules for `dependentRequired` / `dependentSchemas`.
+final class DependentRules {
+    let triggers: KeyTable
+    let required: [KeyTable]
+    let schemas: [NodeRef]
+    init(triggers: KeyTable, required: [KeyTable], schemas: [NodeRef]) {
+        self.triggers = triggers
+        self.required = required
+        self.schemas = schemas
+    }
+}
+
+/// A constant value (`const`) or list (`enum`).
+final class ValueBox {
+    let values: [JSONValue]
+    init(_ values: [JSONValue]) { self.values = values }
+}
+
+/// A name (`$dynamicRef` anchor).
+final class NameBox {
+    let name: String
+    init(_ name: String) { self.name = name }
+}
+
 /// A numeric bound with the representations needed for fast comparison.
-struct NumberLimit: Sendable {
+final class NumberLimit {
     let value: JSONNumber
     let int64: Int64?
     let decimal: ExactDecimal?
@@ -104,42 +201,44 @@ struct NumberLimit: Sendable {
     }
 }
 
-/// The compiled form of one keyword.
-enum SchemaOp: Sendable {
+/// The compiled form of one keyword. Trivially copyable: operands are node pointers and unmanaged
+/// references kept alive by the ``SchemaNodeStore``.
+enum SchemaOp {
     case type(UInt8)
-    case constant(JSONValue)
-    case enumStrings(KeyTable)
-    case enumeration([JSONValue])
-    case minimum(NumberLimit)
-    case maximum(NumberLimit)
-    case exclusiveMinimum(NumberLimit)
-    case exclusiveMaximum(NumberLimit)
-    case multipleOf(JSONNumber, Int64?)
+    case constant(Unmanaged<ValueBox>)
+    case enumStrings(Unmanaged<KeyTable>)
+    case enumeration(Unmanaged<ValueBox>)
+    case minimum(Unmanaged<NumberLimit>)
+    case maximum(Unmanaged<NumberLimit>)
+    case exclusiveMinimum(Unmanaged<NumberLimit>)
+    case exclusiveMaximum(Unmanaged<NumberLimit>)
+    case multipleOf(Unmanaged<NumberLimit>)
+    case string(Unmanaged<StringRules>)
     case minLength(Int)
     case maxLength(Int)
-    case pattern(ECMARegex)
+    case pattern(Unmanaged<ECMARegex>)
     case format(FormatChecker)
     case minItems(Int)
     case maxItems(Int)
     case uniqueItems
     case minProperties(Int)
     case maxProperties(Int)
-    case required(KeyTable)
-    case dependentRequired([([UInt8], KeyTable)])
-    case object(ObjectRules)
-    case propertyNames(SchemaNode)
-    case dependentSchemas([([UInt8], SchemaNode)])
-    case items(prefix: [SchemaNode], rest: SchemaNode?)
-    case contains(SchemaNode, min: Int, max: Int?)
-    case allOf([SchemaNode])
-    case anyOf([SchemaNode])
-    case oneOf([SchemaNode])
-    case not(SchemaNode)
-    case conditional(condition: SchemaNode, then: SchemaNode?, else: SchemaNode?)
-    case ref(SchemaNode)
-    case dynamicRef(SchemaNode, anchor: String?)
-    case unevaluatedProperties(SchemaNode)
-    case unevaluatedItems(SchemaNode)
+    case required(Unmanaged<KeyTable>)
+    case dependentRequired(Unmanaged<DependentRules>)
+    case object(Unmanaged<ObjectRules>)
+    case propertyNames(NodeRef)
+    case dependentSchemas(Unmanaged<DependentRules>)
+    case items(prefix: Unmanaged<NodeList>, rest: NodeRef?)
+    case contains(NodeRef, min: Int, max: Int)
+    case allOf(Unmanaged<NodeList>)
+    case anyOf(Unmanaged<NodeList>)
+    case oneOf(Unmanaged<NodeList>)
+    case not(NodeRef)
+    case conditional(condition: NodeRef, then: NodeRef?, else: NodeRef?)
+    case ref(NodeRef)
+    case dynamicRef(NodeRef, anchor: Unmanaged<NameBox>?)
+    case unevaluatedProperties(NodeRef)
+    case unevaluatedItems(NodeRef)
 }
 
 /// Type bits for the `type` keyword.
@@ -172,64 +271,4 @@ enum TypeBits {
         ]
         return all.filter { mask & $0.0 != 0 }.map(\.1).joined(separator: " or ")
     }
-}
-
-/// A set of UTF-8 keys compared byte-wise against unescaped instance strings, bucketed by length.
-struct KeyTable: Sendable {
-    let keys: [[UInt8]]
-    private let buckets: [[Int]]
-
-    init(_ keys: [[UInt8]]) {
-        self.keys = keys
-        var buckets = [[Int]](repeating: [], count: 65)
-        for (index, key) in keys.enumerated() { buckets[min(key.count, 64)].append(index) }
-        self.buckets = buckets
-    }
-
-    var count: Int { keys.count }
-
-    /// The index of the key equal to the string `node`'s value, or `nil`.
-    @inline(__always)
-    func index(of node: JSONNode) -> Int? {
-        guard let raw = node.rawStringBytes else { return nil }
-        if node.hasEscapes {
-            for (index, key) in keys.enumerated() where key.withUnsafeBytes({ node.stringEquals($0) }) {
-                return index
-            }
-            return nil
-        }
-        let candidates = buckets[min(raw.count, 64)]
-        for index in candidates {
-            let matched = keys[index].withUnsafeBytes { key in
-                key.count == raw.count && (raw.count == 0 || memcmp8(raw, key))
-            }
-            if matched { return index }
-        }
-        return nil
-    }
-
-    /// `true` if the object `node` has a member named `keys[index]`.
-    @inline(__always)
-    func objectHasMember(_ object: JSONNode, _ index: Int) -> Bool {
-        keys[index].withUnsafeBytes { object.member(utf8: $0) != nil }
-    }
-}
-
-@inline(__always)
-func memcmp8(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
-    var index = 0
-    let count = lhs.count
-    while index + 8 <= count {
-        if lhs.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            != rhs.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-        {
-            return false
-        }
-        index += 8
-    }
-    while index < count {
-        if lhs[index] != rhs[index] { return false }
-        index += 1
-    }
-    return true
 }

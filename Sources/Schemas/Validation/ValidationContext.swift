@@ -5,7 +5,8 @@ import JSON
 struct EvaluationSet {
     var all = false
     var low: UInt64 = 0
-    var high: [UInt64] = []
+    /// Words for indices 64 and above; `nil` (no allocation) until needed.
+    var high: [UInt64]?
 
     @inline(__always)
     mutating func insert(_ index: Int) {
@@ -14,8 +15,10 @@ struct EvaluationSet {
             return
         }
         let word = index / 64 - 1
-        while high.count <= word { high.append(0) }
-        high[word] |= 1 << UInt64(index % 64)
+        var words = high ?? []
+        while words.count <= word { words.append(0) }
+        words[word] |= 1 << UInt64(index % 64)
+        high = words
     }
 
     @inline(__always)
@@ -23,15 +26,18 @@ struct EvaluationSet {
         if all { return true }
         if index < 64 { return low & (1 << UInt64(index)) != 0 }
         let word = index / 64 - 1
+        guard let high else { return false }
         return word < high.count && high[word] & (1 << UInt64(index % 64)) != 0
     }
 
     mutating func formUnion(_ other: EvaluationSet) {
         all = all || other.all
         low |= other.low
-        if !other.high.isEmpty {
-            while high.count < other.high.count { high.append(0) }
-            for index in other.high.indices { high[index] |= other.high[index] }
+        if let otherHigh = other.high {
+            var words = high ?? []
+            while words.count < otherHigh.count { words.append(0) }
+            for index in otherHigh.indices { words[index] |= otherHigh[index] }
+            high = words
         }
     }
 }
@@ -64,7 +70,7 @@ struct ValidationContext {
     var suppressed = 0
     var instancePath: [PathItem] = []
     var keywordPath: [String] = []
-    var dynamicScope: [SchemaResource] = []
+    var dynamicScope: [Unmanaged<SchemaResource>] = []
     var depth = 0
 
     init(detailed: Bool, maxErrors: Int, tracksDynamicScope: Bool) {
@@ -78,8 +84,9 @@ struct ValidationContext {
 
     // MARK: Reporting
 
-    mutating func report(_ node: SchemaNode, _ keyword: String, _ message: @autoclosure () -> String) {
+    mutating func report(_ node: NodeRef, _ keyword: String, _ message: @autoclosure () -> String) {
         guard detailed && suppressed == 0 && errors.count < maxErrors else { return }
+        let node = node.pointee.owner.takeUnretainedValue()
         let keywordTail = keyword.isEmpty ? "" : "/" + JSONPointer.escape(keyword)
         let evaluation = keywordPath.map { "/" + JSONPointer.escape($0) }.joined() + keywordTail
         let absolute = node.location + keywordTail
@@ -139,69 +146,66 @@ struct ValidationContext {
 
     // MARK: Evaluation
 
-    /// Validates `instance` against `node`; when `collect` is set, adds the evaluated members/items
-    /// of a successful evaluation to `evaluated`.
+    /// Validates `instance` against `node`. When `evaluated` is given (annotation collection), the
+    /// members/items a successful evaluation evaluated are added to it.
     mutating func validate(
-        _ node: SchemaNode, _ instance: JSONNode, _ evaluated: inout Evaluated, collect: Bool
+        _ node: NodeRef, _ instance: JSONNode, _ evaluated: UnsafeMutablePointer<Evaluated>?
     ) -> Bool {
-        switch node.constant {
+        var data = node.pointee
+        if let forward = data.forward, !detailed, !tracksDynamicScope { data = forward.pointee }
+        switch data.constant {
         case .alwaysValid: return true
         case .alwaysInvalid:
             report(node, "", "no value is allowed here")
             return false
         case .normal: break
         }
+        if data.isLeaf { return run(data.ops, node, instance, nil) }
         guard depth < Self.maxDepth else {
             report(node, "", "schema evaluation nested deeper than \(Self.maxDepth) levels")
             return false
         }
         depth += 1
         var pushedScope = false
-        if tracksDynamicScope && dynamicScope.last !== node.resource {
-            dynamicScope.append(node.resource)
+        if tracksDynamicScope && dynamicScope.last?.toOpaque() != data.resource.toOpaque() {
+            dynamicScope.append(data.resource)
             pushedScope = true
         }
         defer {
             depth -= 1
             if pushedScope { dynamicScope.removeLast() }
         }
-        let collecting = collect || node.collectsAnnotations
-        var local = Evaluated()
-        var valid = true
-        let ops = node.ops
-        for index in ops.indices {
-            if !apply(ops[index], index, node, instance, &local, collecting) {
-                valid = false
-                if !exhaustive { break }
-            }
+        if evaluated == nil && !data.collectsAnnotations {
+            return run(data.ops, node, instance, nil)
         }
-        if valid && collect { evaluated.merge(local) }
+        var local = Evaluated()
+        let valid = withUnsafeMutablePointer(to: &local) { run(data.ops, node, instance, $0) }
+        if valid, let evaluated { evaluated.pointee.merge(local) }
+        return valid
+    }
+
+    @inline(__always)
+    mutating func run(
+        _ ops: UnsafeBufferPointer<SchemaOp>, _ node: NodeRef, _ instance: JSONNode,
+        _ local: UnsafeMutablePointer<Evaluated>?
+    ) -> Bool {
+        var valid = true
+        for op in ops where !apply(op, node, instance, local) {
+            valid = false
+            if !exhaustive { break }
+        }
         return valid
     }
 
     /// Validates a child value (not in place: annotations are not collected).
     @inline(__always)
-    mutating func validateChild(_ node: SchemaNode, _ instance: JSONNode) -> Bool {
-        var ignored = Evaluated()
-        return validate(node, instance, &ignored, collect: false)
-    }
-
-    /// Validates in place and merges annotations into `local` on success.
-    @inline(__always)
-    mutating func validateInPlace(
-        _ node: SchemaNode, _ instance: JSONNode, _ local: inout Evaluated, _ collecting: Bool
-    ) -> Bool {
-        if !collecting { return validateChild(node, instance) }
-        var sub = Evaluated()
-        let valid = validate(node, instance, &sub, collect: true)
-        if valid { local.merge(sub) }
-        return valid
+    mutating func validateChild(_ node: NodeRef, _ instance: JSONNode) -> Bool {
+        validate(node, instance, nil)
     }
 
     // swiftlint:disable:next function_body_length cyclomatic_complexity
     mutating func apply(
-        _ op: SchemaOp, _ index: Int, _ node: SchemaNode, _ instance: JSONNode, _ local: inout Evaluated,
-        _ collecting: Bool
+        _ op: SchemaOp, _ node: NodeRef, _ instance: JSONNode, _ local: UnsafeMutablePointer<Evaluated>?
     ) -> Bool {
         switch op {
         case .type(let mask):
@@ -218,14 +222,15 @@ struct ValidationContext {
             if !matches { report(node, "type", "expected \(TypeBits.names(mask)), got \(Self.typeName(instance))") }
             return matches
 
-        case .constant(let value):
-            let matches = InstanceEquality.equals(instance, value)
-            if !matches { report(node, "const", "must be \(value)") }
+        case .constant(let box):
+            let matches = box._withUnsafeGuaranteedRef { InstanceEquality.equals(instance, $0.values[0]) }
+            if !matches { report(node, "const", "must be \(box.takeUnretainedValue().values[0])") }
             return matches
 
-        case .enumStrings(let table):
-            let matches = instance.kind == .string && table.index(of: instance) != nil
+        case .enumStrings(let box):
+            let matches = instance.kind == .string && box._withUnsafeGuaranteedRef { $0.index(of: instance) } != nil
             if !matches {
+                let table = box.takeUnretainedValue()
                 report(
                     node, "enum",
                     "\(Self.describe(instance)) is not one of \(table.keys.map { "'" + String(decoding: $0, as: UTF8.self) + "'" }.joined(separator: ", "))"
@@ -233,31 +238,45 @@ struct ValidationContext {
             }
             return matches
 
-        case .enumeration(let values):
-            let matches = values.contains { InstanceEquality.equals(instance, $0) }
+        case .enumeration(let box):
+            let matches = box._withUnsafeGuaranteedRef { $0.values.contains { InstanceEquality.equals(instance, $0) } }
             if !matches { report(node, "enum", "\(Self.describe(instance)) is not one of the allowed values") }
             return matches
 
-        case .minimum(let limit):
-            guard instance.kind == .number, limit.compare(instance) < 0 else { return true }
+        case .minimum(let box):
+            guard instance.kind == .number, box._withUnsafeGuaranteedRef({ $0.compare(instance) }) < 0 else {
+                return true
+            }
+            let limit = box.takeUnretainedValue()
             report(node, "minimum", "\(Self.describe(instance)) is less than the minimum \(limit.value)")
             return false
-        case .maximum(let limit):
-            guard instance.kind == .number, limit.compare(instance) > 0 else { return true }
+        case .maximum(let box):
+            guard instance.kind == .number, box._withUnsafeGuaranteedRef({ $0.compare(instance) }) > 0 else {
+                return true
+            }
+            let limit = box.takeUnretainedValue()
             report(node, "maximum", "\(Self.describe(instance)) is greater than the maximum \(limit.value)")
             return false
-        case .exclusiveMinimum(let limit):
-            guard instance.kind == .number, limit.compare(instance) <= 0 else { return true }
+        case .exclusiveMinimum(let box):
+            guard instance.kind == .number, box._withUnsafeGuaranteedRef({ $0.compare(instance) }) <= 0 else {
+                return true
+            }
+            let limit = box.takeUnretainedValue()
             report(node, "exclusiveMinimum", "\(Self.describe(instance)) must be greater than \(limit.value)")
             return false
-        case .exclusiveMaximum(let limit):
-            guard instance.kind == .number, limit.compare(instance) >= 0 else { return true }
+        case .exclusiveMaximum(let box):
+            guard instance.kind == .number, box._withUnsafeGuaranteedRef({ $0.compare(instance) }) >= 0 else {
+                return true
+            }
+            let limit = box.takeUnretainedValue()
             report(node, "exclusiveMaximum", "\(Self.describe(instance)) must be less than \(limit.value)")
             return false
-        case .multipleOf(let divisor, let divisorInt):
+        case .multipleOf(let box):
             guard instance.kind == .number else { return true }
+            let limit = box.takeUnretainedValue()
+            let divisor = limit.value
             let matches: Bool
-            if let value = instance.int64, let divisorInt {
+            if let value = instance.int64, let divisorInt = limit.int64 {
                 matches = value % divisorInt == 0
             } else {
                 matches = instance.number!.isMultiple(of: divisor)
@@ -265,9 +284,14 @@ struct ValidationContext {
             if !matches { report(node, "multipleOf", "\(Self.describe(instance)) is not a multiple of \(divisor)") }
             return matches
 
+        case .string(let box):
+            return box._withUnsafeGuaranteedRef { applyString($0, node, instance) }
+
         case .minLength(let limit):
             guard let raw = instance.rawStringBytes else { return true }
-            if raw.count < limit || instance.scalarCount! < limit {
+            // Each scalar takes at most 4 bytes (12 when written as a \u surrogate-pair escape).
+            let certain = limit * (instance.hasEscapes ? 12 : 4) <= raw.count
+            if !certain && (raw.count < limit || instance.scalarCount! < limit) {
                 report(node, "minLength", "\(Self.describe(instance)) is shorter than \(limit) characters")
                 return false
             }
@@ -279,10 +303,13 @@ struct ValidationContext {
                 return false
             }
             return true
-        case .pattern(let regex):
+        case .pattern(let box):
             guard instance.kind == .string else { return true }
-            let matches = instance.withUnescapedBytes { regex.matches($0) } ?? true
-            if !matches { report(node, "pattern", "\(Self.describe(instance)) does not match \(regex.source)") }
+            let matches =
+                box._withUnsafeGuaranteedRef { regex in instance.withUnescapedBytes { regex.matches($0) } } ?? true
+            if !matches {
+                report(node, "pattern", "\(Self.describe(instance)) does not match \(box.takeUnretainedValue().source)")
+            }
             return matches
         case .format(let checker):
             guard instance.kind == .string else { return true }
@@ -313,8 +340,9 @@ struct ValidationContext {
             guard instance.kind == .object, instance.count > limit else { return true }
             report(node, "maxProperties", "has \(instance.count) properties, more than \(limit)")
             return false
-        case .required(let table):
+        case .required(let box):
             guard instance.kind == .object else { return true }
+            let table = box.takeUnretainedValue()
             var valid = true
             for key in table.keys.indices where !table.objectHasMember(instance, key) {
                 report(
@@ -323,24 +351,25 @@ struct ValidationContext {
                 if !exhaustive { return false }
             }
             return valid
-        case .dependentRequired(let rules):
+        case .dependentRequired(let box):
             guard instance.kind == .object else { return true }
+            let rules = box.takeUnretainedValue()
             var valid = true
-            for (trigger, table) in rules where trigger.withUnsafeBytes({ instance.member(utf8: $0) != nil }) {
+            for trigger in rules.triggers.keys.indices where rules.triggers.objectHasMember(instance, trigger) {
+                let table = rules.required[trigger]
                 for key in table.keys.indices where !table.objectHasMember(instance, key) {
                     report(
                         node, "dependentRequired",
-                        "'\(String(decoding: table.keys[key], as: UTF8.self))' is required when '\(String(decoding: trigger, as: UTF8.self))' is present"
-                    )
+                        "'\(table.name(key))' is required when '\(rules.triggers.name(trigger))' is present")
                     valid = false
                     if !exhaustive { return false }
                 }
             }
             return valid
 
-        case .object(let rules):
+        case .object(let box):
             guard instance.kind == .object else { return true }
-            return applyObject(rules, node, instance, &local, collecting)
+            return box._withUnsafeGuaranteedRef { applyObject($0, node, instance, local) }
 
         case .propertyNames(let schema):
             guard instance.kind == .object else { return true }
@@ -358,12 +387,13 @@ struct ValidationContext {
             }
             return valid
 
-        case .dependentSchemas(let rules):
+        case .dependentSchemas(let box):
             guard instance.kind == .object else { return true }
+            let rules = box.takeUnretainedValue()
             var valid = true
-            for (trigger, schema) in rules where trigger.withUnsafeBytes({ instance.member(utf8: $0) != nil }) {
-                enterKeyword("dependentSchemas", String(decoding: trigger, as: UTF8.self))
-                let ok = validateInPlace(schema, instance, &local, collecting)
+            for trigger in rules.triggers.keys.indices where rules.triggers.objectHasMember(instance, trigger) {
+                enterKeyword("dependentSchemas", rules.triggers.name(trigger))
+                let ok = validate(rules.schemas[trigger], instance, local)
                 leaveKeyword(2)
                 if !ok {
                     valid = false
@@ -372,12 +402,13 @@ struct ValidationContext {
             }
             return valid
 
-        case .items(let prefix, let rest):
+        case .items(let prefixBox, let rest):
             guard instance.kind == .array else { return true }
+            let prefix = prefixBox.takeUnretainedValue().nodes
             var valid = true
             var position = 0
             for element in instance.elements {
-                let schema: SchemaNode
+                let schema: NodeRef
                 if position < prefix.count {
                     schema = prefix[position]
                     enterKeyword("prefixItems", String(position))
@@ -395,10 +426,10 @@ struct ValidationContext {
                     valid = false
                     if !exhaustive { return false }
                 }
-                if collecting { local.items.insert(position) }
+                local?.pointee.items.insert(position)
                 position += 1
             }
-            if collecting && rest != nil { local.items.all = true }
+            if let local, rest != nil { local.pointee.items.all = true }
             return valid
 
         case .contains(let schema, let minimum, let maximum):
@@ -409,8 +440,8 @@ struct ValidationContext {
             for element in instance.elements {
                 if validateChild(schema, element) {
                     matches += 1
-                    if collecting { local.items.insert(position) }
-                    if !collecting && maximum == nil && matches >= minimum { break }
+                    local?.pointee.items.insert(position)
+                    if local == nil && maximum == Int.max && matches >= minimum { break }
                 }
                 position += 1
             }
@@ -419,17 +450,18 @@ struct ValidationContext {
                 report(node, "contains", "contains \(matches) matching items, fewer than \(minimum)")
                 return false
             }
-            if let maximum, matches > maximum {
+            if matches > maximum {
                 report(node, "maxContains", "contains \(matches) matching items, more than \(maximum)")
                 return false
             }
             return true
 
-        case .allOf(let schemas):
+        case .allOf(let box):
+            let schemas = box.takeUnretainedValue().nodes
             var valid = true
             for (offset, schema) in schemas.enumerated() {
                 enterKeyword("allOf", String(offset))
-                let ok = validateInPlace(schema, instance, &local, collecting)
+                let ok = validate(schema, instance, local)
                 leaveKeyword(2)
                 if !ok {
                     valid = false
@@ -437,27 +469,31 @@ struct ValidationContext {
                 }
             }
             return valid
-        case .anyOf(let schemas):
+        case .anyOf(let box):
+            let schemas = box.takeUnretainedValue().nodes
             var valid = false
             suppressed += 1
-            for schema in schemas where validateInPlace(schema, instance, &local, collecting) {
+            for schema in schemas where validate(schema, instance, local) {
                 valid = true
-                if !collecting { break }
+                if local == nil { break }
             }
             suppressed -= 1
             if !valid { report(node, "anyOf", "does not match any of the \(schemas.count) alternatives") }
             return valid
-        case .oneOf(let schemas):
+        case .oneOf(let box):
+            let schemas = box.takeUnretainedValue().nodes
             var matched = 0
             var branch = Evaluated()
             suppressed += 1
-            for schema in schemas where validateInPlace(schema, instance, &branch, collecting) {
-                matched += 1
-                if matched > 1 && !collecting { break }
+            withUnsafeMutablePointer(to: &branch) { branchPointer in
+                for schema in schemas where validate(schema, instance, local == nil ? nil : branchPointer) {
+                    matched += 1
+                    if matched > 1 && local == nil { break }
+                }
             }
             suppressed -= 1
             if matched == 1 {
-                if collecting { local.merge(branch) }
+                local?.pointee.merge(branch)
                 return true
             }
             report(
@@ -473,29 +509,29 @@ struct ValidationContext {
             return !matched
         case .conditional(let condition, let then, let otherwise):
             suppressed += 1
-            let holds = validateInPlace(condition, instance, &local, collecting)
+            let holds = validate(condition, instance, local)
             suppressed -= 1
             if holds, let then {
                 enterKeyword("then")
                 defer { leaveKeyword() }
-                return validateInPlace(then, instance, &local, collecting)
+                return validate(then, instance, local)
             }
             if !holds, let otherwise {
                 enterKeyword("else")
                 defer { leaveKeyword() }
-                return validateInPlace(otherwise, instance, &local, collecting)
+                return validate(otherwise, instance, local)
             }
             return true
 
         case .ref(let target):
             enterKeyword("$ref")
             defer { leaveKeyword() }
-            return validateInPlace(target, instance, &local, collecting)
+            return validate(target, instance, local)
         case .dynamicRef(let target, let anchor):
             var resolved = target
-            if let anchor {
+            if let anchor = anchor?.takeUnretainedValue().name {
                 for resource in dynamicScope {
-                    if let candidate = resource.dynamicAnchors[anchor] {
+                    if let candidate = resource.takeUnretainedValue().dynamicAnchors[anchor] {
                         resolved = candidate
                         break
                     }
@@ -503,7 +539,7 @@ struct ValidationContext {
             }
             enterKeyword("$dynamicRef")
             defer { leaveKeyword() }
-            return validateInPlace(resolved, instance, &local, collecting)
+            return validate(resolved, instance, local)
 
         case .unevaluatedItems(let schema):
             guard instance.kind == .array else { return true }
@@ -511,10 +547,10 @@ struct ValidationContext {
             var position = 0
             for element in instance.elements {
                 defer { position += 1 }
-                if local.items.contains(position) { continue }
+                if local?.pointee.items.contains(position) ?? false { continue }
                 enter(.index(position))
                 let ok: Bool
-                if schema.constant == .alwaysInvalid {
+                if schema.pointee.constant == .alwaysInvalid {
                     ok = false
                     report(node, "unevaluatedItems", "item \(position) is not allowed")
                 } else {
@@ -528,7 +564,7 @@ struct ValidationContext {
                     if !exhaustive { return false }
                 }
             }
-            if collecting { local.items.all = true }
+            local?.pointee.items.all = true
             return valid
         case .unevaluatedProperties(let schema):
             guard instance.kind == .object else { return true }
@@ -536,10 +572,10 @@ struct ValidationContext {
             var ordinal = 0
             for (key, value) in instance.members {
                 defer { ordinal += 1 }
-                if local.properties.contains(ordinal) { continue }
+                if local?.pointee.properties.contains(ordinal) ?? false { continue }
                 enter(.key(key))
                 let ok: Bool
-                if schema.constant == .alwaysInvalid {
+                if schema.pointee.constant == .alwaysInvalid {
                     ok = false
                     report(node, "unevaluatedProperties", "property '\(key.string ?? "")' is not allowed")
                 } else {
@@ -553,29 +589,32 @@ struct ValidationContext {
                     if !exhaustive { return false }
                 }
             }
-            if collecting { local.properties.all = true }
+            local?.pointee.properties.all = true
             return valid
         }
     }
 
     /// `properties` + `patternProperties` + `additionalProperties` + `required` in one member pass.
     mutating func applyObject(
-        _ rules: ObjectRules, _ node: SchemaNode, _ instance: JSONNode, _ local: inout Evaluated, _ collecting: Bool
+        _ rules: ObjectRules, _ node: NodeRef, _ instance: JSONNode, _ local: UnsafeMutablePointer<Evaluated>?
     ) -> Bool {
         var valid = true
         var seen = EvaluationSet()
+        var seenSmall: UInt64 = 0  // names 0..<64 (no allocation); larger tables use `seen`
         var ordinal = 0
-        let trackSeen = !rules.required.isEmpty
+        let trackSeen = rules.required.count > 0
         for (key, value) in instance.members {
             defer { ordinal += 1 }
             var matched = false
             if let nameIndex = rules.names.index(of: key) {
-                if trackSeen { seen.insert(nameIndex) }
+                if trackSeen {
+                    if nameIndex < 64 { seenSmall |= 1 << UInt64(nameIndex) } else { seen.insert(nameIndex) }
+                }
                 if let schema = rules.schemas[nameIndex] {
                     matched = true
-                    if schema.constant != .alwaysValid {
+                    if schema.pointee.constant != .alwaysValid {
                         enter(.key(key))
-                        enterKeyword("properties", String(decoding: rules.names.keys[nameIndex], as: UTF8.self))
+                        enterKeyword("properties", rules.names.name(nameIndex))
                         let ok = validateChild(schema, value)
                         leaveKeyword(2)
                         leave()
@@ -586,7 +625,7 @@ struct ValidationContext {
                     }
                 }
             }
-            if !rules.patterns.isEmpty {
+            if rules.hasPatterns {
                 for (regex, schema) in rules.patterns where key.withUnescapedBytes({ regex.matches($0) }) ?? false {
                     matched = true
                     enter(.key(key))
@@ -603,7 +642,7 @@ struct ValidationContext {
             if !matched, let additional = rules.additional {
                 enter(.key(key))
                 let ok: Bool
-                if additional.constant == .alwaysInvalid {
+                if additional.pointee.constant == .alwaysInvalid {
                     ok = false
                     report(node, "additionalProperties", "property '\(key.string ?? "")' is not allowed")
                 } else {
@@ -618,16 +657,64 @@ struct ValidationContext {
                 }
                 matched = true
             }
-            if collecting && matched { local.properties.insert(ordinal) }
+            if matched { local?.pointee.properties.insert(ordinal) }
         }
         if trackSeen {
-            for nameIndex in rules.required where !seen.contains(nameIndex) {
+            for nameIndex in rules.required
+            where nameIndex < 64 ? seenSmall & (1 << UInt64(nameIndex)) == 0 : !seen.contains(nameIndex) {
                 report(
                     node, "required",
-                    "missing required property '\(String(decoding: rules.names.keys[nameIndex], as: UTF8.self))'")
+                    "missing required property '\(rules.names.name(nameIndex))'")
                 valid = false
                 if !exhaustive { return false }
             }
+        }
+        return valid
+    }
+
+    /// The fused string keywords (see ``StringRules``).
+    mutating func applyString(_ rules: StringRules, _ node: NodeRef, _ instance: JSONNode) -> Bool {
+        guard let raw = instance.rawStringBytes else {
+            guard rules.requireString else { return true }
+            report(node, "type", "expected string, got \(Self.typeName(instance))")
+            return false
+        }
+        var valid = true
+        let escapes = instance.hasEscapes
+        if rules.minLength > 0 && rules.minLength * (escapes ? 12 : 4) > raw.count
+            && (raw.count < rules.minLength || instance.scalarCount! < rules.minLength)
+        {
+            report(node, "minLength", "\(Self.describe(instance)) is shorter than \(rules.minLength) characters")
+            valid = false
+            if !exhaustive { return false }
+        }
+        if raw.count > rules.maxLength && instance.scalarCount! > rules.maxLength {
+            report(node, "maxLength", "\(Self.describe(instance)) is longer than \(rules.maxLength) characters")
+            valid = false
+            if !exhaustive { return false }
+        }
+        if rules.pattern == nil && rules.format == nil { return valid }
+        var patternOK = true
+        var formatOK = true
+        if escapes {
+            var unescaped: [UInt8] = []
+            instance.appendUnescapedBytes(to: &unescaped)
+            unescaped.withUnsafeBytes { bytes in
+                patternOK = rules.pattern?._withUnsafeGuaranteedRef { $0.matches(bytes) } ?? true
+                formatOK = rules.format?.check(bytes) ?? true
+            }
+        } else {
+            if let pattern = rules.pattern { patternOK = pattern._withUnsafeGuaranteedRef { $0.matches(raw) } }
+            if let format = rules.format { formatOK = format.check(raw) }
+        }
+        if !patternOK {
+            let source = rules.pattern!.takeUnretainedValue().source
+            report(node, "pattern", "\(Self.describe(instance)) does not match \(source)")
+            valid = false
+        }
+        if !formatOK {
+            report(node, "format", "\(Self.describe(instance)) is not a valid \(rules.format!.name)")
+            valid = false
         }
         return valid
     }
