@@ -179,7 +179,7 @@ import Topology
         event.removeLast()
         event += ", \"padding\": \"" + String(repeating: "x", count: 4096) + "\"}"
         try driver.pipe(topic: Fixtures.machineTopic, key: "DE01|M05", value: event)
-        #expect(driver.records(output: "dlq").first?.header("ps_error_code") == "TOO_LARGE")
+        #expect(driver.records(output: "dlq").first?.header("ps_error_code") == "RECORD_TOO_LARGE")
         #expect(driver.records(output: "dlq").first?.valueString == event)
     }
 
