@@ -64,6 +64,52 @@ public final class TopologyTestDriver {
             referenceData: reference, clock: clock, customSteps: customSteps)
     }
 
+    /// Creates a driver from a `topology.yaml` file; its `schemas` and `reference` folders are resolved
+    /// relative to the file's folder, as `plantstream run` does.
+    ///
+    /// - Parameters:
+    ///   - path: The topology file.
+    ///   - region: The region to run (default: the first).
+    ///   - environment: Values for `${VAR}` (default: none, so defaults apply).
+    ///   - tables: In-memory rows per table name (replacing the files' rows).
+    ///   - wallClock: Initial wall-clock time.
+    ///   - customSteps: Custom step factories.
+    /// - Throws: ``Topology/TopologyError`` with every lint finding, or ``Engine/EngineError``.
+    public convenience init(
+        topologyFile path: String,
+        region: String? = nil,
+        environment: [String: String] = [:],
+        tables: [String: [JSONValue]] = [:],
+        wallClock: Int64 = 0,
+        customSteps: StepRegistry = StepRegistry()
+    ) throws {
+        let topology = try TopologyLoader(environment: environment).load(contentsOf: path)
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        func resolve(_ relative: String) -> String { relative.hasPrefix("/") ? relative : folder + "/" + relative }
+        try self.init(
+            topology: topology, region: region, schemasDirectory: resolve(topology.schemasDirectory),
+            referenceDirectory: resolve(topology.referenceDirectory), tables: tables, wallClock: wallClock,
+            customSteps: customSteps)
+    }
+
+    /// Creates a driver from YAML text.
+    /// - Throws: ``Topology/TopologyError`` with every lint finding, or ``Engine/EngineError``.
+    public convenience init(
+        yaml: String,
+        region: String? = nil,
+        schemasDirectory: String,
+        referenceDirectory: String? = nil,
+        environment: [String: String] = [:],
+        tables: [String: [JSONValue]] = [:],
+        wallClock: Int64 = 0,
+        customSteps: StepRegistry = StepRegistry()
+    ) throws {
+        let topology = try TopologyLoader(environment: environment).load(text: yaml, file: "topology.yaml")
+        try self.init(
+            topology: topology, region: region, schemasDirectory: schemasDirectory,
+            referenceDirectory: referenceDirectory, tables: tables, wallClock: wallClock, customSteps: customSteps)
+    }
+
     private static let catalogCache = CatalogCache()
 
     /// Loading and compiling the catalogue takes a while: share it between drivers of one process.

@@ -72,6 +72,7 @@ import Topology
         #expect(try number(X.op(.add, X.path("data.qty.value"), X.path("data.n"))) == "0.3")
         #expect(try number(X.op(.multiply, X.number("1.5"), X.number("3"))) == "4.5")
         #expect(try number(X.op(.divide, X.number("1"), X.number("3"))) == "0.333333")
+        #expect(try number(X.op(.divide, X.number("3000"), X.number("1000"))) == "3")
         #expect(try number(X.op(.subtract, X.path("data.count"), X.number("10"))) == "-3")
         #expect(try number(X.negate(X.path("data.qty.value"))) == "-0.1")
         #expect(try evaluate(X.op(.add, X.path("data.none"), X.number("1"))).isNull)

@@ -22,15 +22,18 @@ import Topology
                                 named("storageLocationId", X.path("data.storageLocationId")),
                             ], shape: .tumbling(size: .hours(1)), alignment: .plantLocal, splitAtLocalMidnight: true,
                             aggregates: [
-                                Aggregate(name: "net", function: .sum, argument: X.path("data.qty.value"), location: here),
-                                Aggregate(name: "unit", function: .last, argument: X.path("data.qty.uom"), location: here),
+                                Aggregate(
+                                    name: "net", function: .sum, argument: X.path("data.qty.value"), location: here),
+                                Aggregate(
+                                    name: "unit", function: .last, argument: X.path("data.qty.uom"), location: here),
                             ], late: .postDelta))),
                 Fixtures.step(
                     .map(
                         MapStep(fields: [
                             named("plantId", X.path("plantId")), named("goodsMovementCode", X.string("03")),
                             named("orderId", X.path("orderId")), named("materialId", X.path("materialId")),
-                            named("batchId", X.path("batchId")), named("storageLocationId", X.path("storageLocationId")),
+                            named("batchId", X.path("batchId")),
+                            named("storageLocationId", X.path("storageLocationId")),
                             named("qty.value", X.call("round", X.path("net"), X.number("3"))),
                             named("qty.uom", X.path("unit")), named("movementType", X.string("261")),
                         ]))),
@@ -64,14 +67,17 @@ import Topology
         try driver.send(Events.consumed(id: 1, at: "2026-04-14T08:05:00Z", qty: "2.500"))
         try driver.send(Events.consumed(id: 2, at: "2026-04-14T08:20:00Z", qty: "1.500"))
         try driver.send(Events.consumed(id: 3, at: "2026-04-14T09:30:00Z", qty: "1", batch: "B2"))  // closes 08:00
-        try driver.send(Events.consumed(id: 4, at: "2026-04-14T10:10:00Z", qty: "3", batch: "B240311"))  // closes B2 09:00
+        // Closes B2's 09:00 window.
+        try driver.send(Events.consumed(id: 4, at: "2026-04-14T10:10:00Z", qty: "3", batch: "B240311"))
         try driver.send(Events.consumed(id: 5, at: "2026-04-14T11:05:00Z", qty: "1", batch: "B9"))  // closes 10:00
     }
 
     @Test func heldLotPostingsAreParkedThenReleasedInOrder() throws {
         let driver = try Fixtures.driver(Fixtures.topology(pipelines: [Self.goodsIssues()]))
         try parkTwoPostings(driver)
-        #expect(driver.records(output: "dlq").isEmpty, "\(driver.records(output: "dlq").map { $0.header("ps_error_message") ?? "" })")
+        #expect(
+            driver.records(output: "dlq").isEmpty,
+            "\(driver.records(output: "dlq").map { $0.header("ps_error_message") ?? "" })")
         let direct = driver.records(output: "erp")
         try #require(direct.count == 1)
         #expect(direct[0].string("batchId") == "B2")
@@ -91,7 +97,9 @@ import Topology
         driver.clearRecords()
         driver.pipeTableRecord(
             topic: Fixtures.lotStatusTopic, key: lot,
-            value: #"{"plantId":"DE01","materialId":"RM-100","batchId":"B240311","status":"RELEASED","disposition":"RELEASE"}"#)
+            value:
+                #"{"plantId":"DE01","materialId":"RM-100","batchId":"B240311","status":"RELEASED","disposition":"RELEASE"}"#
+        )
         let released = driver.records(output: "erp")
         try #require(released.count == 2)
         #expect(released[0].string("qty.value") == "4.000")
@@ -102,7 +110,10 @@ import Topology
         try #require(notice.count == 1)
         #expect(notice[0].string("exceptionKind") == "RELEASED")
         #expect(notice[0].string("reasonCode") == "HOLD_RELEASED")
-        #expect(notice[0].json?["releasedTxnIds"] == [.string(released[0].string("txnId")!), .string(released[1].string("txnId")!)])
+        #expect(
+            notice[0].json?["releasedTxnIds"] == [
+                .string(released[0].string("txnId")!), .string(released[1].string("txnId")!),
+            ])
         let metrics = try #require(driver.metrics(topic: Fixtures.productionTopic))
         #expect(metrics.parked == 0)
         #expect(metrics.released == 2)
@@ -119,7 +130,9 @@ import Topology
         driver.clearRecords()
         driver.pipeTableRecord(
             topic: Fixtures.lotStatusTopic, key: lot,
-            value: #"{"plantId":"DE01","materialId":"RM-100","batchId":"B240311","status":"RELEASED","disposition":"SCRAP"}"#)
+            value:
+                #"{"plantId":"DE01","materialId":"RM-100","batchId":"B240311","status":"RELEASED","disposition":"SCRAP"}"#
+        )
         #expect(driver.records(output: "erp").isEmpty)
         let cancelled = driver.records(output: "exceptions")
         try #require(cancelled.count == 2)

@@ -61,7 +61,9 @@ import Topology
         let driver = try driver(Self.receipts([]))
         try driver.send(Self.produced(id: 1, at: "2026-04-14T22:30:00Z", sourceEventId: "MES-9"))
         let outputs = driver.records(output: "erp")
-        #expect(driver.records(output: "dlq").isEmpty, "\(driver.records(output: "dlq").map { $0.header("ps_error_message") ?? "" })")
+        #expect(
+            driver.records(output: "dlq").isEmpty,
+            "\(driver.records(output: "dlq").map { $0.header("ps_error_message") ?? "" })")
         try #require(outputs.count == 1)
         let txn = try #require(outputs[0].json)
         #expect(txn["schemaVersion"] == 1)
@@ -109,7 +111,9 @@ import Topology
 
     @Test func enrichmentMissGoesToTheDeadLetterOutput() throws {
         let enrich = Fixtures.step(
-            .enrich(EnrichStep(table: "material_master", key: [X.path("plantId"), X.path("data.materialId")], alias: "mat")))
+            .enrich(
+                EnrichStep(table: "material_master", key: [X.path("plantId"), X.path("data.materialId")], alias: "mat"))
+        )
         let driver = try driver(Self.receipts([enrich]))
         try driver.send(Self.produced(id: 1, material: "FG-4711"))
         try driver.send(Self.produced(id: 2, material: "FG-0000"))
@@ -131,7 +135,8 @@ import Topology
         try driver.send(Self.produced(id: 2, material: "FG-0000"))
         #expect(driver.records(output: "erp").isEmpty)
         let exceptions = driver.records(output: "exceptions")
-        try #require(exceptions.count == 1, "\(driver.records(output: "dlq").map { $0.header("ps_error_message") ?? "" })")
+        try #require(
+            exceptions.count == 1, "\(driver.records(output: "dlq").map { $0.header("ps_error_message") ?? "" })")
         #expect(exceptions[0].string("exceptionKind") == "PARKED")
         #expect(exceptions[0].string("reasonCode") == "ENRICHMENT_MISS")
         #expect(exceptions[0].string("txn.materialId") == "FG-0000")
@@ -187,7 +192,8 @@ import Topology
             name: "hold-lots", source: "production", types: ["quality.hold.created"], deadLetter: "dlq",
             steps: [
                 Fixtures.step(.validate(ValidateStep())),
-                Fixtures.step(.explode(ExplodeStep(path: FieldPath(segments: [.member("data"), .member("lots")]), alias: "lot"))),
+                Fixtures.step(
+                    .explode(ExplodeStep(path: FieldPath(segments: [.member("data"), .member("lots")]), alias: "lot"))),
                 Fixtures.step(
                     .map(
                         MapStep(fields: [
@@ -198,7 +204,8 @@ import Topology
                 Fixtures.step(
                     .emit(
                         EmitStep(
-                            output: "cycles", schema: "", key: [X.path("plantId"), X.path("materialId"), X.path("batchId")],
+                            output: "cycles", schema: "",
+                            key: [X.path("plantId"), X.path("materialId"), X.path("batchId")],
                             idempotencyKey: [], erpHeader: false))),
             ], location: here)
         let driver = try Fixtures.driver(Fixtures.topology(pipelines: [pipeline]))
@@ -211,8 +218,12 @@ import Topology
             ])
         try driver.send(created, topic: Fixtures.productionTopic, key: "DE01|H-1")
         let rows = driver.records(output: "cycles")
-        #expect(driver.records(output: "dlq").isEmpty, "\(driver.records(output: "dlq").map { $0.header("ps_error_message") ?? "" })")
+        #expect(
+            driver.records(output: "dlq").isEmpty,
+            "\(driver.records(output: "dlq").map { $0.header("ps_error_message") ?? "" })")
         #expect(rows.compactMap(\.keyString) == ["DE01|RM-100|B1", "DE01|RM-100|B2", "DE01|RM-100|B3"])
-        #expect(rows.first?.valueString == #"{"plantId":"DE01","materialId":"RM-100","batchId":"B1","status":"HELD","holdId":"H-1"}"#)
+        #expect(
+            rows.first?.valueString
+                == #"{"plantId":"DE01","materialId":"RM-100","batchId":"B1","status":"HELD","holdId":"H-1"}"#)
     }
 }

@@ -40,7 +40,9 @@ import Topology
 
     @Test func olderVersionsAreUpcastToTheNewest() throws {
         let driver = try driver()
-        try driver.send(Events.cycle(id: 1, at: "2026-04-14T10:00:00Z", total: 4, good: 3, version: 1), topic: Fixtures.machineTopic)
+        try driver.send(
+            Events.cycle(id: 1, at: "2026-04-14T10:00:00Z", total: 4, good: 3, version: 1), topic: Fixtures.machineTopic
+        )
         let outputs = driver.records(output: "cycles")
         try #require(outputs.count == 1, "\(driver.records(output: "dlq").map { $0.header("ps_error_message") ?? "" })")
         #expect(outputs[0].json?["schemaVersion"] == 2)
@@ -50,7 +52,9 @@ import Topology
 
     @Test func cloudEventsBinaryModeIsNormalisedToTheCanonicalEnvelope() throws {
         let driver = try driver()
-        let data = Events.text(["cycleId": "M05-1", "totalCount": 4, "goodCount": 3, "reworkCount": 0, "cycleTimeMs": 40000])
+        let data = Events.text([
+            "cycleId": "M05-1", "totalCount": 4, "goodCount": 3, "reworkCount": 0, "cycleTimeMs": 40000,
+        ])
         let headers: [(String, String)] = [
             ("ce_specversion", "1.0"), ("ce_id", Events.id(7)), ("ce_source", "edge://DE01/L2/M05"),
             ("ce_type", "machine.cycle"), ("ce_time", "2026-04-14T10:00:00Z"),
@@ -104,7 +108,9 @@ import Topology
 
     static let badRecords: [BadRecord] = [
         BadRecord(name: "malformed", value: Array(#"{"type": "machine.cycle", "#.utf8), code: "MALFORMED_JSON"),
-        BadRecord(name: "invalid UTF-8", value: Array(#"{"type":"machine."#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8), code: "INVALID_UTF8"),
+        BadRecord(
+            name: "invalid UTF-8", value: Array(#"{"type":"machine."#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8),
+            code: "INVALID_UTF8"),
         BadRecord(name: "binary", value: [0x00, 0x01, 0xFF, 0xFE, 0x89, 0x50, 0x4E, 0x47], code: "MALFORMED_JSON"),
         BadRecord(name: "tombstone", value: nil, code: "EMPTY_VALUE"),
         BadRecord(name: "not an object", value: Array("[1,2,3]".utf8), code: "INVALID_ENVELOPE"),
@@ -130,7 +136,8 @@ import Topology
             value: Array("{}".utf8),
             headers: [
                 ("ce_specversion", "1.0"), ("ce_id", "x"), ("ce_source", "s"), ("ce_type", "machine.cycle"),
-                ("ce_time", "2026-01-01T00:00:00Z"), ("ce_dataschema", "machine.cycle/v2"), ("content-type", "application/xml"),
+                ("ce_time", "2026-01-01T00:00:00Z"), ("ce_dataschema", "machine.cycle/v2"),
+                ("content-type", "application/xml"),
             ],
             code: "UNSUPPORTED_CONTENT_TYPE"),
     ]
@@ -172,7 +179,7 @@ import Topology
         event.removeLast()
         event += ", \"padding\": \"" + String(repeating: "x", count: 4096) + "\"}"
         try driver.pipe(topic: Fixtures.machineTopic, key: "DE01|M05", value: event)
-        #expect(driver.records(output: "dlq").first?.header("ps_error_code") == "TOO_LARGE")
+        #expect(driver.records(output: "dlq").first?.header("ps_error_code") == "RECORD_TOO_LARGE")
         #expect(driver.records(output: "dlq").first?.valueString == event)
     }
 

@@ -63,7 +63,11 @@ extension EmbeddedKafkaTests {
             let (messages, inFlight, probe) = try await onKafkaThread {
                 () -> ([KafkaMessage], Int, KafkaResponseError?) in
                 let producer = try KafkaProducer(
-                    configuration: TestSettings.producer(cluster, ["batch.num.messages": "100"]),
+                    // Five requests in flight: retries must keep order with pipelined batches.
+                    configuration: TestSettings.producer(
+                        cluster,
+                        ["batch.num.messages": "100", "max.in.flight.requests.per.connection": "5"]
+                    ),
                     logger: TestSettings.logger
                 ) { report in if !report.isSuccess { failures.add(1, ordering: .relaxed) } }
                 // Retriable broker errors and dropped connections on the next 40 Produce requests.

@@ -235,7 +235,7 @@ struct ExpressionCompiler {
                     case .add: return .decimal(try a.adding(b))
                     case .subtract: return .decimal(try a.subtracting(b))
                     case .multiply: return .decimal(try a.multiplied(by: b))
-                    default: return .decimal(try a.divided(by: b, scale: Self.divisionScale))
+                    default: return .decimal(try a.divided(by: b, scale: Self.divisionScale).normalized())
                     }
                 } catch {
                     throw RecordFailure(

@@ -214,12 +214,20 @@ extension PartitionTask {
             // An exception that does not validate is an engine or topology bug: keep it visible.
             metrics.deadLetters += 1
             withHeaders(
-                names: [Array(DeadLetterHeader.code.utf8), Array(DeadLetterHeader.message.utf8), Array(DeadLetterHeader.pipeline.utf8)],
-                values: [Array("EXCEPTION_INVALID".utf8), Array("erp.exception: \(violation)".utf8), Array(pipeline.name.utf8)]
+                names: [
+                    Array(DeadLetterHeader.code.utf8), Array(DeadLetterHeader.message.utf8),
+                    Array(DeadLetterHeader.pipeline.utf8),
+                ],
+                values: [
+                    Array("EXCEPTION_INVALID".utf8), Array("erp.exception: \(violation)".utf8),
+                    Array(pipeline.name.utf8),
+                ]
             ) { headers in
                 writer.withBytes { value in
                     key.withUnsafeBytes { keyBytes in
-                        send(pipeline.deadLetter, key: kafkaKey ?? keyBytes, value: value, headers: headers, timestamp: timestamp)
+                        send(
+                            pipeline.deadLetter, key: kafkaKey ?? keyBytes, value: value, headers: headers,
+                            timestamp: timestamp)
                     }
                 }
             }

@@ -160,7 +160,8 @@ public final class PartitionTask {
         }
         guard value.count <= plan.maxBytes else {
             deadLetterAtSource(
-                RecordFailure("TOO_LARGE", "\(value.count) bytes exceed the limit of \(plan.maxBytes)"), pipeline: nil)
+                RecordFailure("RECORD_TOO_LARGE", "\(value.count) bytes exceed the limit of \(plan.maxBytes)"),
+                pipeline: nil)
             return
         }
         let failure = decoder.decode(record, value: value) { root in handleEvent(root) }

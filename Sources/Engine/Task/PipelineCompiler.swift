@@ -88,7 +88,9 @@ final class PipelineCompiler {
             case .validate:
                 throw EngineError(.invalidStep, "validate may only be the first step", at: step.location)
             case .dedupe(let options):
-                let key = options.key.isEmpty ? Self.defaultDedupeKey(at: step.location) : options.key
+                let key =
+                    options.key.isEmpty
+                    ? Self.defaultDedupeKey(partitionKey: source.key, at: step.location) : options.key
                 var parts: [Evaluator] = []
                 for part in key { parts.append(try compiler.compile(part, in: scope)) }
                 plans.append(
@@ -186,10 +188,12 @@ final class PipelineCompiler {
             aliasCount: aliasCount)
     }
 
-    /// `[source, sourceEventId ?? eventId]`.
-    static func defaultDedupeKey(at location: SourceLocation) -> [Expression] {
+    /// `[<source key>, source, sourceEventId ?? eventId]`.
+    static func defaultDedupeKey(partitionKey: [FieldPath], at location: SourceLocation) -> [Expression] {
         func path(_ name: String) -> Expression { .path(FieldPath(segments: [.member(name)]), location) }
-        return [path("source"), .binary(.coalesce, path("sourceEventId"), path("eventId"), location)]
+        return partitionKey.map { .path($0, location) } + [
+            path("source"), .binary(.coalesce, path("sourceEventId"), path("eventId"), location),
+        ]
     }
 
     private func compileWindow(

@@ -212,6 +212,10 @@ final class WindowNode: StepNode {
 
     /// Threshold and `closeWhen` after a record was added.
     private func afterAdd(_ index: Int, closeNow: Bool) {
+        if closeNow {
+            close(index, closedBy: .final)
+            return
+        }
         if let emitEarly = plan.emitEarly {
             let state = windows[index]
             probe.bounds = state.bounds
@@ -227,7 +231,6 @@ final class WindowNode: StepNode {
             emission.window = nil
             if fire { emit(index, closedBy: .threshold) }
         }
-        if closeNow { close(index, closedBy: .final) }
     }
 
     // MARK: Emitting and closing
@@ -278,7 +281,11 @@ final class WindowNode: StepNode {
         let bounds = windows[index].bounds
         windows.update(at: index) { $0.closed = true }
         let forgetAt = bounds.end + plan.grace + (plan.late == .postDelta ? plan.retention : 0)
-        schedule(index, due: forgetAt, purge: true)
+        if forgetAt <= watermark {
+            removeWindow(index)
+        } else {
+            schedule(index, due: forgetAt, purge: true)
+        }
     }
 
     /// Closes and forgets every window whose due time the watermark passed.
