@@ -120,7 +120,10 @@ let package = Package(
         .testTarget(name: "SchemasTests", dependencies: ["Schemas", "JSON"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "Schemas"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "PlantStreamTesting", "Topology", "Schemas", "JSON"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "KafkaClient", "Simulator", "JSON"]),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["Runtime", "KafkaClient", "Simulator", "JSON", "Engine", "PlantStreamTesting", "Topology"]
+        ),
         .testTarget(name: "CLITests", dependencies: ["KafkaClient"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "JSON", "Schemas", "Topology"]),
     ]

@@ -56,7 +56,7 @@ final class ChangelogRestorer {
             }
             for task in tasks { task.restoreCompleted() }
             if count > 0 {
-                logger.info(
+                logger.notice(
                     "restored state",
                     metadata: [
                         "records": "\(count)",

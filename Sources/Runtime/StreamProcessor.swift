@@ -20,14 +20,18 @@ final class StreamProcessor {
     private final class PartitionState {
         let key: KafkaTopicPartition
         let task: PartitionTask
+        /// Whether pipelines of this source write table rows (then records are processed one at a time so
+        /// that each row is applied before the next record, as in the test driver).
+        let writesTables: Bool
         /// The next offset to process (after the last processed record); -1 when not known yet.
         var position: Int64
         /// The last offset committed (or sent in a committed transaction); -1 when none.
         var committed: Int64
 
-        init(key: KafkaTopicPartition, task: PartitionTask, committed: Int64) {
+        init(key: KafkaTopicPartition, task: PartitionTask, writesTables: Bool, committed: Int64) {
             self.key = key
             self.task = task
+            self.writesTables = writesTables
             position = committed
             self.committed = committed
         }
@@ -49,6 +53,7 @@ final class StreamProcessor {
     private let restorer: ChangelogRestorer
     private let tableFeed: GlobalTableFeed?
     private let sourceTopics: [String]
+    private let tableWritingSources: Set<String>
 
     private var partitions: [KafkaTopicPartition: PartitionState] = [:]
     private var ordered: [PartitionState] = []
@@ -82,19 +87,21 @@ final class StreamProcessor {
         commitInterval = plan.commitInterval
         engine = try plan.makeEngine(logger: logger)
         sourceTopics = engine.sourceTopics
+        tableWritingSources = Self.tableWritingSources(plan.topology)
         let origin = "\(configuration.instanceID)-\(UInt64.random(in: 0...UInt64.max))"
         do {
-            let admin = try KafkaAdmin(configuration: plan.kafka, logger: logger)
+            let admin = try KafkaAdmin(configuration: KafkaPropertyScope.forProducer(plan.kafka), logger: logger)
             let counts = try TopicSetup.ensure(
                 TopicRequirement.all(topology: plan.topology, engine: engine), admin: admin,
                 create: configuration.createTopics, logger: logger)
 
-            var producerSettings = KafkaConfiguration([
-                "linger.ms": "5",
-                "batch.size": "65536",
-                "queue.buffering.max.messages": "500000",
-                "socket.nagle.disable": "true",
-            ]).merging(plan.kafka)
+            var producerSettings = KafkaPropertyScope.forProducer(
+                KafkaConfiguration([
+                    "linger.ms": "5",
+                    "batch.size": "65536",
+                    "queue.buffering.max.messages": "500000",
+                    "socket.nagle.disable": "true",
+                ]).merging(plan.kafka))
             if exactlyOnce {
                 producerSettings.transactionalID = "\(plan.applicationID)-\(configuration.instanceID)"
             }
@@ -113,21 +120,24 @@ final class StreamProcessor {
                 tableFeed = nil
             } else {
                 let feed = try GlobalTableFeed(
-                    configuration: plan.kafka, applicationID: plan.applicationID, topics: engine.tableTopics,
+                    configuration: KafkaPropertyScope.forConsumer(plan.kafka), applicationID: plan.applicationID,
+                    topics: engine.tableTopics,
                     origin: origin, logger: logger)
                 try feed.bootstrap(engine: engine, partitions: counts, timeout: .seconds(60))
                 tableFeed = feed
             }
             restorer = try ChangelogRestorer(
-                configuration: plan.kafka, applicationID: plan.applicationID, logger: logger)
+                configuration: KafkaPropertyScope.forConsumer(plan.kafka), applicationID: plan.applicationID,
+                logger: logger)
 
-            let consumerSettings = KafkaConfiguration([
-                "group.id": plan.applicationID,
-                "auto.offset.reset": "earliest",
-                "fetch.wait.max.ms": "100",
-                "socket.nagle.disable": "true",
-                "isolation.level": "read_committed",
-            ]).merging(plan.kafka)
+            let consumerSettings = KafkaPropertyScope.forConsumer(
+                KafkaConfiguration([
+                    "group.id": plan.applicationID,
+                    "auto.offset.reset": "earliest",
+                    "fetch.wait.max.ms": "100",
+                    "socket.nagle.disable": "true",
+                    "isolation.level": "read_committed",
+                ]).merging(plan.kafka))
             consumer = try KafkaConsumer(
                 configuration: consumerSettings, logger: logger, maxBatchSize: configuration.maxBatch)
         } catch let error as RuntimeError {
@@ -258,7 +268,13 @@ final class StreamProcessor {
                             ? UnsafeBufferPointer(start: nil, count: 0)
                             : UnsafeBufferPointer(rebasing: headers[start..<start + count])))
             }
-            inputs.withUnsafeBufferPointer { state.task.process($0) }
+            inputs.withUnsafeBufferPointer { records in
+                guard state.writesTables else { return state.task.process(records) }
+                for index in records.indices {
+                    state.task.process(UnsafeBufferPointer(rebasing: records[index..<index + 1]))
+                    applyTableRows()
+                }
+            }
         }
         state.position = batch[range.upperBound - 1].offset + 1
         dirty = true
@@ -499,7 +515,9 @@ final class StreamProcessor {
             var offsets: [KafkaTopicPartition: Int64] = [:]
             for entry in committed { offsets[entry.topicPartition] = entry.offset }
             for (key, task) in zip(keys, created) {
-                let state = PartitionState(key: key, task: task, committed: max(offsets[key] ?? -1, -1))
+                let state = PartitionState(
+                    key: key, task: task, writesTables: tableWritingSources.contains(key.topic),
+                    committed: max(offsets[key] ?? -1, -1))
                 partitions[key] = state
                 ordered.append(state)
             }
@@ -543,6 +561,20 @@ final class StreamProcessor {
 
     private func describe(_ keys: [KafkaTopicPartition]) -> String {
         keys.map(\.description).sorted().joined(separator: ",")
+    }
+
+    /// Source topics read by a pipeline that emits to an output of kind `table`.
+    private static func tableWritingSources(_ topology: Topology) -> Set<String> {
+        let tableOutputs = Set(topology.outputs.filter { $0.kind == .table }.map(\.name))
+        var result = Set<String>()
+        for pipeline in topology.pipelines {
+            let writes = pipeline.steps.contains { step in
+                if case .emit(let emit) = step.kind { return tableOutputs.contains(emit.output) }
+                return false
+            }
+            if writes, let source = topology.source(named: pipeline.source) { result.insert(source.topic) }
+        }
+        return result
     }
 
     // MARK: Idle exit
