@@ -156,7 +156,7 @@ final class StreamProcessor {
         do {
             if exactlyOnce { try beginTransaction() }
             try consumer.subscribe(topics: sourceTopics)
-            logger.info(
+            logger.notice(
                 "processing",
                 metadata: [
                     "group": "\(plan.applicationID)", "topics": "\(sourceTopics.joined(separator: ","))",

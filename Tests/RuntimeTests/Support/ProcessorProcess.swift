@@ -12,7 +12,7 @@ final class ProcessorProcess: Sendable {
     private let state = State()
 
     /// Starts `plantstream run` with the given arguments.
-    init(arguments: [String]) throws {
+    init(arguments: [String], environment: [String: String] = [:]) throws {
         let binary = RuntimeTestPaths.plantstream
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw HarnessError("\(binary) is missing: run `swift build` before `swift test` (see README)")
@@ -20,6 +20,9 @@ final class ProcessorProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["run"] + arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -60,11 +63,12 @@ final class ProcessorProcess: Sendable {
     /// - Returns: The exit status and standard error.
     static func runToIdle(
         topology: String, region: String, bootstrap: String, idle: String = "3s", extra: [String] = [],
-        seconds: Int = 50
+        environment: [String: String] = [:], seconds: Int = 50
     ) async throws -> (status: Int32, stderr: String) {
         let process = try ProcessorProcess(
             arguments: ProcessorProcess.arguments(topology: topology, region: region, bootstrap: bootstrap)
-                + ["--exit-when-idle", idle] + extra)
+                + ["--exit-when-idle", idle] + extra,
+            environment: environment)
         let status = try await process.waitForExit(seconds: seconds)
         return (status, process.standardError)
     }
