@@ -35,6 +35,10 @@ public struct PipeBenchmark: Sendable {
         public var lingerMilliseconds = 1
         /// When to wait for delivery reports.
         public var deliveryWait = DeliveryWait.batch
+        /// Preload record `i` into partition `i % partitions` and copy each record to its input partition
+        /// (instead of partitioning by key): an even spread whatever the keys, so large runs fit the embedded
+        /// broker's retention (`bench e2e` uses it).
+        public var partitionEvenly = false
         /// Extra librdkafka properties for the copy loop's producer (override the defaults).
         public var producerProperties: [String: String] = [:]
         /// Extra librdkafka properties for the copy loop's consumer (override the defaults).
@@ -149,6 +153,7 @@ public struct PipeBenchmark: Sendable {
                 for record in batch {
                     try producer.send(
                         to: output,
+                        partition: settings.partitionEvenly ? record.partition : nil,
                         key: record.key,
                         value: record.value,
                         headers: .copy(record.headers),
@@ -200,7 +205,9 @@ public struct PipeBenchmark: Sendable {
             bytes += key.count + value.count
             try key.withUnsafeBytes { keyBytes in
                 try value.withUnsafeBytes { valueBytes in
-                    try producer.send(to: input, key: keyBytes, value: valueBytes)
+                    try producer.send(
+                        to: input, partition: settings.partitionEvenly ? Int32(index % settings.partitions) : nil,
+                        key: keyBytes, value: valueBytes)
                 }
             }
         }
