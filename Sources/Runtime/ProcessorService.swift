@@ -79,3 +79,22 @@ extension ProcessorService {
         try await ServiceGroup(configuration: configuration).run()
     }
 }
+
+extension ProcessorService {
+    /// Runs a processor on the calling thread until `stop` is set, `stopAfterRecords` is reached or (with
+    /// `exitWhenIdle`) the input is processed — for benchmarks and tools that own their thread.
+    ///
+    /// - Important: Blocks; never call it from the cooperative thread pool.
+    /// - Parameters:
+    ///   - plan: The loaded plan.
+    ///   - metrics: Where statistics go.
+    ///   - stop: Set to stop after the current batch.
+    ///   - logger: The runtime's logger.
+    /// - Throws: ``RuntimeError`` when start-up or processing fails.
+    public static func runBlocking(plan: RuntimePlan, metrics: RuntimeMetrics, stop: StopSignal, logger: Logger)
+        throws(RuntimeError)
+    {
+        let processor = try StreamProcessor(plan: plan, metrics: metrics, stop: stop, logger: logger)
+        try processor.run()
+    }
+}

@@ -28,6 +28,9 @@ final class ProducerSink: Sink {
     private(set) var countsByDestination: [Int]
     /// ERP transactions per `txnType` (raw bytes → count; few distinct types).
     private var transactionTypes: [(name: [UInt8], count: Int)] = []
+    /// Per destination: records looked at for a `txnType` so far without finding one. A destination whose
+    /// first records carry none (analytics, routed events) is not scanned any more.
+    private var misses: [Int]
     /// Dead letters per error code.
     private(set) var deadLettersByCode: [String: Int] = [:]
     private let kinds: [Destination.Kind]
@@ -50,6 +53,7 @@ final class ProducerSink: Sink {
         self.tracker = tracker
         originHeaders = [KafkaHeader(name: RuntimeHeaders.origin, string: origin)]
         countsByDestination = Array(repeating: 0, count: destinations.count)
+        misses = Array(repeating: 0, count: destinations.count)
     }
 
     func send(_ record: OutgoingRecord) {
@@ -58,7 +62,10 @@ final class ProducerSink: Sink {
         var headers = KafkaProducerHeaders.none
         switch kind {
         case .records:
-            countTransaction(record.value)
+            if misses[index] < Self.scanLimit {
+                // A destination that carried a transaction once is always scanned.
+                if countTransaction(record.value) { misses[index] = Int.min / 2 } else { misses[index] += 1 }
+            }
         case .deadLetter:
             headers = .list(Self.owned(record.headers))
             countDeadLetter(record.headers)
@@ -97,16 +104,22 @@ final class ProducerSink: Sink {
         return result
     }
 
+    /// Records of a destination scanned without a `txnType` before it is no longer scanned.
+    static let scanLimit = 64
+
     /// Counts a record by the `txnType` member near the start of its JSON (the ERP header comes first).
+    ///
+    /// - Returns: Whether the record has one.
     @inline(__always)
-    private func countTransaction(_ value: UnsafeRawBufferPointer?) {
-        guard let value, let range = Self.txnType(in: value) else { return }
+    private func countTransaction(_ value: UnsafeRawBufferPointer?) -> Bool {
+        guard let value, let range = Self.txnType(in: value) else { return false }
         let name = UnsafeRawBufferPointer(rebasing: value[range])
         for index in transactionTypes.indices where transactionTypes[index].name.elementsEqual(name) {
             transactionTypes[index].count += 1
-            return
+            return true
         }
         transactionTypes.append((Array(name), 1))
+        return true
     }
 
     private func countDeadLetter(_ headers: UnsafeBufferPointer<RecordHeader>) {

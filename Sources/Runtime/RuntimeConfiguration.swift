@@ -32,6 +32,11 @@ public struct RuntimeConfiguration: Sendable {
     public var commitInterval: Duration?
     /// Create missing output and changelog topics with the admin API (where the cluster allows it).
     public var createTopics: Bool
+    /// Benchmarks: stop (as on SIGTERM) once this many input records were processed.
+    public var stopAfterRecords: Int?
+    /// Benchmarks: called on the processing thread when the first records arrive, and after the final
+    /// flush and commit of a stop (before the group is left).
+    public var hooks: RuntimeHooks?
 
     /// Creates a configuration with the defaults of `plantstream run`.
     public init(
@@ -58,10 +63,26 @@ public struct RuntimeConfiguration: Sendable {
         flushTimeout = .seconds(60)
         commitInterval = nil
         createTopics = true
+        stopAfterRecords = nil
+        hooks = nil
     }
 
     /// `<hostname>-<pid>`.
     public static func defaultInstanceID() -> String {
         "\(RuntimeEnvironment.hostName())-\(RuntimeEnvironment.processID())"
+    }
+}
+
+/// Callbacks for benchmarks, run on the processing thread.
+public struct RuntimeHooks: Sendable {
+    /// The first non-empty batch arrived.
+    public var firstRecords: @Sendable () -> Void
+    /// A stop finished processing: everything is delivered and committed.
+    public var drained: @Sendable () -> Void
+
+    /// Creates hooks.
+    public init(firstRecords: @escaping @Sendable () -> Void, drained: @escaping @Sendable () -> Void) {
+        self.firstRecords = firstRecords
+        self.drained = drained
     }
 }

@@ -65,6 +65,7 @@ final class StreamProcessor {
     private var retired = TaskMetrics()
     private var restoredRecords = 0
     private var commits = 0
+    private var processedRecords = 0
     private var inputs: [InputRecord] = []
     private var headerScratch: [RecordHeader] = []
     private var headerSpans: [(start: Int, count: Int)] = []
@@ -187,7 +188,12 @@ final class StreamProcessor {
                 maxRecords: configuration.maxBatch, timeout: configuration.pollTimeout,
                 onRebalance: { self.rebalance(&$0) }, { batch in self.process(batch) })
             if let fatal { throw fatal }
-            if received > 0 { lastActivity = .now }
+            if received > 0 {
+                if processedRecords == 0 { configuration.hooks?.firstRecords() }
+                processedRecords += received
+                lastActivity = .now
+                if let limit = configuration.stopAfterRecords, processedRecords >= limit { stop.set() }
+            }
             if let tableFeed {
                 let applied = try tableFeed.poll(engine: engine) { self.applyTableRows() }
                 if applied > 0 { lastActivity = .now }
@@ -610,6 +616,7 @@ final class StreamProcessor {
             try flushProducer()
             try commitCompleted(sync: true)
         }
+        configuration.hooks?.drained()
         do {
             try consumer.close { self.rebalance(&$0) }
         } catch {
