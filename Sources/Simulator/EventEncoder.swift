@@ -116,7 +116,10 @@ struct EventEncoder: Sendable {
 
     /// A queued record; its buffers are reused.
     struct Slot: Sendable {
-        var body = JSONWriter(capacity: 1024)
+        /// A slot without buffers, swapped in while a queued slot is written (no allocation).
+        static let empty = Slot(capacity: 0)
+
+        var body: JSONWriter
         var key: [UInt8] = []
         var headers: [SimulatedHeader] = []
         var topic = 0
@@ -127,6 +130,10 @@ struct EventEncoder: Sendable {
         var fault: SimulatedFault?
         /// Byte range of the `type` string value (with quotes) in a plain body.
         var typeRange = 0..<0
+
+        init(capacity: Int = 1024) {
+            body = JSONWriter(capacity: capacity)
+        }
     }
 
     let configuration: SimulatorConfiguration
@@ -245,7 +252,7 @@ struct EventEncoder: Sendable {
         let sequence = sources[header.source].sequence
 
         let index = allocateSlot()
-        var slot = Slot()
+        var slot = Slot.empty
         swap(&slot, &slots[index])
         slot.topic = route.topic
         slot.type = header.type
@@ -320,13 +327,18 @@ struct EventEncoder: Sendable {
         let index = readIndex
         readIndex += 1
         countTaken(index)
+        let topic = topics[slots[index].topic]
+        let headers = slots[index].headers
+        let timestamp = slots[index].timestampMs
+        let type = slots[index].type
+        let eventID = slots[index].eventID
+        let envelope = slots[index].envelope
+        let fault = slots[index].fault
         let result: Result<R, E> = slots[index].body.withBytes { value in
             slots[index].key.withUnsafeBytes { key in
-                let slot = slots[index]
                 let view = SimulatedRecordView(
-                    topic: topics[slot.topic], key: key, value: value, headers: slot.headers,
-                    timestampMs: slot.timestampMs, eventType: slot.type, eventID: slot.eventID,
-                    envelope: slot.envelope, fault: slot.fault)
+                    topic: topic, key: key, value: value, headers: headers, timestampMs: timestamp, eventType: type,
+                    eventID: eventID, envelope: envelope, fault: fault)
                 do throws(E) {
                     return .success(try body(view))
                 } catch {
@@ -357,10 +369,9 @@ struct EventEncoder: Sendable {
     }
 
     private mutating func countTaken(_ index: Int) {
-        let slot = slots[index]
         statistics.count(
-            record: slot.type, topic: slot.topic, fault: slot.fault, envelope: slot.envelope,
-            bytes: slot.body.bytes.count)
+            record: slots[index].type, topic: slots[index].topic, fault: slots[index].fault,
+            envelope: slots[index].envelope, bytes: slots[index].body.bytes.count)
         statistics.pending = delayed.count
     }
 

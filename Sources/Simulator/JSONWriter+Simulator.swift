@@ -1,6 +1,18 @@
 import JSON
 
 extension JSONWriter {
+    /// Writes a member name known at compile time (the `StaticString` overload, not `String`'s).
+    @inline(__always)
+    mutating func name(_ name: StaticString) {
+        key(name)
+    }
+
+    /// Writes a string value known at compile time (the `StaticString` overload, not `String`'s).
+    @inline(__always)
+    mutating func literal(_ value: StaticString) {
+        string(value)
+    }
+
     /// Writes an RFC 3339 timestamp string with the given UTC offset.
     @inline(__always)
     mutating func timestamp(_ ms: Int64, offsetSeconds: Int32) {
@@ -118,11 +130,11 @@ extension JSONWriter {
     @inline(__always)
     mutating func quantity(milli: Int64, decimals: Int, uom: String) {
         beginObject()
-        key("value")
+        name("value")
         var scaled = milli
         for _ in decimals..<3 { scaled /= 10 }
         decimalString(scaled, scale: decimals)
-        key("uom")
+        name("uom")
         string(uom)
         endObject()
     }
@@ -131,22 +143,22 @@ extension JSONWriter {
     @inline(__always)
     mutating func minutes(ms: Int64) {
         beginObject()
-        key("value")
+        name("value")
         decimalString(ms / 60, scale: 3)
-        key("uom")
-        string("MIN")
+        name("uom")
+        literal("MIN")
         endObject()
     }
 
     /// Writes a `Reason` object.
     mutating func reason(_ reason: ScenarioReason) {
         beginObject()
-        key("code")
+        name("code")
         string(reason.code)
-        key("codeSet")
+        name("codeSet")
         string(reason.codeSet)
         if let text = reason.text {
-            key("text")
+            name("text")
             string(text)
         }
         endObject()
@@ -155,7 +167,7 @@ extension JSONWriter {
     /// Writes a `LotRef` object with only a batch id.
     mutating func lot(_ batchId: String) {
         beginObject()
-        key("batchId")
+        name("batchId")
         string(batchId)
         endObject()
     }
