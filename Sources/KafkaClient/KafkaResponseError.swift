@@ -66,8 +66,13 @@ public struct KafkaResponseError: Hashable, Sendable, CustomStringConvertible {
     public static let topicAlreadyExists = KafkaResponseError(RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
     /// Access to the topic is denied (`TOPIC_AUTHORIZATION_FAILED`).
     public static let topicAuthorizationFailed = KafkaResponseError(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
-    /// The producer was fenced by a newer instance with the same `transactional.id`.
-    public static let producerFenced = KafkaResponseError(RD_KAFKA_RESP_ERR__FENCED)
+    /// The broker says a newer instance with the same `transactional.id` fenced this producer
+    /// (`PRODUCER_FENCED`).
+    public static let producerFenced = KafkaResponseError(RD_KAFKA_RESP_ERR_PRODUCER_FENCED)
+    /// This producer instance was fenced (`_FENCED`, librdkafka's local code for it).
+    public static let fenced = KafkaResponseError(RD_KAFKA_RESP_ERR__FENCED)
+    /// The message is larger than the broker accepts (`MSG_SIZE_TOO_LARGE`).
+    public static let messageSizeTooLarge = KafkaResponseError(RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE)
     /// The fatal error indicator (`_FATAL`); see ``KafkaError/message`` for the underlying error.
     public static let fatal = KafkaResponseError(RD_KAFKA_RESP_ERR__FATAL)
 }

@@ -77,12 +77,27 @@ extension EmbeddedKafkaTests {
             try producer.flush(timeout: .seconds(10))
         }
 
+        /// What the two members observed, gathered on the poll thread and checked in the test.
+        struct Outcome: Sendable {
+            var firstAloneAssigned = Set<KafkaTopicPartition>()
+            var firstAloneCount = 0
+            var firstSharedAssigned = Set<KafkaTopicPartition>()
+            var secondSharedAssigned = Set<KafkaTopicPartition>()
+            var firstRevoked = Set<KafkaTopicPartition>()
+            var secondFinalAssigned = Set<KafkaTopicPartition>()
+            var recordsOutsideAssignment = 0
+            var firstSeen: [KafkaTopicPartition: [Int64]] = [:]
+            var secondSeen: [KafkaTopicPartition: [Int64]] = [:]
+            var committed: [KafkaTopicPartitionOffset] = []
+        }
+
         @Test func twoMembersSplitPartitionsAndTheSurvivorResumesFromCommittedOffsets() async throws {
             let cluster = try KafkaEmbeddedCluster(logger: TestSettings.logger)
             try cluster.createTopic("orders", partitions: 6)
             let all = (0..<6).map { KafkaTopicPartition(topic: "orders", partition: $0) }
 
-            let outcome = try await onKafkaThread { () -> (String, String) in
+            let outcome = try await onKafkaThread { () -> Outcome in
+                var outcome = Outcome()
                 let producer = try KafkaProducer(
                     configuration: TestSettings.producer(cluster), logger: TestSettings.logger)
                 try Self.produce(producer, 0..<300)
@@ -91,8 +106,8 @@ extension EmbeddedKafkaTests {
                 let first = try Member("first", cluster: cluster)
                 var deadline = Deadline(seconds: 30)
                 while first.count < 300 && !deadline.hasPassed { try first.pollOnce() }
-                #expect(first.assigned == Set(all))
-                #expect(first.count == 300)
+                outcome.firstAloneAssigned = first.assigned
+                outcome.firstAloneCount = first.count
 
                 // Phase 2: a second member joins; cooperative-sticky moves some partitions to it.
                 let second = try Member("second", cluster: cluster)
@@ -103,12 +118,9 @@ extension EmbeddedKafkaTests {
                     try first.pollOnce()
                     try second.pollOnce()
                 }
-                #expect(!second.assigned.isEmpty)
-                #expect(!first.assigned.isEmpty)
-                #expect(first.assigned.isDisjoint(with: second.assigned))
-                #expect(first.assigned.union(second.assigned) == Set(all))
-                // The first member was told which partitions it lost before they moved.
-                #expect(Set(first.revokedLog.flatMap { $0 }) == second.assigned)
+                outcome.firstSharedAssigned = first.assigned
+                outcome.secondSharedAssigned = second.assigned
+                outcome.firstRevoked = Set(first.revokedLog.flatMap { $0 })
 
                 try Self.produce(producer, 300..<600)
                 deadline = Deadline(seconds: 30)
@@ -123,26 +135,41 @@ extension EmbeddedKafkaTests {
                 try first.close()
                 deadline = Deadline(seconds: 30)
                 while first.count + second.count < 900 && !deadline.hasPassed { try second.pollOnce() }
-                #expect(second.assigned == Set(all))
-                #expect(first.recordsOutsideAssignment == 0)
-                #expect(second.recordsOutsideAssignment == 0)
-
-                // No gap and no re-delivery: each offset 0..<150 of every partition was seen exactly
-                // once across both members, and each member saw increasing offsets per partition.
-                for partition in all {
-                    let firstOffsets = first.seen[partition, default: []]
-                    let secondOffsets = second.seen[partition, default: []]
-                    #expect(firstOffsets == firstOffsets.sorted())
-                    #expect(secondOffsets == secondOffsets.sorted())
-                    #expect((firstOffsets + secondOffsets).sorted() == Array(0..<150))
-                }
-                // The group's committed position is the end of every partition.
-                let committed = try second.consumer.committed(all, timeout: .seconds(10))
-                #expect(committed.allSatisfy { $0.offset == 150 })
+                outcome.secondFinalAssigned = second.assigned
+                outcome.recordsOutsideAssignment = first.recordsOutsideAssignment + second.recordsOutsideAssignment
+                outcome.firstSeen = first.seen
+                outcome.secondSeen = second.seen
+                outcome.committed = try second.consumer.committed(all, timeout: .seconds(10))
                 try second.close()
-                return ("\(first.seen.mapValues(\.count))", "\(second.seen.mapValues(\.count))")
+                return outcome
             }
-            _ = outcome
+
+            #expect(outcome.firstAloneAssigned == Set(all))
+            #expect(outcome.firstAloneCount == 300)
+            #expect(!outcome.firstSharedAssigned.isEmpty)
+            #expect(!outcome.secondSharedAssigned.isEmpty)
+            #expect(outcome.firstSharedAssigned.isDisjoint(with: outcome.secondSharedAssigned))
+            #expect(outcome.firstSharedAssigned.union(outcome.secondSharedAssigned) == Set(all))
+            // The first member was told which partitions it lost, before they moved.
+            #expect(outcome.firstRevoked == outcome.secondSharedAssigned)
+            #expect(outcome.secondFinalAssigned == Set(all))
+            // Every record arrived after its partition's assignment callback and before its revocation.
+            #expect(outcome.recordsOutsideAssignment == 0)
+            // No gap and no re-delivery: each offset 0..<150 of every partition was seen exactly once
+            // across both members, and each member saw increasing offsets per partition.
+            for partition in all {
+                let firstOffsets = outcome.firstSeen[partition, default: []]
+                let secondOffsets = outcome.secondSeen[partition, default: []]
+                #expect(firstOffsets == firstOffsets.sorted())
+                #expect(secondOffsets == secondOffsets.sorted())
+                #expect((firstOffsets + secondOffsets).sorted() == Array(0..<150))
+            }
+            // The second member resumed each partition it took over exactly at the committed offset.
+            for partition in outcome.secondSharedAssigned {
+                #expect(outcome.secondSeen[partition]?.first == 50)
+            }
+            // The group's committed position is the end of every partition.
+            #expect(outcome.committed.map(\.offset) == Array(repeating: 150, count: 6))
         }
 
         @Test func regexSubscriptionPicksUpMatchingTopics() async throws {

@@ -10,7 +10,7 @@ extension EmbeddedKafkaTests {
             let total = 10_000
             let reports = Mutex<[UInt64: KafkaDeliveryReport]>([:])
 
-            try await onKafkaThread {
+            let inFlightAfterClose = try await onKafkaThread { () -> Int in
                 let producer = try KafkaProducer(
                     configuration: TestSettings.producer(cluster),
                     logger: TestSettings.logger
@@ -39,8 +39,9 @@ extension EmbeddedKafkaTests {
                     if index % 1000 == 0 { producer.poll() }
                 }
                 try producer.close(timeout: .seconds(30))
-                #expect(producer.inFlightCount == 0)
+                return producer.inFlightCount
             }
+            #expect(inFlightAfterClose == 0)
 
             let delivered = reports.withLock { $0 }
             #expect(delivered.count == total)
@@ -92,10 +93,22 @@ extension EmbeddedKafkaTests {
             #expect(Set(messages.map(\.partition)).count == 8)
         }
 
+        /// What the borrowed views of one record showed.
+        struct Observed: Sendable, Equatable {
+            var topic: String
+            var offset: Int64
+            var key: [UInt8]?
+            var value: [UInt8]?
+            var timestamp: Int64?
+            var headerCount: Int
+            var lastH: String?
+            var missingHeaderFound: Bool
+        }
+
         @Test func borrowedBatchExposesRecordFieldsWithoutCopies() async throws {
             let cluster = try KafkaEmbeddedCluster(logger: TestSettings.logger)
             try cluster.createTopic("borrowed", partitions: 1)
-            try await onKafkaThread {
+            let observed = try await onKafkaThread { () -> [Observed] in
                 let producer = try KafkaProducer(
                     configuration: TestSettings.producer(cluster), logger: TestSettings.logger)
                 let topic = try producer.topic("borrowed")
@@ -118,33 +131,49 @@ extension EmbeddedKafkaTests {
                     logger: TestSettings.logger
                 )
                 try consumer.assign([KafkaTopicPartitionOffset(topic: "borrowed", partition: 0, offset: 0)])
-                var checked = 0
+                var observed: [Observed] = []
                 let deadline = Deadline(seconds: 20)
-                while checked < 2 && !deadline.hasPassed {
+                while observed.count < 2 && !deadline.hasPassed {
                     try consumer.poll(timeout: .milliseconds(100)) { batch in
                         for record in batch {
-                            #expect(record.topic == "borrowed")
-                            #expect(record.offset == Int64(checked))
-                            if checked == 0 {
-                                #expect(record.key == nil)
-                                #expect(record.value == nil)
-                                #expect(record.timestamp == 1_700_000_000_123)
-                                #expect(record.headers.count == 2)
-                                #expect(record.headers.last(named: "h")?.stringValue == "2")
-                                #expect(record.headers.last(named: "missing") == nil)
-                            } else {
-                                #expect(record.key.map { Array($0) } == Array("k".utf8))
-                                // Empty and null values stay distinct.
-                                #expect(record.value?.count == 0)
-                                #expect(record.headers.isEmpty)
-                            }
-                            checked += 1
+                            observed.append(
+                                Observed(
+                                    topic: record.topic,
+                                    offset: record.offset,
+                                    key: record.key.map { Array($0) },
+                                    value: record.value.map { Array($0) },
+                                    timestamp: record.timestamp,
+                                    headerCount: record.headers.count,
+                                    lastH: record.headers.last(named: "h")?.stringValue,
+                                    missingHeaderFound: record.headers.last(named: "missing") != nil
+                                )
+                            )
                         }
                     }
                 }
-                #expect(checked == 2)
                 try consumer.close()
+                return observed
             }
+            try #require(observed.count == 2)
+            // A null key and value stay null; producer timestamp and duplicate headers are kept.
+            #expect(
+                observed[0]
+                    == Observed(
+                        topic: "borrowed",
+                        offset: 0,
+                        key: nil,
+                        value: nil,
+                        timestamp: 1_700_000_000_123,
+                        headerCount: 2,
+                        lastH: "2",
+                        missingHeaderFound: false
+                    )
+            )
+            // An empty value stays empty (not null).
+            #expect(observed[1].key == Array("k".utf8))
+            #expect(observed[1].value == [])
+            #expect(observed[1].headerCount == 0)
+            #expect(observed[1].offset == 1)
         }
     }
 }

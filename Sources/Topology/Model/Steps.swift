@@ -200,7 +200,8 @@ public struct MapStep: Sendable, Hashable {
 /// `emit:` — add the ERP header, validate against the schema, write to an output.
 public struct EmitStep: Sendable, Hashable {
     public var output: String
-    /// Schema id `<type>/v<N>` the record must validate against.
+    /// Schema id `<type>/v<N>` the record must validate against; empty only for rows written to an output of
+    /// kind `table` that name no schema (those rows are not validated).
     public var schema: String
     /// Kafka key parts, joined with `|`.
     public var key: [Expression]
@@ -209,8 +210,28 @@ public struct EmitStep: Sendable, Hashable {
     public var idempotencyKey: [Expression]
     /// Park (exception `PERIOD_CLOSED`) when the posting date's period is not open.
     public var periodCheck: Bool
-    /// Add the ERP common header (`txnId`, `postingDate`, `sources`, …); false for analytics records.
-    public var erpHeader: Bool
+    /// Which header the engine adds (YAML `header`, default `erp`).
+    public var header: RecordHeader
+
+    /// Add the header members the output schema declares (the ERP common header for `erp.*` schemas, the
+    /// analytics header for `analytics.*`); false only for `header: none` (table rows).
+    /// Same as `header != .none`; setting it to true selects `.erp` unless a header is already chosen.
+    public var erpHeader: Bool {
+        get { header != .none }
+        set { header = newValue ? (header == .none ? .erp : header) : .none }
+    }
+
+    /// The header fields the engine adds before validating the record against its schema.
+    public enum RecordHeader: String, Sendable, Hashable, CaseIterable {
+        /// ERP common header (`erp.common`): schemaVersion, txnId, txnType, idempotencyKey, targetSystem,
+        /// postingDate, documentDate, createdAt, window, sources, correlationId, lineage.
+        case erp
+        /// Analytics header (`analytics.*`): schemaVersion, recordId, idempotencyKey, businessDate, createdAt,
+        /// window, sources, correlationId, lineage.
+        case analytics
+        /// Nothing: the record is written as mapped (table rows).
+        case none
+    }
 
     public init(
         output: String,
@@ -220,11 +241,24 @@ public struct EmitStep: Sendable, Hashable {
         periodCheck: Bool = false,
         erpHeader: Bool = true
     ) {
+        self.init(
+            output: output, schema: schema, key: key, idempotencyKey: idempotencyKey, periodCheck: periodCheck,
+            header: erpHeader ? .erp : .none)
+    }
+
+    public init(
+        output: String,
+        schema: String,
+        key: [Expression],
+        idempotencyKey: [Expression],
+        periodCheck: Bool = false,
+        header: RecordHeader
+    ) {
         self.output = output
         self.schema = schema
         self.key = key
         self.idempotencyKey = idempotencyKey
         self.periodCheck = periodCheck
-        self.erpHeader = erpHeader
+        self.header = header
     }
 }

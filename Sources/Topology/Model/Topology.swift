@@ -4,9 +4,9 @@
 public struct Topology: Sendable {
     /// Consumer group is `<application>-<region>`; changelog topics `<application>-<region>-<store>-changelog`.
     public var application: String
-    /// Schema registry directory, relative to the topology file's directory (default `schemas`).
+    /// Schema registry directory, relative to the topology file's directory unless absolute (default `schemas`).
     public var schemasDirectory: String
-    /// Reference data directory, relative to the topology file's directory (default `reference`).
+    /// Reference data directory, relative to the topology file's directory unless absolute (default `reference`).
     public var referenceDirectory: String
     public var defaults: TopologyDefaults
     /// Where plant time zones and open posting periods come from.
