@@ -9,12 +9,17 @@ extension PlantScenario {
         "posting_calendar", "work_center_activities", "order_operations", "batch_stock",
     ]
 
-    /// Reads a topology file: its regions, sources, tables and which types each source's pipelines take
-    /// (not linted; `plantstream check` does that).
+    /// Loads and lints a topology file with the Topology module's loader.
     ///
-    /// - Throws: ``SimulatorError/Code/invalidTopology`` when the file is unreadable or malformed.
+    /// - Throws: ``SimulatorError/Code/invalidTopology`` with every error finding (`file:line:column`).
     public static func readTopology(file: String) throws(SimulatorError) -> Topology {
-        try TopologyFileReader.read(path: file)
+        do {
+            return try TopologyLoader().load(contentsOf: file)
+        } catch {
+            let findings = error.findings.filter { $0.severity == .error }.map(\.description)
+            throw SimulatorError(
+                .invalidTopology, ([error.message] + findings).joined(separator: "\n"))
+        }
     }
 
     /// Reads a topology file and loads the plants of its reference data (see

@@ -290,8 +290,11 @@ struct SimulateCommand: ParsableCommand {
     }
 
     private static func installSignalHandlers() {
-        signal(SIGINT) { _ in SimulateCommand.stopRequested.store(true, ordering: .relaxed) }
-        signal(SIGTERM) { _ in SimulateCommand.stopRequested.store(true, ordering: .relaxed) }
+        let signals = TerminationSignals()
+        Task.detached {
+            _ = await signals.wait()
+            SimulateCommand.stopRequested.store(true, ordering: .relaxed)
+        }
     }
 
     static func printError(_ message: String) {

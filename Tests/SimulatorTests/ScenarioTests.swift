@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Topology
 
@@ -75,13 +76,15 @@ import Topology
         #expect(routing.topics == ["mfg.machine.v1", "mfg.production.v1", "mfg.quality.v1"])
     }
 
-    @Test func topologyFilesReadWithEnvironmentDefaults() throws {
-        let topology = try Fixtures.topology()
-        #expect(topology.region(named: "eu-central")?.plants == ["DE01", "CN01"])
-        #expect(topology.table(named: "batch_stock") != nil)
-        #expect(TopologyFileReader.substitute("${NOPE_X:-127.0.0.1:9092}", [:]) == "127.0.0.1:9092")
-        #expect(TopologyFileReader.substitute("${HOST}:${PORT:-1}", ["HOST": "h", "PORT": "2"]) == "h:2")
-        #expect(TopologyFileReader.substitute("plain", [:]) == "plain")
+    @Test func aTopologyWithErrorsIsRefused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sim-broken-topology.yaml").path
+        try "application: x\nsources: [ { name: a } ]\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            try PlantScenario.readTopology(file: path)
+        } throws: { error in
+            guard let error = error as? SimulatorError else { return false }
+            return error.code == .invalidTopology && error.message.contains(path + ":")
+        }
     }
 
     @Test(arguments: [("1250.5", Int64(1_250_500)), ("980", 980_000), ("0.001", 1), (".5", 500), ("1.23456", 1234)])
@@ -89,13 +92,20 @@ import Topology
         #expect(ScenarioBuilder.milli(text) == milli)
     }
 
-    @Test func csvHandlesQuotesAndComments() throws {
-        let rows = try ReferenceTables.parseCSV(
-            "# comment\na,b,c\n\"x, y\",\"say \"\"hi\"\"\",\n2,3,4\n", path: "t.csv")
-        #expect(rows.count == 2)
-        #expect(rows[0]["a"] == "x, y" && rows[0]["b"] == "say \"hi\"" && rows[0]["c"] == nil)
-        #expect(rows[1] == ["a": "2", "b": "3", "c": "4"])
-        #expect(throws: SimulatorError.self) { try ReferenceTables.parseCSV("a,b\n1\n", path: "t.csv") }
+    @Test func listsOfObjectsBecomeEntries() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sim-calendar.yaml").path
+        try """
+        - plantId: P1
+          timeZone: Europe/Berlin
+          shifts:
+            - { id: A, start: "06:00", end: "18:00" }
+            - { id: B, start: "18:00", end: "06:00" }
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let rows = try ReferenceTables.read(path: path)
+        #expect(rows.count == 1 && rows[0]["timeZone"] == "Europe/Berlin")
+        let shifts = ReferenceTables.entries(rows[0]["shifts"])
+        #expect(
+            shifts == [["id": "A", "start": "06:00", "end": "18:00"], ["id": "B", "start": "18:00", "end": "06:00"]])
     }
 
     @Test func aMissingReferenceDirectoryIsAnError() {
