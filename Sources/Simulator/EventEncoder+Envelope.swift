@@ -18,26 +18,19 @@ extension EventEncoder {
     ) {
         let zone = plants[header.plant].zone
         slot.body.beginObject()
-        slot.body.name("specVersion")
-        slot.body.literal("mfg/1.0")
+        slot.body.member("specVersion", literal: "mfg/1.0")
         slot.body.name("eventId")
         slot.body.eventID(id)
-        slot.body.name("type")
-        let typeStart = slot.body.bytes.count
-        slot.body.string(header.type.name)
-        slot.typeRange = typeStart..<slot.body.bytes.count
-        slot.body.name("schemaVersion")
-        slot.body.int(Int64(header.version))
-        slot.body.name("source")
-        slot.body.string(sources[header.source].uri)
-        slot.body.name("sourceSeq")
-        slot.body.int(sequence)
-        slot.body.name("occurredAt")
-        slot.body.timestamp(header.occurredAt, offsetSeconds: zone.offset(at: header.occurredAt))
-        slot.body.name("ingestedAt")
-        slot.body.timestamp(ingestedAt, offsetSeconds: zone.offset(at: ingestedAt))
-        slot.body.name("plantId")
-        slot.body.string(plants[header.plant].id)
+        let typeStart = slot.body.bytes.count + 1
+        slot.body.member("type", string: header.type.name)
+        slot.typeRange = (typeStart + 7)..<slot.body.bytes.count
+        slot.body.member("schemaVersion", int: Int64(header.version))
+        slot.body.member("source", string: sources[header.source].uri)
+        slot.body.member("sourceSeq", int: sequence)
+        slot.body.member(
+            "occurredAt", timestamp: header.occurredAt, offsetSeconds: zone.offset(at: header.occurredAt))
+        slot.body.member("ingestedAt", timestamp: ingestedAt, offsetSeconds: zone.offset(at: ingestedAt))
+        slot.body.member("plantId", string: plants[header.plant].id)
         if header.machine >= 0 {
             slot.body.name("equipment")
             machines[header.machine].equipmentJSON.withUnsafeBytes { slot.body.raw($0) }

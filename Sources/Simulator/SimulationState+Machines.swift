@@ -158,26 +158,14 @@ extension SimulationState {
             writer.beginObject()
             writer.name("cycleId")
             writer.numberedString(prefix, counter, width: 6)
-            writer.name("totalCount")
-            writer.int(total)
-            writer.name("goodCount")
-            writer.int(good)
-            if version >= 2 {
-                writer.name("reworkCount")
-                writer.int(rework)
-            }
-            writer.name("cycleTimeMs")
-            writer.int(duration)
-            writer.name("orderId")
-            writer.string(orderId)
-            writer.name("operationId")
-            writer.string(operationId)
-            writer.name("materialId")
-            writer.string(materialId)
-            if version >= 2 {
-                writer.name("programId")
-                writer.string(programId)
-            }
+            writer.member("totalCount", int: total)
+            writer.member("goodCount", int: good)
+            if version >= 2 { writer.member("reworkCount", int: rework) }
+            writer.member("cycleTimeMs", int: duration)
+            writer.member("orderId", string: orderId)
+            writer.member("operationId", string: operationId)
+            writer.member("materialId", string: materialId)
+            if version >= 2 { writer.member("programId", string: programId) }
             writer.endObject()
         }
     }
