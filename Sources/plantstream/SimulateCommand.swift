@@ -239,6 +239,7 @@ struct SimulateCommand: ParsableCommand {
             if let limit, sent >= limit { break }
             // Unpaced runs read the clock every 1024 records.
             if rate != nil || sent & 1023 == 0 {
+                if sent & 1023 == 0 { sink.serve() }
                 elapsed = Date().timeIntervalSince(begin)
                 if let wallLimit, elapsed >= wallLimit { break }
                 if elapsed >= nextProgress {
@@ -321,6 +322,11 @@ enum RecordSink {
         }
     }
 
+    /// Serves queued delivery reports without waiting.
+    func serve() {
+        if case .kafka(let sink) = self { sink.producer.poll(timeout: .zero) }
+    }
+
     /// Waits while pacing (serving delivery reports for Kafka).
     func idle(seconds: Double) {
         switch self {
@@ -351,9 +357,10 @@ enum RecordSink {
 }
 
 /// Sends records through the Kafka producer (idempotent, 64 KiB batches, partitioned by key like Java).
-final class SimulateKafkaSink: Sendable {
+/// Used from the command's loop only (one thread), so its topic cache needs no lock.
+final class SimulateKafkaSink {
     let producer: KafkaProducer
-    let topics: Mutex<[String: KafkaProducerTopic]> = Mutex([:])
+    private var topics: [String: KafkaProducerTopic] = [:]
     let simulatedTimestamps: Bool
 
     init(configuration: KafkaConfiguration, simulatedTimestamps: Bool) throws(KafkaError) {
@@ -382,11 +389,12 @@ final class SimulateKafkaSink: Sendable {
 
     func send(_ record: SimulatedRecordView) throws(SinkError) {
         do {
-            let topic = try topics.withLock { (cache) throws(KafkaError) -> KafkaProducerTopic in
-                if let cached = cache[record.topic] { return cached }
-                let handle = try producer.topic(record.topic)
-                cache[record.topic] = handle
-                return handle
+            let topic: KafkaProducerTopic
+            if let cached = topics[record.topic] {
+                topic = cached
+            } else {
+                topic = try producer.topic(record.topic)
+                topics[record.topic] = topic
             }
             let headers: KafkaProducerHeaders =
                 record.headers.isEmpty
