@@ -89,7 +89,6 @@ struct EventEncoder: Sendable {
         var topic: Int
         var key: [KeyField]
         var envelope: EnvelopeFormat
-        var needsBodyForKey: Bool
     }
 
     struct Plant: Sendable {
@@ -169,11 +168,9 @@ struct EventEncoder: Sendable {
         self.topics = topics
         routes = EventType.allCases.map { type -> Route? in
             guard enabled.contains(type), let route = routing.routes[type] else { return nil }
-            let key = route.key.map(KeyField.init)
-            let needsBody = key.contains { if case .data = $0 { return true } else { return false } }
             return Route(
-                topic: topics.firstIndex(of: route.topic)!, key: key, envelope: route.envelope,
-                needsBodyForKey: needsBody)
+                topic: topics.firstIndex(of: route.topic)!, key: route.key.map(KeyField.init),
+                envelope: route.envelope)
         }
         schemaURIs = EventType.allCases.map { type in
             (1...max(type.newestVersion, 1)).map { "https://schemas.plantstream.dev/\(type.name)/v\($0).json" }
@@ -273,35 +270,23 @@ struct EventEncoder: Sendable {
         }
         writeKey(&slot, route: route, header: header, id: id)
 
-        if let invalid {
-            let record = Self.corrupt(slot, as: invalid, topic: topics[slot.topic], random: &faultRandom)
-            if fault == .outOfOrder || fault == .late {
-                swap(&slot, &slots[index])
-                let original = takeLastSlot()
-                delayed.push(original, at: ingestedAt)
-                fillSlot(with: record)
-            } else {
-                swap(&slot, &slots[index])
-                fillSlot(with: record)
-                if fault == .duplicate {
-                    var copy = owned(slots[index])
-                    copy.fault = .duplicate
-                    copy.timestampMs = ingestedAt + faultRandom.int64(in: 1...max(1, faults.duplicateMaxDelayMs))
-                    delayed.push(copy, at: copy.timestampMs)
-                }
-            }
-        } else {
-            swap(&slot, &slots[index])
-            if fault == .outOfOrder || fault == .late {
-                let original = takeLastSlot()
-                delayed.push(original, at: ingestedAt)
-            } else if fault == .duplicate {
-                var copy = owned(slots[index])
-                copy.fault = .duplicate
-                copy.timestampMs = ingestedAt + faultRandom.int64(in: 1...max(1, faults.duplicateMaxDelayMs))
-                delayed.push(copy, at: copy.timestampMs)
-            }
+        swap(&slot, &slots[index])
+        // The invalid copy is made before the event may leave the queue; it is sent right away.
+        let invalidRecord = invalid.map {
+            Self.corrupt(slots[index], as: $0, topic: topics[route.topic], random: &faultRandom)
         }
+        switch fault {
+        case .outOfOrder?, .late?:
+            delayed.push(takeLastSlot(), at: ingestedAt)
+        case .duplicate?:
+            var copy = owned(slots[index])
+            copy.fault = .duplicate
+            copy.timestampMs = ingestedAt + faultRandom.int64(in: 1...max(1, faults.duplicateMaxDelayMs))
+            delayed.push(copy, at: copy.timestampMs)
+        default:
+            break
+        }
+        if let invalidRecord { fillSlot(with: invalidRecord) }
         if header.type == .machineCycle && header.version == 1 { statistics.cycleV1 += 1 }
         return id
     }

@@ -14,10 +14,8 @@ enum Fixtures {
         return url.path
     }()
 
-    /// `topology.yaml` at the package root (`SIMULATOR_TOPOLOGY` overrides it).
-    static var topologyFile: String {
-        ProcessInfo.processInfo.environment["SIMULATOR_TOPOLOGY"] ?? root + "/topology.yaml"
-    }
+    /// `topology.yaml` at the package root.
+    static var topologyFile: String { root + "/topology.yaml" }
 
     /// The directory of the topology file.
     static var topologyDirectory: String { (topologyFile as NSString).deletingLastPathComponent }
