@@ -303,175 +303,177 @@ struct SimulateCommand: ParsableCommand {
     }
 }
 
-/// Why a record could not be handed on.
-struct SinkError: Error, CustomStringConvertible {
-    var description: String
-}
-
-/// Where `simulate` puts records: Kafka, a JSON-lines file, or nowhere (dry run).
-enum RecordSink {
-    case kafka(SimulateKafkaSink)
-    case file(FileHandle)
-    case discard
-
-    mutating func send(_ record: SimulatedRecordView) throws(SinkError) {
-        switch self {
-        case .kafka(let sink): try sink.send(record)
-        case .file(let handle): handle.write(Data(JSONLines.line(record)))
-        case .discard: break
-        }
+extension SimulateCommand {
+    /// Why a record could not be handed on.
+    struct SinkError: Error, CustomStringConvertible {
+        var description: String
     }
 
-    /// Serves queued delivery reports without waiting.
-    func serve() {
-        if case .kafka(let sink) = self { sink.producer.poll(timeout: .zero) }
-    }
+    /// Where `simulate` puts records: Kafka, a JSON-lines file, or nowhere (dry run).
+    enum RecordSink {
+        case kafka(SimulateKafkaSink)
+        case file(FileHandle)
+        case discard
 
-    /// Waits while pacing (serving delivery reports for Kafka).
-    func idle(seconds: Double) {
-        switch self {
-        case .kafka(let sink): sink.producer.poll(timeout: .milliseconds(Int64(seconds * 1000)))
-        case .file, .discard: Thread.sleep(forTimeInterval: seconds)
-        }
-    }
-
-    /// Flushes; returns a delivery summary and the error, if any.
-    func finish() -> (summary: String?, error: Error?) {
-        switch self {
-        case .kafka(let sink):
-            do {
-                try sink.producer.close(timeout: .seconds(30))
-            } catch {
-                return (sink.summary, error)
+        mutating func send(_ record: SimulatedRecordView) throws(SinkError) {
+            switch self {
+            case .kafka(let sink): try sink.send(record)
+            case .file(let handle): handle.write(Data(JSONLines.line(record)))
+            case .discard: break
             }
-            return (
-                sink.summary, sink.failedCount > 0 ? SinkError(description: "some records were not delivered") : nil
-            )
-        case .file(let handle):
-            try? handle.synchronize()
-            return (nil, nil)
-        case .discard:
-            return (nil, nil)
+        }
+
+        /// Serves queued delivery reports without waiting.
+        func serve() {
+            if case .kafka(let sink) = self { sink.producer.poll(timeout: .zero) }
+        }
+
+        /// Waits while pacing (serving delivery reports for Kafka).
+        func idle(seconds: Double) {
+            switch self {
+            case .kafka(let sink): sink.producer.poll(timeout: .milliseconds(Int64(seconds * 1000)))
+            case .file, .discard: Thread.sleep(forTimeInterval: seconds)
+            }
+        }
+
+        /// Flushes; returns a delivery summary and the error, if any.
+        func finish() -> (summary: String?, error: Error?) {
+            switch self {
+            case .kafka(let sink):
+                do {
+                    try sink.producer.close(timeout: .seconds(30))
+                } catch {
+                    return (sink.summary, error)
+                }
+                return (
+                    sink.summary, sink.failedCount > 0 ? SinkError(description: "some records were not delivered") : nil
+                )
+            case .file(let handle):
+                try? handle.synchronize()
+                return (nil, nil)
+            case .discard:
+                return (nil, nil)
+            }
         }
     }
-}
 
-/// Sends records through the Kafka producer (idempotent, 64 KiB batches, partitioned by key like Java).
-/// Used from the command's loop only (one thread), so its topic cache needs no lock.
-final class SimulateKafkaSink {
-    let producer: KafkaProducer
-    private var topics: [String: KafkaProducerTopic] = [:]
-    let simulatedTimestamps: Bool
+    /// Sends records through the Kafka producer (idempotent, 64 KiB batches, partitioned by key like Java).
+    /// Used from the command's loop only (one thread), so its topic cache needs no lock.
+    final class SimulateKafkaSink {
+        let producer: KafkaProducer
+        private var topics: [String: KafkaProducerTopic] = [:]
+        let simulatedTimestamps: Bool
 
-    init(configuration: KafkaConfiguration, simulatedTimestamps: Bool) throws(KafkaError) {
-        self.simulatedTimestamps = simulatedTimestamps
-        let counters = DeliveryCounters()
-        producer = try KafkaProducer(configuration: configuration) { report in
-            if report.isSuccess {
-                counters.delivered.add(1, ordering: .relaxed)
-            } else {
-                counters.failed.add(1, ordering: .relaxed)
-                if counters.failed.load(ordering: .relaxed) <= 5 {
-                    SimulateCommand.printError("simulate: delivery failed: \(report.error.map { "\($0)" } ?? "?")")
+        init(configuration: KafkaConfiguration, simulatedTimestamps: Bool) throws(KafkaError) {
+            self.simulatedTimestamps = simulatedTimestamps
+            let counters = DeliveryCounters()
+            producer = try KafkaProducer(configuration: configuration) { report in
+                if report.isSuccess {
+                    counters.delivered.add(1, ordering: .relaxed)
+                } else {
+                    counters.failed.add(1, ordering: .relaxed)
+                    if counters.failed.load(ordering: .relaxed) <= 5 {
+                        SimulateCommand.printError("simulate: delivery failed: \(report.error.map { "\($0)" } ?? "?")")
+                    }
                 }
             }
+            self.counters = counters
         }
-        self.counters = counters
-    }
 
-    private let counters: DeliveryCounters
+        private let counters: DeliveryCounters
 
-    var failedCount: Int { counters.failed.load(ordering: .relaxed) }
+        var failedCount: Int { counters.failed.load(ordering: .relaxed) }
 
-    var summary: String {
-        "delivered \(counters.delivered.load(ordering: .relaxed)), failed \(counters.failed.load(ordering: .relaxed))"
-    }
+        var summary: String {
+            "delivered \(counters.delivered.load(ordering: .relaxed)), failed \(counters.failed.load(ordering: .relaxed))"
+        }
 
-    func send(_ record: SimulatedRecordView) throws(SinkError) {
-        do {
-            let topic: KafkaProducerTopic
-            if let cached = topics[record.topic] {
-                topic = cached
-            } else {
-                topic = try producer.topic(record.topic)
-                topics[record.topic] = topic
+        func send(_ record: SimulatedRecordView) throws(SinkError) {
+            do {
+                let topic: KafkaProducerTopic
+                if let cached = topics[record.topic] {
+                    topic = cached
+                } else {
+                    topic = try producer.topic(record.topic)
+                    topics[record.topic] = topic
+                }
+                let headers: KafkaProducerHeaders =
+                    record.headers.isEmpty
+                    ? .none : .list(record.headers.map { KafkaHeader(name: $0.name, value: $0.value) })
+                try producer.send(
+                    to: topic, key: record.key, value: record.value, headers: headers,
+                    timestamp: simulatedTimestamps ? record.timestampMs : nil)
+            } catch {
+                throw SinkError(description: "\(error)")
             }
-            let headers: KafkaProducerHeaders =
-                record.headers.isEmpty
-                ? .none : .list(record.headers.map { KafkaHeader(name: $0.name, value: $0.value) })
-            try producer.send(
-                to: topic, key: record.key, value: record.value, headers: headers,
-                timestamp: simulatedTimestamps ? record.timestampMs : nil)
-        } catch {
-            throw SinkError(description: "\(error)")
         }
     }
-}
 
-/// Delivery-report counters shared with the producer's callback.
-final class DeliveryCounters: Sendable {
-    let delivered = Atomic<Int>(0)
-    let failed = Atomic<Int>(0)
-}
+    /// Delivery-report counters shared with the producer's callback.
+    final class DeliveryCounters: Sendable {
+        let delivered = Atomic<Int>(0)
+        let failed = Atomic<Int>(0)
+    }
 
-/// One JSON object per record: topic, key, timestamp, type, fault, headers, value (text, or base64 when the
-/// bytes are not UTF-8).
-enum JSONLines {
-    static func line(_ record: SimulatedRecordView) -> [UInt8] {
-        var writer = JSONWriter(capacity: record.value.count + 256)
-        writer.beginObject()
-        writer.key("topic")
-        writer.string(record.topic)
-        writer.key("key")
-        writer.string(utf8: record.key)
-        writer.key("timestamp")
-        writer.int(record.timestampMs)
-        writer.key("type")
-        writer.string(record.eventType.name)
-        if let fault = record.fault {
-            writer.key("fault")
-            writer.string(fault.name)
-        }
-        if !record.headers.isEmpty {
-            writer.key("headers")
+    /// One JSON object per record: topic, key, timestamp, type, fault, headers, value (text, or base64 when the
+    /// bytes are not UTF-8).
+    enum JSONLines {
+        static func line(_ record: SimulatedRecordView) -> [UInt8] {
+            var writer = JSONWriter(capacity: record.value.count + 256)
             writer.beginObject()
-            for header in record.headers {
-                writer.key(header.name)
-                writer.string(header.text)
+            writer.key("topic")
+            writer.string(record.topic)
+            writer.key("key")
+            writer.string(utf8: record.key)
+            writer.key("timestamp")
+            writer.int(record.timestampMs)
+            writer.key("type")
+            writer.string(record.eventType.name)
+            if let fault = record.fault {
+                writer.key("fault")
+                writer.string(fault.name)
+            }
+            if !record.headers.isEmpty {
+                writer.key("headers")
+                writer.beginObject()
+                for header in record.headers {
+                    writer.key(header.name)
+                    writer.string(header.text)
+                }
+                writer.endObject()
+            }
+            if let text = String(validating: Array(record.value), as: UTF8.self) {
+                writer.key("value")
+                writer.string(text)
+            } else {
+                writer.key("valueBase64")
+                writer.string(Data(record.value).base64EncodedString())
             }
             writer.endObject()
+            return writer.bytes + [0x0A]
         }
-        if let text = String(validating: Array(record.value), as: UTF8.self) {
-            writer.key("value")
-            writer.string(text)
-        } else {
-            writer.key("valueBase64")
-            writer.string(Data(record.value).base64EncodedString())
-        }
-        writer.endObject()
-        return writer.bytes + [0x0A]
-    }
-}
-
-/// Instant parsing and formatting for the command line.
-enum CivilTimeText {
-    /// `YYYY-MM-DD[Thh:mm[:ss[.fff]](Z|±hh:mm)]` → epoch ms.
-    static func instant(_ text: String) -> Int64? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-        formatter.formatOptions = [.withFullDate]
-        if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-        return nil
     }
 
-    /// `2025-03-17T06:15Z`.
-    static func minute(_ ms: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        let text = formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
-        return String(text.dropLast(4)) + "Z"
+    /// Instant parsing and formatting for the command line.
+    enum CivilTimeText {
+        /// `YYYY-MM-DD[Thh:mm[:ss[.fff]](Z|±hh:mm)]` → epoch ms.
+        static func instant(_ text: String) -> Int64? {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+            formatter.formatOptions = [.withInternetDateTime]
+            if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+            formatter.formatOptions = [.withFullDate]
+            if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+            return nil
+        }
+
+        /// `2025-03-17T06:15Z`.
+        static func minute(_ ms: Int64) -> String {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime]
+            let text = formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+            return String(text.dropLast(4)) + "Z"
+        }
     }
 }
