@@ -274,12 +274,14 @@ struct SimulateCommand: ParsableCommand {
         }
         elapsed = Date().timeIntervalSince(begin)
         let flushResult = sink.finish()
-        print(simulator.statistics.report)
-        print(
+        // With records on standard output, the report goes to standard error.
+        let report: (String) -> Void = output == "-" ? { Self.printError($0) } : { print($0) }
+        report(simulator.statistics.report)
+        report(
             "sent \(sent) records in \(String(format: "%.2f", elapsed)) s (\(Int((Double(sent) / max(elapsed, 0.001)).rounded())) records/s); "
                 + "simulated \(CivilTimeText.minute(simulator.startMs)) – \(CivilTimeText.minute(simulator.simulatedTime))"
         )
-        if let summary = flushResult.summary { print(summary) }
+        if let summary = flushResult.summary { report(summary) }
         if let failure {
             Self.printError("simulate: \(failure)")
             throw ExitCode(1)
