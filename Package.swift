@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // C shim over the system librdkafka (no logic): rdkafka.h + rdkafka_mock.h.
@@ -48,7 +49,8 @@ let package = Package(
         .target(
             name: "Topology",
             dependencies: [
-                .product(name: "Yams", package: "Yams")
+                "JSON",
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Steps, windows, watermarks, state stores, tasks. Never imports KafkaClient.
@@ -60,12 +62,14 @@ let package = Package(
                 "Topology",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Realistic plant event generator (no Kafka): machines, orders, holds, faults.
         .target(
             name: "Simulator",
-            dependencies: ["JSON", "Topology"]
+            dependencies: ["JSON", "Topology", .product(name: "Yams", package: "Yams")]
         ),
         // Wiring: Kafka sources and sinks, changelogs, services.
         .target(
@@ -118,5 +122,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "PlantStreamTesting", "Topology", "Schemas", "JSON"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "KafkaClient", "Simulator", "JSON"]),
         .testTarget(name: "CLITests", dependencies: ["KafkaClient"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "JSON", "Schemas", "Topology"]),
     ]
 )

@@ -1,1 +1,175 @@
-// Engine module. Placeholder until its issue lands.
+import JSON
+import Logging
+import Schemas
+import Topology
+
+/// The processing engine of one region: built once from a topology, it compiles every pipeline and
+/// creates a ``PartitionTask`` per assigned (source topic, partition).
+///
+/// ```swift
+/// let engine = try Engine(topology: topology, region: "eu-central", schemas: registry,
+///                         referenceData: try ReferenceData.load(topology: topology, directory: "reference"))
+/// let task = try engine.makeTask(topic: "mfg.production.v1", partition: 3, sink: producerSink)
+/// for record in changelogRecords { try task.restore(topic: record.topic, key: record.key, value: record.value) }
+/// task.process(batch)        // per poll
+/// task.flush()               // before each commit: changelog records of changed state
+/// ```
+///
+/// - Important: An engine, its global tables and its tasks belong to one processing thread. Run one
+///   engine per processing thread; feed compacted table-topic records to each through
+///   ``applyTableRecord(topic:key:value:)``. The engine never imports the Kafka client.
+public final class Engine {
+    /// The topology the engine runs.
+    public let topology: Topology
+    /// The region it runs.
+    public let region: Region
+    /// `<application>-<region>`: the consumer group and changelog topic prefix.
+    public let applicationID: String
+    /// Every topic the engine writes: topology outputs, then state changelogs.
+    public private(set) var destinations: [Destination] = []
+    let clock: EngineClock
+    let logger: Logger
+    let catalog: SchemaCatalog
+    let services: EngineServices
+    /// Validator of `erp.exception` (newest version), when the catalogue has it.
+    let exceptionValidator: CompiledSchema?
+    private(set) var sourcePlans: [String: SourcePlan] = [:]
+    private var tablesByTopic: [String: GlobalTable] = [:]
+    private var tasks: [PartitionTask] = []
+    private var changelogsBySource: [String: [String]] = [:]
+
+    /// Builds the engine: loads tables, compiles expressions, validators and step plans.
+    ///
+    /// - Parameters:
+    ///   - topology: The parsed topology.
+    ///   - region: The region to run (`regions[].name`).
+    ///   - schemas: The schema registry.
+    ///   - referenceData: Rows of the file-backed tables.
+    ///   - clock: The wall clock (idle timeouts).
+    ///   - customSteps: Factories of user steps (`Step.Kind.custom`).
+    ///   - logger: Where configuration warnings go.
+    /// - Throws: ``EngineError`` for anything the topology, schemas or reference data get wrong.
+    public init(
+        topology: Topology,
+        region: String,
+        schemas: SchemaCatalog,
+        referenceData: ReferenceData,
+        clock: EngineClock = SystemClock(),
+        customSteps: StepRegistry = StepRegistry(),
+        logger: Logger = Logger(label: "plantstream.engine")
+    ) throws(EngineError) {
+        guard let found = topology.region(named: region) else {
+            throw EngineError(
+                .unknownRegion,
+                "unknown region \(region); the topology defines \(topology.regions.map(\.name).joined(separator: ", "))"
+            )
+        }
+        self.topology = topology
+        self.region = found
+        applicationID = "\(topology.application)-\(region)"
+        self.clock = clock
+        self.logger = logger
+        catalog = schemas
+        exceptionValidator = schemas.latestVersion(ofType: "erp.exception").flatMap {
+            schemas.validator(forSchemaID: "erp.exception/v\($0)")
+        }
+        for output in topology.outputs {
+            let kind: Destination.Kind =
+                switch output.kind {
+                case .records: .records
+                case .deadLetter: .deadLetter
+                case .exceptions: .exceptions
+                case .table: .table
+                }
+            destinations.append(
+                Destination(index: destinations.count, name: output.name, topic: output.topic, kind: kind))
+        }
+        var tables: [String: GlobalTable] = [:]
+        for definition in topology.tables {
+            let table = GlobalTable(definition)
+            for (number, row) in (referenceData.rows[definition.name] ?? []).enumerated() {
+                try table.add(
+                    row: row, at: "\(referenceData.files[definition.name] ?? definition.name) row \(number + 1)")
+            }
+            tables[definition.name] = table
+            if let topic = table.topic { tablesByTopic[topic] = table }
+        }
+        services = try EngineServices(topology: topology, tables: tables)
+        let compiler = PipelineCompiler(engine: self, customSteps: customSteps)
+        for source in topology.sources {
+            let pipelines = topology.pipelines(reading: source.name)
+            guard !pipelines.isEmpty else { continue }
+            guard sourcePlans[source.topic] == nil else {
+                throw EngineError(.invalidStep, "two sources read topic \(source.topic)", at: source.location)
+            }
+            sourcePlans[source.topic] = try compiler.compile(source: source, pipelines: pipelines)
+            changelogsBySource[source.topic] = compiler.changelogTopics
+        }
+    }
+
+    /// Adds a changelog destination (during compilation).
+    func addChangelog(store: String) -> Destination {
+        let destination = Destination(
+            index: destinations.count, name: store, topic: "\(applicationID)-\(store)-changelog", kind: .changelog)
+        destinations.append(destination)
+        return destination
+    }
+
+    /// The destination of a topology output.
+    func destination(output name: String) -> Destination? {
+        destinations.first { $0.name == name && $0.kind != .changelog }
+    }
+
+    /// The source topics the engine processes (those read by at least one pipeline).
+    public var sourceTopics: [String] { sourcePlans.keys.sorted() }
+
+    /// The compacted topics feeding global tables.
+    public var tableTopics: [String] { tablesByTopic.keys.sorted() }
+
+    /// Changelog topics of the tasks of a source topic (same partition count as the source).
+    public func changelogTopics(forSourceTopic topic: String) -> [String] { changelogsBySource[topic] ?? [] }
+
+    /// A global table by name (tests, status).
+    public func table(named name: String) -> GlobalTable? { services.tables[name] }
+
+    /// Creates the task of one assigned partition.
+    /// - Throws: ``EngineError/Code/unknownSource`` when no pipeline reads `topic`.
+    public func makeTask(topic: String, partition: Int32, sink: any Sink) throws(EngineError) -> PartitionTask {
+        guard let plan = sourcePlans[topic] else {
+            throw EngineError(.unknownSource, "no pipeline reads topic \(topic)")
+        }
+        let task = PartitionTask(engine: self, plan: plan, partition: partition, sink: sink)
+        tasks.append(task)
+        return task
+    }
+
+    func unregister(_ task: PartitionTask) {
+        tasks.removeAll { $0 === task }
+    }
+
+    /// Applies a record of a compacted table topic (a JSON row, or `nil` to delete the key) and lets
+    /// every live task's holds react (release or cancel parked postings).
+    ///
+    /// - Returns: `false` when the topic feeds no table or the value is not a JSON object.
+    @discardableResult
+    public func applyTableRecord(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?) -> Bool {
+        guard let table = tablesByTopic[topic], let key else { return false }
+        guard table.apply(key: key, value: value) else { return false }
+        if table === services.calendar.table {
+            do { try services.calendar.refresh() } catch {
+                logger.warning("plant calendar update rejected: \(error)")
+            }
+        }
+        for task in tasks { task.tableChanged(table, key: key) }
+        return true
+    }
+
+    /// Applies a table record given as bytes (tests, tools).
+    @discardableResult
+    public func applyTableRecord(topic: String, key: [UInt8], value: [UInt8]?) -> Bool {
+        key.withUnsafeBytes { keyBytes in
+            guard let value else { return applyTableRecord(topic: topic, key: keyBytes, value: nil) }
+            return value.withUnsafeBytes { applyTableRecord(topic: topic, key: keyBytes, value: $0) }
+        }
+    }
+}

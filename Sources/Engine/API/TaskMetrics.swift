@@ -1,0 +1,40 @@
+/// Counters of one ``PartitionTask`` (read by the runtime per batch for metrics and the status page).
+public struct TaskMetrics: Sendable, Hashable {
+    /// Records handed to `process`.
+    public var recordsIn = 0
+    /// Records that passed validation.
+    public var valid = 0
+    /// Dead letters written.
+    public var deadLetters = 0
+    /// Records whose type no pipeline of the source takes (counted and skipped).
+    public var skippedTypes = 0
+    /// Records of plants outside the region (counted and skipped).
+    public var skippedPlants = 0
+    /// Repeats dropped by `dedupe`.
+    public var duplicates = 0
+    /// Records dropped by `filter`.
+    public var filtered = 0
+    /// Late events dropped (`late: drop`).
+    public var lateDropped = 0
+    /// Late events posted as deltas (`late: post_delta`).
+    public var lateDeltas = 0
+    /// Window emissions.
+    public var windowEmissions = 0
+    /// Records written to `records` outputs (ERP transactions, analytics, table rows).
+    public var outputs = 0
+    /// Exception records written.
+    public var exceptions = 0
+    /// Postings parked by `hold` and currently parked.
+    public var parked = 0
+    /// Parked postings released.
+    public var released = 0
+    /// Parked postings cancelled by a SCRAP disposition.
+    public var cancelled = 0
+    /// Changelog records written.
+    public var changelogRecords = 0
+    /// Records upcast from an older schema version.
+    public var upcast = 0
+
+    /// Creates zeroed counters.
+    public init() {}
+}

@@ -1,0 +1,205 @@
+/// An open-addressing hash map from byte-string keys to values, looked up by borrowed bytes.
+///
+/// Lookups hash the borrowed key and compare bytes without allocating; only inserting a new key
+/// copies it. Entry indexes are stable until the entry is removed (freed indexes are reused).
+/// The hash is deterministic (no per-process seed) so iteration, where used, is reproducible.
+public struct ByteKeyMap<Value> {
+    @usableFromInline
+    struct Entry {
+        @usableFromInline var hash: UInt64
+        @usableFromInline var key: [UInt8]
+        @usableFromInline var value: Value?
+
+        @inlinable
+        init(hash: UInt64, key: [UInt8], value: Value?) {
+            self.hash = hash
+            self.key = key
+            self.value = value
+        }
+    }
+
+    @usableFromInline var slots: [Int32]
+    @usableFromInline var entries: [Entry] = []
+    @usableFromInline var freeList: [Int32] = []
+    @usableFromInline var liveCount = 0
+    @usableFromInline var usedSlots = 0
+
+    @usableFromInline static var empty: Int32 { -1 }
+    @usableFromInline static var tombstone: Int32 { -2 }
+
+    /// Creates an empty map.
+    public init(capacity: Int = 16) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: Self.empty, count: size)
+    }
+
+    /// The number of keys.
+    @inlinable public var count: Int { liveCount }
+
+    /// `true` when there are no keys.
+    @inlinable public var isEmpty: Bool { liveCount == 0 }
+
+    /// A 64-bit hash of bytes (8 bytes at a time, multiply-xorshift mixing).
+    @inlinable
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var index = 0
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return hash }
+        while index + 8 <= count {
+            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 31
+            index += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < count {
+            tail |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << shift
+            shift += 8
+            index += 1
+        }
+        hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
+        hash ^= hash >> 29
+        return hash
+    }
+
+    @inlinable
+    static func equal(_ stored: [UInt8], _ key: UnsafeRawBufferPointer) -> Bool {
+        guard stored.count == key.count else { return false }
+        return stored.withUnsafeBytes { storedBytes in
+            guard let left = storedBytes.baseAddress, let right = key.baseAddress else { return true }
+            var index = 0
+            let count = key.count
+            while index + 8 <= count {
+                if left.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    != right.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                {
+                    return false
+                }
+                index += 8
+            }
+            while index < count {
+                if left.load(fromByteOffset: index, as: UInt8.self) != right.load(fromByteOffset: index, as: UInt8.self)
+                {
+                    return false
+                }
+                index += 1
+            }
+            return true
+        }
+    }
+
+    /// The entry index of `key`, or `nil`.
+    @inlinable
+    public func index(of key: UnsafeRawBufferPointer) -> Int? {
+        let hash = Self.hash(key)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entryIndex = slots[slot]
+            if entryIndex == Self.empty { return nil }
+            if entryIndex >= 0 {
+                let entry = entries[Int(entryIndex)]
+                if entry.hash == hash && Self.equal(entry.key, key) { return Int(entryIndex) }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The entry index of `key` held in an array.
+    @inlinable
+    public func index(of key: [UInt8]) -> Int? {
+        key.withUnsafeBytes { index(of: $0) }
+    }
+
+    /// Inserts `key` with `value` (the key must not be present) and returns its entry index.
+    @inlinable @discardableResult
+    public mutating func insert(_ key: UnsafeRawBufferPointer, value: Value) -> Int {
+        if (usedSlots + 1) * 4 >= slots.count * 3 { rehash() }
+        let hash = Self.hash(key)
+        let entry = Entry(hash: hash, key: Array(key), value: value)
+        let entryIndex: Int
+        if let free = freeList.popLast() {
+            entryIndex = Int(free)
+            entries[entryIndex] = entry
+        } else {
+            entryIndex = entries.count
+            entries.append(entry)
+        }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        if slots[slot] == Self.empty { usedSlots += 1 }
+        slots[slot] = Int32(entryIndex)
+        liveCount += 1
+        return entryIndex
+    }
+
+    /// Inserts a key held in an array.
+    @inlinable @discardableResult
+    public mutating func insert(_ key: [UInt8], value: Value) -> Int {
+        key.withUnsafeBytes { insert($0, value: value) }
+    }
+
+    /// Removes the entry at `entryIndex`.
+    @inlinable
+    public mutating func remove(at entryIndex: Int) {
+        let hash = entries[entryIndex].hash
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != Int32(entryIndex) { slot = (slot + 1) & mask }
+        slots[slot] = Self.tombstone
+        entries[entryIndex].value = nil
+        entries[entryIndex].key = []
+        freeList.append(Int32(entryIndex))
+        liveCount -= 1
+    }
+
+    /// The value at an entry index (must be live).
+    @inlinable
+    public subscript(entryIndex: Int) -> Value {
+        get { entries[entryIndex].value! }
+        _modify { yield &entries[entryIndex].value! }
+        set { entries[entryIndex].value = newValue }
+    }
+
+    /// The key bytes at an entry index.
+    @inlinable
+    public func key(at entryIndex: Int) -> [UInt8] { entries[entryIndex].key }
+
+    /// `true` if the entry index holds a live entry.
+    @inlinable
+    public func isLive(_ entryIndex: Int) -> Bool {
+        entryIndex < entries.count && entries[entryIndex].value != nil
+    }
+
+    /// Live entry indexes in index order.
+    public var indexes: [Int] {
+        var result: [Int] = []
+        result.reserveCapacity(liveCount)
+        for index in entries.indices where entries[index].value != nil { result.append(index) }
+        return result
+    }
+
+    /// Removes every entry.
+    public mutating func removeAll() {
+        self = ByteKeyMap()
+    }
+
+    @usableFromInline
+    mutating func rehash() {
+        var size = slots.count
+        while liveCount * 2 >= size { size <<= 1 }
+        if liveCount * 4 >= size { size <<= 1 }
+        slots = Array(repeating: Self.empty, count: size)
+        let mask = size - 1
+        for index in entries.indices where entries[index].value != nil {
+            var slot = Int(truncatingIfNeeded: entries[index].hash) & mask
+            while slots[slot] != Self.empty { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index)
+        }
+        usedSlots = liveCount
+    }
+}

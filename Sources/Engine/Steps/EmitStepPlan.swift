@@ -1,0 +1,407 @@
+import Crypto
+import JSON
+import Schemas
+
+/// `emit:` — builds the output record (ERP header + map output), validates it against its schema
+/// and writes it; held or parked postings become exceptions instead (see ``HoldNode``).
+final class EmitStepPlan: StepPlan {
+    /// Header members `emit` can generate; written when the output schema declares them.
+    enum HeaderField: String, CaseIterable {
+        case schemaVersion, txnId, recordId, txnType, idempotencyKey, targetSystem, plantId, postingDate
+        case businessDate, documentDate, createdAt, window, sources, correlationId, lineage
+    }
+
+    let output: Destination
+    let schemaID: String
+    let validator: CompiledSchema?
+    let skipValidation: Bool
+    let header: [HeaderField]
+    let schemaVersion: [UInt8]?
+    let txnType: [UInt8]?
+    let keyParts: [Evaluator]
+    let idempotencyParts: [Evaluator]
+    let plant: Evaluator?
+    let periodCheck: Bool
+    let windowed: Bool
+    let layout: OutputLayout?
+    let calendar: PlantCalendar
+    let targetSystem: [UInt8]
+    let sourceTopic: [UInt8]
+
+    init(
+        output: Destination, schemaID: String, validator: CompiledSchema?, skipValidation: Bool, header: [HeaderField],
+        schemaVersion: [UInt8]?, txnType: [UInt8]?, keyParts: [Evaluator], idempotencyParts: [Evaluator],
+        plant: Evaluator?, periodCheck: Bool, windowed: Bool, layout: OutputLayout?, calendar: PlantCalendar,
+        targetSystem: String, sourceTopic: String
+    ) {
+        self.output = output
+        self.schemaID = schemaID
+        self.validator = validator
+        self.skipValidation = skipValidation
+        self.header = header
+        self.schemaVersion = schemaVersion
+        self.txnType = txnType
+        self.keyParts = keyParts
+        self.idempotencyParts = idempotencyParts
+        self.plant = plant
+        self.periodCheck = periodCheck
+        self.windowed = windowed
+        self.layout = layout
+        self.calendar = calendar
+        self.targetSystem = Array(targetSystem.utf8)
+        self.sourceTopic = Array(sourceTopic.utf8)
+    }
+
+    func makeNode(for task: PartitionTask) -> StepNode { EmitNode(plan: self, task: task) }
+
+    var needsIdempotencyKey: Bool {
+        header.contains(.idempotencyKey) || header.contains(.txnId) || header.contains(.recordId)
+    }
+
+    var needsDates: Bool {
+        header.contains(.postingDate) || header.contains(.documentDate) || header.contains(.businessDate) || periodCheck
+    }
+}
+
+final class EmitNode: StepNode {
+    var next: StepNode?
+    private let plan: EmitStepPlan
+    private unowned let task: PartitionTask
+    private var idempotencyKey: [UInt8] = []
+    private var txnId: [UInt8] = []
+    private var text: [UInt8] = []
+
+    init(plan: EmitStepPlan, task: PartitionTask) {
+        self.plan = plan
+        self.task = task
+    }
+
+    func push(_ context: RecordContext) {
+        if let failure = emit(context) { task.deadLetter(context, failure) }
+        next?.push(context)
+    }
+
+    private func emit(_ context: RecordContext) -> RecordFailure? {
+        let window = context.window
+        let createdAt = window?.createdAt ?? context.eventTime
+        // Keys.
+        task.keyBuffer.removeAll(keepingCapacity: true)
+        do {
+            for (position, part) in plan.keyParts.enumerated() {
+                if position > 0 { task.keyBuffer.append(0x7C) }
+                try part(context).appendText(to: &task.keyBuffer)
+            }
+            if plan.needsIdempotencyKey { try buildIdempotencyKey(context) }
+        } catch {
+            return error
+        }
+        // Plant-local dates.
+        var postingDay: Int64 = 0
+        var documentDay: Int64 = 0
+        var plantValue: Value = .null
+        if let plant = plan.plant {
+            do { plantValue = try plant(context) } catch { return error }
+        }
+        if plan.needsDates {
+            guard let zone = plan.calendar.zone(for: plantValue) else {
+                return RecordFailure(
+                    "UNKNOWN_PLANT", path: "/plantId",
+                    "plant \(plantValue.string ?? "null") is not in the plant calendar")
+            }
+            let postingInstant = window.map { $0.bounds.end - 1 } ?? context.eventTime
+            postingDay = zone.localDay(at: postingInstant)
+            documentDay = zone.localDay(at: createdAt)
+        }
+        // The record.
+        var writer = task.outputWriter
+        defer { task.outputWriter = writer }
+        writer.reset()
+        if plan.header.isEmpty && !context.mapped, window == nil, let event = context.event {
+            writer.raw(event.rawBytes)
+        } else {
+            writer.beginObject()
+            writeHeader(
+                &writer, context, plantValue: plantValue, postingDay: postingDay, documentDay: documentDay,
+                createdAt: createdAt)
+            writeBody(&writer, context)
+            writer.endObject()
+        }
+        // Validate and route.
+        var failure: RecordFailure?
+        let tape = task.outputTape
+        writer.withBytes { value in
+            let document: JSONDocument
+            do throws(JSONError) { document = try JSONReader().parse(value, into: tape) } catch {
+                failure = RecordFailure("OUTPUT_INVALID", "output is not valid JSON: \(error.message)")
+                return
+            }
+            if let validator = plan.validator, !plan.skipValidation, !validator.isValid(document.root) {
+                let violation = validator.validate(document.root, maxErrors: 1).first
+                failure = RecordFailure(
+                    "OUTPUT_INVALID", path: violation?.instancePointer ?? "",
+                    "\(plan.schemaID): \(violation?.message ?? "does not conform") (keyword \(violation?.keywordLocation ?? ""))"
+                )
+                return
+            }
+            route(
+                context, value: value, document: document.root, postingDay: postingDay, plantValue: plantValue,
+                createdAt: createdAt)
+        }
+        return failure
+    }
+
+    private func route(
+        _ context: RecordContext, value: UnsafeRawBufferPointer, document: JSONNode, postingDay: Int64,
+        plantValue: Value, createdAt: Int64
+    ) {
+        let pipeline = context.pipeline!
+        task.keyBuffer.withUnsafeBytes { key in
+            let kafkaKey: UnsafeRawBufferPointer? = plan.keyParts.isEmpty ? nil : key
+            if let hold = context.hold {
+                hold.node.park(
+                    hold, pipeline: pipeline, destination: plan.output, key: kafkaKey, value: value, txn: document,
+                    timestamp: createdAt)
+                return
+            }
+            if let reason = context.parkReason {
+                task.writeException(
+                    pipeline: pipeline, kind: "PARKED", reason: reason.code, message: reason.message, holdId: nil,
+                    txn: document, embedTxn: true, kafkaKey: kafkaKey, timestamp: createdAt)
+                return
+            }
+            if plan.periodCheck, !periodOpen(plantValue, day: postingDay) {
+                task.writeException(
+                    pipeline: pipeline, kind: "PARKED", reason: "PERIOD_CLOSED",
+                    message: "posting period of \(RFC3339.dateString(days: postingDay)) is not open", holdId: nil,
+                    txn: document, embedTxn: true, kafkaKey: kafkaKey, timestamp: createdAt)
+                return
+            }
+            task.metrics.outputs += 1
+            task.send(plan.output, key: kafkaKey, value: value, timestamp: createdAt)
+        }
+    }
+
+    private func periodOpen(_ plantValue: Value, day: Int64) -> Bool {
+        guard !plan.calendar.isAbsent else { return true }
+        guard let plant = plantValue.withString({ plan.calendar.plant($0) }) ?? nil else { return false }
+        guard let periods = plant.openPeriods else { return true }
+        return periods.contains { day >= $0.from && day <= $0.to }
+    }
+
+    private func buildIdempotencyKey(_ context: RecordContext) throws(RecordFailure) {
+        idempotencyKey.removeAll(keepingCapacity: true)
+        for (position, part) in plan.idempotencyParts.enumerated() {
+            if position > 0 { idempotencyKey.append(0x7C) }
+            try part(context).appendText(to: &idempotencyKey)
+        }
+        if let window = context.window {
+            if !idempotencyKey.isEmpty { idempotencyKey.append(0x7C) }
+            Self.appendCompactTimestamp(window.bounds.start, to: &idempotencyKey)
+            idempotencyKey.append(0x7C)
+            idempotencyKey.append(contentsOf: String(window.sizeSeconds).utf8)
+            idempotencyKey.append(0x7C)
+            idempotencyKey.append(contentsOf: String(window.revision).utf8)
+        } else if let event = context.event {
+            if !idempotencyKey.isEmpty { idempotencyKey.append(0x7C) }
+            event.member("source")?.appendUnescapedBytes(to: &idempotencyKey)
+            idempotencyKey.append(0x7C)
+            if let sourceEventId = event.member("sourceEventId"), sourceEventId.kind == .string {
+                sourceEventId.appendUnescapedBytes(to: &idempotencyKey)
+            } else {
+                event.member("eventId")?.appendUnescapedBytes(to: &idempotencyKey)
+            }
+            if context.explodeIndex >= 0 {
+                idempotencyKey.append(0x7C)
+                idempotencyKey.append(contentsOf: String(context.explodeIndex).utf8)
+            }
+        }
+        txnId.removeAll(keepingCapacity: true)
+        idempotencyKey.withUnsafeBytes { UUIDv5.append(name: $0, to: &txnId) }
+    }
+
+    /// `2026-03-29T01:15:00Z` (milliseconds only when not zero), as in domain.md's key formats.
+    static func appendCompactTimestamp(_ milliseconds: Int64, to buffer: inout [UInt8]) {
+        RFC3339.appendTimestamp(milliseconds, to: &buffer)
+        if milliseconds % 1000 == 0 {
+            buffer.removeLast(5)
+            buffer.append(0x5A)
+        }
+    }
+
+    private func writeString(_ writer: inout JSONWriter, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { writer.string(utf8: $0) }
+    }
+
+    private func writeTimestamp(_ writer: inout JSONWriter, _ milliseconds: Int64) {
+        text.removeAll(keepingCapacity: true)
+        RFC3339.appendTimestamp(milliseconds, to: &text)
+        writeString(&writer, text)
+    }
+
+    private func writeDate(_ writer: inout JSONWriter, _ day: Int64) {
+        text.removeAll(keepingCapacity: true)
+        RFC3339.appendDate(days: day, to: &text)
+        writeString(&writer, text)
+    }
+
+    private func writeHeader(
+        _ writer: inout JSONWriter, _ context: RecordContext, plantValue: Value, postingDay: Int64, documentDay: Int64,
+        createdAt: Int64
+    ) {
+        let window = context.window
+        for field in plan.header {
+            switch field {
+            case .schemaVersion:
+                guard let value = plan.schemaVersion else { continue }
+                writer.key("schemaVersion")
+                value.withUnsafeBytes { writer.raw($0) }
+            case .txnId, .recordId:
+                writer.key(field == .txnId ? "txnId" : "recordId")
+                writeString(&writer, txnId)
+            case .txnType:
+                guard let value = plan.txnType else { continue }
+                writer.key("txnType")
+                value.withUnsafeBytes { writer.raw($0) }
+            case .idempotencyKey:
+                writer.key("idempotencyKey")
+                writeString(&writer, idempotencyKey)
+            case .targetSystem:
+                writer.key("targetSystem")
+                writeString(&writer, plan.targetSystem)
+            case .plantId:
+                guard !plantValue.isNull else { continue }
+                writer.key("plantId")
+                plantValue.write(to: &writer)
+            case .postingDate, .businessDate:
+                writer.key(field == .postingDate ? "postingDate" : "businessDate")
+                writeDate(&writer, postingDay)
+            case .documentDate:
+                writer.key("documentDate")
+                writeDate(&writer, documentDay)
+            case .createdAt:
+                writer.key("createdAt")
+                writeTimestamp(&writer, createdAt)
+            case .window:
+                guard let window else { continue }
+                writer.key("window")
+                writer.beginObject()
+                writer.key("start")
+                writeTimestamp(&writer, window.bounds.start)
+                writer.key("end")
+                writeTimestamp(&writer, window.bounds.end)
+                writer.key("sizeSec")
+                writer.int(window.sizeSeconds)
+                writer.key("revision")
+                writer.int(Int64(window.revision))
+                writer.endObject()
+            case .sources:
+                writer.key("sources")
+                writeSources(&writer, context)
+            case .correlationId:
+                if let window {
+                    guard !window.correlationId.isEmpty else { continue }
+                    writer.key("correlationId")
+                    writeString(&writer, window.correlationId)
+                } else if let event = context.event,
+                    let id = event.member("correlationId") ?? event.member("eventId")
+                {
+                    writer.key("correlationId")
+                    writer.value(id)
+                }
+            case .lineage:
+                writer.key("lineage")
+                writer.beginObject()
+                writer.key("topic")
+                writeString(&writer, plan.sourceTopic)
+                writer.key("partition")
+                writer.int(Int64(task.partition))
+                writer.key("fromOffset")
+                writer.int(window?.fromOffset ?? context.offset)
+                writer.key("toOffset")
+                writer.int(window?.toOffset ?? context.offset)
+                writer.endObject()
+            }
+        }
+    }
+
+    private func writeSources(_ writer: inout JSONWriter, _ context: RecordContext) {
+        writer.beginObject()
+        if let window = context.window {
+            writer.key("count")
+            writer.int(window.sources.count)
+            writer.key("eventIds")
+            writer.beginArray()
+            window.sources.forEachId { writer.string(utf8: $0) }
+            writer.endArray()
+            writer.key("digest")
+            text.removeAll(keepingCapacity: true)
+            window.sources.appendDigestHex(to: &text)
+            writeString(&writer, text)
+        } else {
+            writer.key("count")
+            writer.int(1)
+            writer.key("eventIds")
+            writer.beginArray()
+            text.removeAll(keepingCapacity: true)
+            context.event?.member("eventId")?.appendUnescapedBytes(to: &text)
+            writeString(&writer, text)
+            writer.endArray()
+            writer.key("digest")
+            var single = SourceSet()
+            text.withUnsafeBytes { single.add($0) }
+            text.removeAll(keepingCapacity: true)
+            single.appendDigestHex(to: &text)
+            writeString(&writer, text)
+        }
+        writer.endObject()
+    }
+
+    private func writeBody(_ writer: inout JSONWriter, _ context: RecordContext) {
+        if context.mapped, let layout = plan.layout {
+            for field in layout.fields { writeField(&writer, field, context.mapValues) }
+            return
+        }
+        let written = Set(plan.header.map(\.rawValue))
+        if let window = context.window {
+            var body = JSONWriter()
+            window.write(to: &body)
+            writeMembers(&writer, body.bytes, skipping: written)
+        } else if let event = context.event {
+            for (key, value) in event.members where !written.contains(key.string ?? "") {
+                writer.key(utf8: key.rawStringBytes!)
+                writer.value(value)
+            }
+        }
+    }
+
+    private func writeMembers(_ writer: inout JSONWriter, _ bytes: [UInt8], skipping: Set<String>) {
+        guard let document = try? OwnedDocument.parse(bytes) else { return }
+        for (key, value) in document.root.members where !skipping.contains(key.string ?? "") {
+            writer.key(utf8: key.rawStringBytes!)
+            writer.value(value)
+        }
+    }
+
+    private func writeField(_ writer: inout JSONWriter, _ field: OutputLayout.Field, _ values: [Value]) {
+        switch field.kind {
+        case .leaf(let index):
+            let value = values[index]
+            if value.isNull { return }
+            if let name = field.name { name.withUnsafeBytes { writer.key(utf8: $0) } }
+            value.write(to: &writer, numbersAsStrings: field.numbersAsStrings, stringsAsNumbers: field.stringsAsNumbers)
+        case .object:
+            guard OutputLayout.hasValue(field, values) else { return }
+            if let name = field.name { name.withUnsafeBytes { writer.key(utf8: $0) } }
+            writer.beginObject()
+            for child in field.children { writeField(&writer, child, values) }
+            writer.endObject()
+        case .array:
+            if let name = field.name { name.withUnsafeBytes { writer.key(utf8: $0) } }
+            writer.beginArray()
+            for child in field.children where OutputLayout.hasValue(child, values) {
+                writeField(&writer, child, values)
+            }
+            writer.endArray()
+        }
+    }
+}

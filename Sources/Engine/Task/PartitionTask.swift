@@ -1,0 +1,288 @@
+import JSON
+import Logging
+
+/// Processes one partition of one source topic: validation, every pipeline reading the source, and
+/// the partition's state.
+///
+/// Lifecycle (driven by the runtime or the test driver, always on one thread):
+/// 1. `restore(topic:key:value:)` with every changelog record of the partition, before the first record;
+/// 2. `process(_:)` with batches of records, `advance(wallClock:)` on idle polls;
+/// 3. `flush()` before each commit: writes one changelog record per state key changed since the last flush;
+/// 4. `close()` on revoke or shutdown (after a final `flush()` when the state should be kept).
+///
+/// - Important: Not thread-safe and never shared between threads; all output goes to the task's ``Sink``
+///   synchronously, in a deterministic order.
+public final class PartitionTask {
+    /// The source topic.
+    public let topic: String
+    /// The partition.
+    public let partition: Int32
+    /// Counters since the task was created.
+    public internal(set) var metrics = TaskMetrics()
+    /// The partition's stream time: the largest event time of a valid record (`Int64.min` before any).
+    public internal(set) var streamTime = Int64.min
+    /// Wall-clock time of the last record (for idle windows).
+    public internal(set) var lastActivity: Int64
+
+    let engine: Engine
+    let sink: any Sink
+    let plan: SourcePlan
+    let context: RecordContext
+    private(set) var pipelines: [PipelineInstance] = []
+    private let decoder: EnvelopeDecoder
+    private var timeNodes: [StepNode] = []
+    private var tableNodes: [StepNode] = []
+    private(set) var stores: [StateStore] = []
+    private var storesByTopic: [String: StateStore] = [:]
+    private var restorePending = false
+    private(set) var isClosed = false
+
+    /// Reused buffers for outputs, dead-letter headers and validation of outputs.
+    var outputWriter = JSONWriter(capacity: 4096)
+    var exceptionWriter = JSONWriter(capacity: 4096)
+    var keyBuffer: [UInt8] = []
+    var scratch: [UInt8] = []
+    let outputTape = JSONTape(capacity: 256)
+    let exceptionTape = JSONTape(capacity: 256)
+    private let upcastTape = JSONTape(capacity: 256)
+    private var upcastWriter = JSONWriter(capacity: 4096)
+
+    init(engine: Engine, plan: SourcePlan, partition: Int32, sink: any Sink) {
+        self.engine = engine
+        self.plan = plan
+        topic = plan.source.topic
+        self.partition = partition
+        self.sink = sink
+        context = RecordContext(topic: plan.source.topic, partition: partition, aliasCount: plan.aliasCount)
+        decoder = EnvelopeDecoder(format: plan.format)
+        lastActivity = engine.clock.now()
+        for pipelinePlan in plan.pipelines {
+            let nodes = pipelinePlan.steps.map { $0.makeNode(for: self) }
+            pipelines.append(PipelineInstance(plan: pipelinePlan, nodes: nodes))
+            for node in nodes {
+                stores += node.stores
+                if node is WindowNode || node is DedupeNode { timeNodes.append(node) }
+                if node is HoldNode { tableNodes.append(node) }
+            }
+        }
+        for store in stores { storesByTopic[store.destination.topic] = store }
+    }
+
+    /// The changelog topics of this task's stores (same partition as the task).
+    public var changelogTopics: [String] { stores.map(\.destination.topic) }
+
+    /// The state stores (tests, metrics).
+    public var stateStores: [StateStore] { stores }
+
+    // MARK: Restore
+
+    /// Applies one changelog record before the first `process` call after assignment.
+    /// - Throws: ``EngineError`` when the topic is not one of ``changelogTopics`` or the record is corrupt.
+    public func restore(topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) throws(EngineError)
+    {
+        guard let store = storesByTopic[topic] else {
+            throw EngineError(.unknownTopic, "\(topic) is not a changelog of task \(self.topic)/\(partition)")
+        }
+        try store.restore(key: key, value: value)
+        restorePending = true
+    }
+
+    /// Finishes a restore: rebuilds indexes, recovers stream time and re-checks parked postings
+    /// against the current tables. Called automatically by the first `process` or `advance`.
+    public func restoreCompleted() {
+        guard restorePending else { return }
+        restorePending = false
+        for pipeline in pipelines { for node in pipeline.nodes { node.stateRestored() } }
+    }
+
+    // MARK: Processing
+
+    /// Processes a batch of records in order.
+    public func process(_ records: UnsafeBufferPointer<InputRecord>) {
+        guard !isClosed else { return }
+        restoreCompleted()
+        lastActivity = engine.clock.now()
+        for record in records { handle(record) }
+    }
+
+    /// Processes a batch held in an array.
+    public func process(_ records: [InputRecord]) {
+        records.withUnsafeBufferPointer { process($0) }
+    }
+
+    /// Processes one record.
+    public func process(_ record: InputRecord) {
+        withUnsafePointer(to: record) { process(UnsafeBufferPointer(start: $0, count: 1)) }
+    }
+
+    /// Lets time-driven work happen without records: windows of an idle partition close once the
+    /// wall clock passes their idle timeout.
+    public func advance(wallClock now: Int64) {
+        guard !isClosed else { return }
+        restoreCompleted()
+        for node in timeNodes { node.wallClockAdvanced(now) }
+    }
+
+    /// Writes one changelog record per state key changed since the last flush (call before committing).
+    public func flush() {
+        guard !isClosed else { return }
+        let timestamp = max(streamTime, 0)
+        for store in stores {
+            store.writeChanges { key, value in
+                send(store.destination, partition: partition, key: key, value: value, timestamp: timestamp)
+                metrics.changelogRecords += 1
+            }
+        }
+    }
+
+    /// Stops the task and drops its in-memory state (flush first to keep it in the changelog).
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        engine.unregister(self)
+    }
+
+    /// A global table changed: holds re-check the key.
+    func tableChanged(_ table: GlobalTable, key: UnsafeRawBufferPointer) {
+        guard !isClosed else { return }
+        restoreCompleted()
+        for node in tableNodes { node.tableChanged(table, key: key) }
+    }
+
+    private func handle(_ record: InputRecord) {
+        metrics.recordsIn += 1
+        context.reset()
+        context.input = record
+        context.offset = record.offset
+        guard let value = record.value else {
+            deadLetterAtSource(RecordFailure("EMPTY_VALUE", "the record has no value"), pipeline: nil)
+            return
+        }
+        guard value.count <= plan.maxBytes else {
+            deadLetterAtSource(
+                RecordFailure("RECORD_TOO_LARGE", "\(value.count) bytes exceed the limit of \(plan.maxBytes)"),
+                pipeline: nil)
+            return
+        }
+        let failure = decoder.decode(record, value: value) { root in handleEvent(root) }
+        if let failure { deadLetterAtSource(failure, pipeline: nil) }
+    }
+
+    private func handleEvent(_ root: JSONNode) {
+        guard let typeNode = root.member("type"), typeNode.kind == .string,
+            let version = root.member("schemaVersion")?.int64
+        else {
+            deadLetterAtSource(
+                RecordFailure("INVALID_ENVELOPE", "the event needs a string type and an integer schemaVersion"),
+                pipeline: nil)
+            return
+        }
+        _ = typeNode.withUnescapedBytes { type in
+            context.schemaId.append(contentsOf: type)
+            context.schemaId.append(contentsOf: [0x2F, 0x76])
+            context.schemaId.append(contentsOf: String(version).utf8)
+            let entry = plan.schema(type: type, version: version)
+            let pipelineIndexes = plan.pipelines(forType: type)
+            guard entry.typeKnown else {
+                deadLetterAtSource(
+                    RecordFailure(
+                        "UNKNOWN_SCHEMA", path: "/type",
+                        "no schema \(String(decoding: context.schemaId, as: UTF8.self))"),
+                    pipeline: pipelineIndexes?.first)
+                return
+            }
+            guard let pipelineIndexes else {
+                metrics.skippedTypes += 1
+                return
+            }
+            guard let validator = entry.validator else {
+                deadLetterAtSource(
+                    RecordFailure(
+                        "UNKNOWN_SCHEMA", path: "/schemaVersion",
+                        "no schema \(String(decoding: context.schemaId, as: UTF8.self))"),
+                    pipeline: pipelineIndexes[0])
+                return
+            }
+            guard validator.isValid(root) else {
+                let violation = validator.validate(root, maxErrors: 1).first
+                deadLetterAtSource(
+                    RecordFailure(
+                        "SCHEMA_VIOLATION", path: violation?.instancePointer ?? "",
+                        (violation?.message ?? "does not conform") + " (keyword "
+                            + (violation?.keywordLocation ?? "") + ")"),
+                    pipeline: pipelineIndexes[0])
+                return
+            }
+            if version < Int64(entry.latest) {
+                upcastAndRun(
+                    root, type: String(decoding: type, as: UTF8.self), version: Int(version), pipelines: pipelineIndexes
+                )
+            } else {
+                run(root, pipelines: pipelineIndexes)
+            }
+        }
+    }
+
+    private func upcastAndRun(_ root: JSONNode, type: String, version: Int, pipelines indexes: [Int]) {
+        let upcast: JSONValue
+        do {
+            upcast = try plan.upcast(JSONValue(root), type: type, from: version)
+        } catch {
+            deadLetterAtSource(error, pipeline: indexes[0])
+            return
+        }
+        metrics.upcast += 1
+        upcastWriter.reset()
+        upcastWriter.value(upcast)
+        let tape = upcastTape
+        upcastWriter.withBytes { bytes in
+            guard let document = try? JSONReader().parse(bytes, into: tape) else {
+                deadLetterAtSource(RecordFailure("UPCAST_FAILED", "upcast produced invalid JSON"), pipeline: indexes[0])
+                return
+            }
+            run(document.root, pipelines: indexes)
+        }
+    }
+
+    private func run(_ root: JSONNode, pipelines indexes: [Int]) {
+        var eventTime: Int64?
+        if case .node(let node) = ExpressionCompiler.resolve(root, plan.eventTime) {
+            eventTime = node.withUnescapedBytes { RFC3339.parse($0) } ?? nil
+        }
+        guard let eventTime else {
+            deadLetterAtSource(
+                RecordFailure(
+                    "INVALID_EVENT_TIME", path: plan.source.eventTime.jsonPointer,
+                    "\(plan.source.eventTime) is missing or not an RFC 3339 timestamp"),
+                pipeline: indexes[0])
+            return
+        }
+        if plan.filtersPlants {
+            let takes = root.member("plantId")?.withUnescapedBytes { plan.takesPlant($0) } ?? false
+            guard takes else {
+                metrics.skippedPlants += 1
+                return
+            }
+        }
+        metrics.valid += 1
+        context.event = root
+        context.eventTime = eventTime
+        for index in indexes {
+            let pipeline = pipelines[index]
+            context.pipeline = pipeline.plan
+            context.resetDownstream()
+            pipeline.head?.push(context)
+        }
+        context.event = nil
+        if eventTime > streamTime {
+            streamTime = eventTime
+            for node in timeNodes { node.streamTimeAdvanced() }
+        }
+    }
+
+    private func deadLetterAtSource(_ failure: RecordFailure, pipeline index: Int?) {
+        let pipeline = plan.pipelines[index ?? 0]
+        context.pipeline = pipeline
+        deadLetter(context, failure)
+    }
+}

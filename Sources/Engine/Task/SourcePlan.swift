@@ -1,0 +1,130 @@
+import JSON
+import Schemas
+import Topology
+
+/// Everything compiled once for one source topic: envelope options, the pipelines reading it and
+/// an index from event type to those pipelines.
+final class SourcePlan {
+    /// What the catalogue says about one `<type>/v<N>`.
+    struct SchemaEntry {
+        var typeKnown: Bool
+        var validator: CompiledSchema?
+        var latest: Int
+    }
+
+    let source: Source
+    let format: EnvelopeFormat
+    let maxBytes: Int
+    let pipelines: [PipelinePlan]
+    let eventTime: [PathStep]
+    let aliasCount: Int
+    private let catalog: SchemaCatalog
+    private var typeIndex = ByteKeyMap<[Int]>()
+    private let plants: ByteKeyMap<Bool>?
+    private var schemaCache = ByteKeyMap<SchemaEntry>()
+    private var cacheKey: [UInt8] = []
+
+    init(
+        source: Source, format: EnvelopeFormat, maxBytes: Int, pipelines: [PipelinePlan], plants: [String],
+        catalog: SchemaCatalog
+    ) {
+        self.source = source
+        self.format = format
+        self.maxBytes = maxBytes
+        self.pipelines = pipelines
+        self.catalog = catalog
+        eventTime = PathStep.steps(source.eventTime.segments[...])
+        aliasCount = pipelines.map(\.aliasCount).max() ?? 0
+        for (index, pipeline) in pipelines.enumerated() {
+            for type in pipeline.types {
+                let key = Array(type.utf8)
+                if let existing = typeIndex.index(of: key) {
+                    typeIndex[existing].append(index)
+                } else {
+                    typeIndex.insert(key, value: [index])
+                }
+            }
+        }
+        if plants.isEmpty {
+            self.plants = nil
+        } else {
+            var map = ByteKeyMap<Bool>()
+            for plant in plants { map.insert(Array(plant.utf8), value: true) }
+            self.plants = map
+        }
+    }
+
+    /// Indexes of the pipelines taking `type`, or `nil`.
+    @inline(__always)
+    func pipelines(forType type: UnsafeRawBufferPointer) -> [Int]? {
+        typeIndex.index(of: type).map { typeIndex[$0] }
+    }
+
+    /// `true` when the region processes `plant` (or every plant).
+    @inline(__always)
+    func takesPlant(_ plant: UnsafeRawBufferPointer) -> Bool {
+        guard let plants else { return true }
+        return plants.index(of: plant) != nil
+    }
+
+    /// `true` when the region restricts plants.
+    var filtersPlants: Bool { plants != nil }
+
+    /// The catalogue entry of `<type>/v<version>` (cached; unknown types are cached up to a bound).
+    func schema(type: UnsafeRawBufferPointer, version: Int64) -> SchemaEntry {
+        cacheKey.removeAll(keepingCapacity: true)
+        cacheKey.append(contentsOf: type)
+        cacheKey.append(contentsOf: [0x2F, 0x76])
+        cacheKey.append(contentsOf: String(version).utf8)
+        if let index = cacheKey.withUnsafeBytes({ schemaCache.index(of: $0) }) { return schemaCache[index] }
+        let typeName = String(decoding: type, as: UTF8.self)
+        let id = String(decoding: cacheKey, as: UTF8.self)
+        let latest = catalog.latestVersion(ofType: typeName)
+        let entry = SchemaEntry(
+            typeKnown: latest != nil, validator: latest == nil ? nil : catalog.validator(forSchemaID: id),
+            latest: latest ?? 0)
+        if schemaCache.count < 4096 { schemaCache.insert(cacheKey, value: entry) }
+        return entry
+    }
+
+    /// Upcasts through the catalogue.
+    func upcast(_ event: JSONValue, type: String, from version: Int) throws(RecordFailure) -> JSONValue {
+        try catalog.upcast(event, type: type, fromVersion: version)
+    }
+}
+
+/// One compiled pipeline.
+final class PipelinePlan {
+    let name: String
+    let types: [String]
+    let deadLetter: Destination
+    let exceptions: Destination?
+    let steps: [StepPlan]
+    let aliasCount: Int
+
+    init(
+        name: String, types: [String], deadLetter: Destination, exceptions: Destination?, steps: [StepPlan],
+        aliasCount: Int
+    ) {
+        self.name = name
+        self.types = types
+        self.deadLetter = deadLetter
+        self.exceptions = exceptions
+        self.steps = steps
+        self.aliasCount = aliasCount
+    }
+}
+
+/// A pipeline's nodes inside one task.
+final class PipelineInstance {
+    let plan: PipelinePlan
+    let nodes: [StepNode]
+
+    init(plan: PipelinePlan, nodes: [StepNode]) {
+        self.plan = plan
+        self.nodes = nodes
+        for index in nodes.indices.dropLast() { nodes[index].next = nodes[index + 1] }
+    }
+
+    var head: StepNode? { nodes.first }
+}

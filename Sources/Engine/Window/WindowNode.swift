@@ -1,0 +1,540 @@
+import JSON
+import Topology
+
+/// The per-task state and logic of a window step.
+///
+/// Per record: evaluate the group key and aggregate inputs, assign windows, accumulate, maybe emit
+/// early (threshold) or close (closeWhen). After each record that advances the partition's stream
+/// time, windows whose end + grace the watermark passed are closed in a deterministic order
+/// (due time, start, end, group key). Every emission carries the next revision and only what
+/// accumulated since the previous emission of that window.
+final class WindowNode: StepNode {
+    var next: StepNode?
+    private let plan: WindowStepPlan
+    private unowned let task: PartitionTask
+    private let store: ChangelogStore
+    private let windows: LoggedStore<WindowState>
+    private let metaMap: LoggedStore<WindowMeta>
+    private let residues: ResidueBook
+    private var queue = CloseQueue()
+    /// Group key → entry indexes of its sessions (session windows only; rebuilt on restore).
+    private var sessions = ByteKeyMap<[Int]>()
+    private var idleWatermark = Int64.min
+    private var generation: UInt32 = 0
+    private let emission: RecordContext
+    private let probe: WindowResult
+
+    private var groupKey: [UInt8] = []
+    private var storeKey: [UInt8] = []
+    private var assigned: [WindowBounds] = []
+    private var inputs: [Value] = []
+    private static let metaKey: [UInt8] = []
+
+    init(plan: WindowStepPlan, task: PartitionTask) {
+        self.plan = plan
+        self.task = task
+        store = ChangelogStore(name: plan.storeDestination.name, destination: plan.storeDestination)
+        windows = store.makeMap(tag: 1)
+        residues = ResidueBook(store: store.makeMap(tag: 2))
+        metaMap = store.makeMap(tag: 0)
+        emission = RecordContext(topic: task.topic, partition: task.partition, aliasCount: task.plan.aliasCount)
+        probe = WindowResult(
+            bounds: WindowBounds(start: 0, end: 0), revision: 0, closedBy: .threshold, groupKey: [], groupValues: [],
+            aggregates: [], sources: SourceSet(), fromOffset: 0, toOffset: 0, createdAt: 0)
+        probe.layout = plan.layout
+        probe.residues = residues
+        inputs = Array(repeating: .null, count: plan.functions.count)
+    }
+
+    var stores: [StateStore] { [store] }
+
+    /// The watermark: stream time minus the allowed out-of-orderness, or the idle-advanced one.
+    var watermark: Int64 {
+        let fromStream = task.streamTime == Int64.min ? Int64.min : task.streamTime - plan.outOfOrderness
+        return max(fromStream, idleWatermark)
+    }
+
+    // MARK: Records
+
+    func push(_ context: RecordContext) {
+        // Group key and aggregate inputs first, so a bad record changes nothing.
+        groupKey.removeAll(keepingCapacity: true)
+        var closeNow = false
+        do throws(RecordFailure) {
+            for (position, part) in plan.groupParts.enumerated() {
+                if position > 0 { groupKey.append(0x1F) }
+                try part(context).appendText(to: &groupKey)
+            }
+            for (index, argument) in plan.arguments.enumerated() {
+                inputs[index] = try argument?(context) ?? .null
+                if plan.functions[index] == .sum, !inputs[index].isNull, inputs[index].decimal == nil {
+                    throw RecordFailure(
+                        "EXPRESSION_TYPE", "sum() of a non-number (aggregate \(plan.layout.aggregateNames[index]))")
+                }
+            }
+            if let closeWhen = plan.closeWhen { closeNow = try closeWhen(context).isTrue }
+        } catch {
+            task.deadLetter(context, error)
+            return
+        }
+        var zone = ZoneRules.utc
+        if plan.needsZone {
+            var plantValue: Value = .null
+            if let plant = plan.plant { plantValue = (try? plant(context)) ?? .null }
+            guard let found = plan.calendar.zone(for: plantValue) else {
+                task.deadLetter(
+                    context,
+                    RecordFailure(
+                        "UNKNOWN_PLANT", path: "/plantId",
+                        "plant \(plantValue.string ?? "null") is not in the plant calendar"))
+                return
+            }
+            zone = found
+        }
+        switch plan.kind {
+        case .fixed(let assigner):
+            assigned.removeAll(keepingCapacity: true)
+            assigner.assign(context.eventTime, zone: zone, into: &assigned)
+            var lateWindows: [WindowBounds] = []
+            for bounds in assigned {
+                if !accumulate(context, bounds: bounds, closeNow: closeNow) { lateWindows.append(bounds) }
+            }
+            if !lateWindows.isEmpty { handleLate(context, lateWindows) }
+        case .session(let gap, let split):
+            pushSession(context, gap: gap, split: split, zone: zone, closeNow: closeNow)
+        }
+        inputs = inputs.map { _ in .null }
+    }
+
+    /// Adds the record to the fixed window `bounds`; returns `false` when the window is late.
+    private func accumulate(_ context: RecordContext, bounds: WindowBounds, closeNow: Bool) -> Bool {
+        storeKey.removeAll(keepingCapacity: true)
+        var writer = StateWriter(reusing: storeKey)
+        writer.write(bigEndian: bounds.start)
+        writer.write(bigEndian: bounds.end)
+        writer.bytes.append(contentsOf: groupKey)
+        storeKey = writer.bytes
+        let index: Int
+        if let existing = storeKey.withUnsafeBytes({ windows.index(of: $0) }) {
+            guard !windows[existing].closed else { return false }
+            index = existing
+        } else {
+            guard bounds.end + plan.grace > watermark else { return false }
+            index = insertWindow(bounds, context)
+        }
+        add(context, to: index)
+        afterAdd(index, closeNow: closeNow)
+        return true
+    }
+
+    private func insertWindow(_ bounds: WindowBounds, _ context: RecordContext) -> Int {
+        var groupValues: [StoredValue] = []
+        for part in plan.groupParts { groupValues.append(((try? part(context)) ?? .null).stored()) }
+        var state = WindowState(bounds: bounds, groupValues: groupValues, aggregateCount: plan.functions.count)
+        generation &+= 1
+        state.generation = generation
+        let index = windows.insert(storeKey, value: state)
+        schedule(index, due: bounds.end + plan.grace, purge: false)
+        return index
+    }
+
+    private func schedule(_ index: Int, due: Int64, purge: Bool) {
+        let state = windows[index]
+        queue.push(
+            CloseQueue.Item(
+                due: due, start: state.bounds.start, end: state.bounds.end, index: index,
+                generation: state.generation, purge: purge))
+    }
+
+    /// Accumulates the current inputs into the window at `index`.
+    private func add(_ context: RecordContext, to index: Int) {
+        let time = context.eventTime
+        let functions = plan.functions
+        let hasArgument = plan.arguments.map { $0 != nil }
+        windows.update(at: index) { state in
+            Self.accumulate(&state, inputs: inputs, functions: functions, hasArgument: hasArgument, time: time)
+            state.count += 1
+            if context.offset < state.fromOffset { state.fromOffset = context.offset }
+            if context.offset > state.toOffset { state.toOffset = context.offset }
+            if time > state.maxEventTime { state.maxEventTime = time }
+            if plan.needsSources, let event = context.event {
+                if let id = event.member("eventId") { _ = id.withUnescapedBytes { state.sources.add($0) } }
+                if state.correlationId.isEmpty {
+                    (event.member("correlationId") ?? event.member("eventId"))?.appendUnescapedBytes(
+                        to: &state.correlationId)
+                }
+            }
+        }
+    }
+
+    static func accumulate(
+        _ state: inout WindowState, inputs: [Value], functions: [Aggregate.Function], hasArgument: [Bool], time: Int64
+    ) {
+        for index in functions.indices {
+            let value = inputs[index]
+            switch functions[index] {
+            case .count:
+                guard !hasArgument[index] || !value.isNull else { continue }
+                let current = state.aggregates[index].value.decimal ?? .zero
+                state.aggregates[index] = .decimal((try? current.adding(ExactDecimal(1))) ?? current)
+            case .sum:
+                guard !value.isNull, let number = value.decimal else { continue }
+                if case .decimal(let current) = state.aggregates[index] {
+                    state.aggregates[index] = .decimal((try? current.adding(number)) ?? current)
+                } else {
+                    state.aggregates[index] = .decimal(number)
+                }
+            case .min, .max:
+                guard !value.isNull else { continue }
+                let current = state.aggregates[index].value
+                if current.isNull {
+                    state.aggregates[index] = value.stored()
+                } else if let order = Value.compare(value, current),
+                    functions[index] == .min ? order < 0 : order > 0
+                {
+                    state.aggregates[index] = value.stored()
+                }
+            case .first:
+                guard !value.isNull else { continue }
+                if state.aggregates[index].value.isNull || time < state.times[index] {
+                    state.aggregates[index] = value.stored()
+                    state.times[index] = time
+                }
+            case .last:
+                guard !value.isNull else { continue }
+                if state.aggregates[index].value.isNull || time >= state.times[index] {
+                    if !Value.equal(value, state.aggregates[index].value) { state.aggregates[index] = value.stored() }
+                    state.times[index] = time
+                }
+            }
+        }
+    }
+
+    /// Threshold and `closeWhen` after a record was added.
+    private func afterAdd(_ index: Int, closeNow: Bool) {
+        if closeNow {
+            close(index, closedBy: .final)
+            return
+        }
+        if let emitEarly = plan.emitEarly {
+            let state = windows[index]
+            probe.bounds = state.bounds
+            probe.revision = state.revision
+            probe.groupKey = groupKey
+            probe.groupValues = state.groupValues
+            probe.aggregates = state.aggregates
+            emission.reset()
+            emission.window = probe
+            let fire = (try? emitEarly(emission).isTrue) ?? false
+            probe.groupValues = []
+            probe.aggregates = []
+            emission.window = nil
+            if fire { emit(index, closedBy: .threshold) }
+        }
+    }
+
+    // MARK: Emitting and closing
+
+    /// Emits what accumulated in the window at `index` (if anything) and starts a new revision.
+    private func emit(_ index: Int, closedBy: WindowResult.ClosedBy) {
+        guard windows[index].count > 0 else { return }
+        let key = windows.key(at: index)
+        let result: WindowResult = windows.update(at: index) { state in
+            let result = WindowResult(
+                bounds: state.bounds, revision: state.revision, closedBy: closedBy, groupKey: Self.groupKey(of: key),
+                groupValues: state.groupValues, aggregates: state.aggregates, sources: state.sources,
+                fromOffset: state.fromOffset, toOffset: state.toOffset, createdAt: state.maxEventTime)
+            result.correlationId = state.correlationId
+            state.revision += 1
+            state.resetAccumulation()
+            return result
+        }
+        deliver(result)
+    }
+
+    private func deliver(_ result: WindowResult) {
+        result.layout = plan.layout
+        result.residues = residues
+        task.metrics.windowEmissions += 1
+        emission.reset()
+        emission.window = result
+        emission.eventTime = result.bounds.end - 1
+        emission.offset = result.toOffset
+        emission.pipeline = pipelinePlan
+        next?.push(emission)
+        emission.window = nil
+    }
+
+    /// The pipeline this node belongs to (found once).
+    private lazy var pipelinePlan: PipelinePlan? = task.pipelines.first { pipeline in
+        pipeline.nodes.contains { $0 === self }
+    }?.plan
+
+    /// The group key part of a store key (fixed windows: after 16 bytes of bounds).
+    private static func groupKey(of storeKey: [UInt8]) -> [UInt8] {
+        Array(storeKey.dropFirst(16))
+    }
+
+    /// Closes the window: emits the remainder, then remembers it (post_delta) or forgets it.
+    private func close(_ index: Int, closedBy: WindowResult.ClosedBy) {
+        emit(index, closedBy: closedBy)
+        let bounds = windows[index].bounds
+        windows.update(at: index) { $0.closed = true }
+        let forgetAt = bounds.end + plan.grace + (plan.late == .postDelta ? plan.retention : 0)
+        if forgetAt <= watermark {
+            removeWindow(index)
+        } else {
+            schedule(index, due: forgetAt, purge: true)
+        }
+    }
+
+    /// Closes and forgets every window whose due time the watermark passed.
+    private func closeDue(closedBy: WindowResult.ClosedBy) {
+        let watermark = self.watermark
+        var due: [CloseQueue.Item] = []
+        while let first = queue.first, first.due <= watermark {
+            due.append(queue.pop()!)
+        }
+        guard !due.isEmpty else { return }
+        due.sort { a, b in
+            if a.due != b.due { return a.due < b.due }
+            if a.start != b.start { return a.start < b.start }
+            if a.end != b.end { return a.end < b.end }
+            return windows.isLive(a.index) && windows.isLive(b.index)
+                ? windows.key(at: a.index).lexicographicallyPrecedes(windows.key(at: b.index)) : a.index < b.index
+        }
+        for item in due {
+            guard windows.isLive(item.index) else { continue }
+            let state = windows[item.index]
+            guard state.generation == item.generation, state.bounds.start == item.start,
+                state.bounds.end == item.end
+            else { continue }
+            if item.purge {
+                guard state.closed else { continue }
+                removeWindow(item.index)
+            } else if !state.closed {
+                close(item.index, closedBy: closedBy)
+            }
+        }
+    }
+
+    private func removeWindow(_ index: Int) {
+        if case .session = plan.kind { unindexSession(index) }
+        windows.remove(at: index)
+    }
+
+    func streamTimeAdvanced() {
+        updateMeta()
+        closeDue(closedBy: .watermark)
+    }
+
+    func wallClockAdvanced(_ now: Int64) {
+        guard let timeout = plan.idleTimeout, now - task.lastActivity >= timeout else { return }
+        let candidate = now - plan.outOfOrderness
+        guard candidate > idleWatermark else { return }
+        idleWatermark = candidate
+        updateMeta()
+        closeDue(closedBy: .idle)
+    }
+
+    private func updateMeta() {
+        let meta = WindowMeta(streamTime: task.streamTime, idleWatermark: idleWatermark)
+        if let index = Self.metaKey.withUnsafeBytes({ metaMap.index(of: $0) }) {
+            metaMap.update(at: index) { $0 = meta }
+        } else {
+            metaMap.insert(Self.metaKey, value: meta)
+        }
+    }
+
+    func stateRestored() {
+        if let index = Self.metaKey.withUnsafeBytes({ metaMap.index(of: $0) }) {
+            let meta = metaMap[index]
+            idleWatermark = max(idleWatermark, meta.idleWatermark)
+            if meta.streamTime > task.streamTime { task.streamTime = meta.streamTime }
+        }
+        queue.removeAll()
+        sessions = ByteKeyMap()
+        for index in windows.indexes {
+            generation &+= 1
+            let current = generation
+            windows.updateUnlogged(at: index) { $0.generation = current }
+            let state = windows[index]
+            if state.closed {
+                let forgetAt = state.bounds.end + plan.grace + (plan.late == .postDelta ? plan.retention : 0)
+                schedule(index, due: forgetAt, purge: true)
+            } else {
+                schedule(index, due: state.bounds.end + plan.grace, purge: false)
+                if case .session = plan.kind { indexSession(index) }
+            }
+        }
+    }
+
+    // MARK: Late events
+
+    private func handleLate(_ context: RecordContext, _ late: [WindowBounds]) {
+        switch plan.late {
+        case .drop:
+            task.metrics.lateDropped += 1
+        case .deadLetter:
+            task.deadLetter(
+                context,
+                RecordFailure(
+                    "LATE_EVENT", path: task.plan.source.eventTime.jsonPointer,
+                    "window \(late[0]) already closed (watermark \(RFC3339.string(watermark)))"))
+        case .postDelta:
+            for bounds in late { postDelta(context, bounds: bounds) }
+        }
+    }
+
+    /// Emits the late record alone as an additional result with the window's next revision.
+    private func postDelta(_ context: RecordContext, bounds: WindowBounds) {
+        let index: Int
+        if let existing = storeKey(for: bounds).withUnsafeBytes({ windows.index(of: $0) }) {
+            index = existing
+        } else {
+            guard bounds.end + plan.grace + plan.retention > watermark else {
+                task.deadLetter(
+                    context,
+                    RecordFailure(
+                        "WINDOW_EXPIRED", path: task.plan.source.eventTime.jsonPointer,
+                        "window \(bounds) is older than the late-event retention"))
+                return
+            }
+            storeKey = storeKey(for: bounds)
+            index = insertWindow(bounds, context)
+            windows.update(at: index) { $0.closed = true }
+            schedule(index, due: bounds.end + plan.grace + plan.retention, purge: true)
+        }
+        task.metrics.lateDeltas += 1
+        windows.update(at: index) { $0.resetAccumulation() }
+        add(context, to: index)
+        emit(index, closedBy: .late)
+    }
+
+    private func storeKey(for bounds: WindowBounds) -> [UInt8] {
+        var writer = StateWriter()
+        writer.write(bigEndian: bounds.start)
+        writer.write(bigEndian: bounds.end)
+        writer.bytes.append(contentsOf: groupKey)
+        return writer.bytes
+    }
+
+    // MARK: Sessions
+
+    private func indexSession(_ index: Int) {
+        let key = Self.groupKey(of: windows.key(at: index))
+        if let slot = sessions.index(of: key) {
+            sessions[slot].append(index)
+        } else {
+            sessions.insert(key, value: [index])
+        }
+    }
+
+    private func unindexSession(_ index: Int) {
+        let key = Self.groupKey(of: windows.key(at: index))
+        guard let slot = sessions.index(of: key) else { return }
+        sessions[slot].removeAll { $0 == index }
+        if sessions[slot].isEmpty { sessions.remove(at: slot) }
+    }
+
+    private func pushSession(_ context: RecordContext, gap: Int64, split: Bool, zone: ZoneRules, closeNow: Bool) {
+        let time = context.eventTime
+        var day = (start: Int64.min, end: Int64.max)
+        if split { day = zone.localDayBounds(at: time) }
+        let candidates = (groupKey.withUnsafeBytes { sessions.index(of: $0) }.map { sessions[$0] } ?? []).filter {
+            let bounds = windows[$0].bounds
+            return time >= bounds.start - gap && time < bounds.end && bounds.start >= day.start
+                && bounds.start < day.end
+        }
+        let proposed = WindowBounds(start: time, end: min(time + gap, day.end))
+        if candidates.isEmpty {
+            guard proposed.end + plan.grace > watermark else {
+                handleLate(context, [proposed])
+                return
+            }
+            storeKey = storeKey(for: proposed)
+            let index = insertWindow(proposed, context)
+            indexSession(index)
+            add(context, to: index)
+            afterAdd(index, closeNow: closeNow)
+            return
+        }
+        var ordered = candidates.sorted { windows[$0].bounds < windows[$1].bounds }
+        var target = ordered.removeFirst()
+        // Merge later sessions bridged by this record into the earliest one.
+        for other in ordered {
+            let merged = windows[other]
+            unindexSession(other)
+            windows.remove(at: other)
+            let functions = plan.functions
+            windows.update(at: target) { state in
+                Self.merge(merged, into: &state, functions: functions)
+            }
+        }
+        var bounds = windows[target].bounds
+        bounds.start = min(bounds.start, time)
+        bounds.end = min(max(bounds.end, time + gap), day.end)
+        if bounds != windows[target].bounds {
+            target = rekey(target, to: bounds)
+        }
+        add(context, to: target)
+        schedule(target, due: bounds.end + plan.grace, purge: false)
+        afterAdd(target, closeNow: closeNow)
+    }
+
+    /// Moves a session to new bounds (its store key contains them).
+    private func rekey(_ index: Int, to bounds: WindowBounds) -> Int {
+        var state = windows[index]
+        unindexSession(index)
+        windows.remove(at: index)
+        state.bounds = bounds
+        generation &+= 1
+        state.generation = generation
+        storeKey = storeKey(for: bounds)
+        let moved = windows.insert(storeKey, value: state)
+        indexSession(moved)
+        return moved
+    }
+
+    static func merge(_ other: WindowState, into state: inout WindowState, functions: [Aggregate.Function]) {
+        state.bounds.start = min(state.bounds.start, other.bounds.start)
+        state.bounds.end = max(state.bounds.end, other.bounds.end)
+        state.revision = max(state.revision, other.revision)
+        for index in functions.indices {
+            let incoming = other.aggregates[index].value
+            guard !incoming.isNull else { continue }
+            let current = state.aggregates[index].value
+            if current.isNull {
+                state.aggregates[index] = other.aggregates[index]
+                state.times[index] = other.times[index]
+                continue
+            }
+            switch functions[index] {
+            case .count, .sum:
+                if let a = current.decimal, let b = incoming.decimal, let sum = try? a.adding(b) {
+                    state.aggregates[index] = .decimal(sum)
+                }
+            case .min, .max:
+                if let order = Value.compare(incoming, current), functions[index] == .min ? order < 0 : order > 0 {
+                    state.aggregates[index] = other.aggregates[index]
+                }
+            case .first:
+                if other.times[index] < state.times[index] {
+                    state.aggregates[index] = other.aggregates[index]
+                    state.times[index] = other.times[index]
+                }
+            case .last:
+                if other.times[index] >= state.times[index] {
+                    state.aggregates[index] = other.aggregates[index]
+                    state.times[index] = other.times[index]
+                }
+            }
+        }
+        state.count += other.count
+        state.sources.merge(other.sources)
+        state.fromOffset = min(state.fromOffset, other.fromOffset)
+        state.toOffset = max(state.toOffset, other.toOffset)
+        state.maxEventTime = max(state.maxEventTime, other.maxEventTime)
+        if state.correlationId.isEmpty { state.correlationId = other.correlationId }
+    }
+}

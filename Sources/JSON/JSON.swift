@@ -1,1 +1,0 @@
-// JSON module. Placeholder until its issue lands.

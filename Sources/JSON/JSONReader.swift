@@ -1,0 +1,479 @@
+/// A strict RFC 8259 reader that indexes a borrowed byte buffer into a reusable ``JSONTape``.
+///
+/// One pass over the bytes validates the grammar, string escapes (surrogate pairs must pair up),
+/// UTF-8 well-formedness and the nesting depth, and records every value's kind and byte range.
+/// Nothing is copied: strings and numbers stay in the caller's buffer and are decoded on demand
+/// through ``JSONNode``. Parsing is iterative, so deep input is an error, never a stack overflow.
+///
+/// ```swift
+/// let tape = JSONTape()                    // once per task; reused for every record
+/// try payload.withUnsafeBytes { bytes in
+///     let doc = try JSONReader().parse(bytes, into: tape)
+///     let count = doc.root["data"]?["totalCount"]?.int64
+/// }
+/// ```
+public struct JSONReader: Sendable {
+    /// The default nesting limit.
+    public static let defaultMaxDepth = 128
+
+    /// The deepest nesting of arrays and objects accepted; deeper input fails with ``JSONError/Code/tooDeep``.
+    public var maxDepth: Int
+
+    /// Creates a reader.
+    /// - Parameter maxDepth: Maximum nesting depth of arrays/objects (default 128, at least 1).
+    public init(maxDepth: Int = JSONReader.defaultMaxDepth) {
+        self.maxDepth = max(1, maxDepth)
+    }
+
+    /// Parses one JSON text.
+    ///
+    /// - Parameters:
+    ///   - bytes: The UTF-8 input. It is borrowed, not copied.
+    ///   - tape: Storage for the structural index; its previous content is discarded.
+    /// - Returns: A view of the document, valid while `bytes` stays alive and `tape` is not reused.
+    /// - Throws: ``JSONError`` with the byte offset, line and column of the first problem.
+    /// - Important: The returned document holds unsafe pointers into `bytes` and `tape`: do not
+    ///   let it escape the scope that keeps them alive.
+    @inlinable
+    public func parse(_ bytes: UnsafeRawBufferPointer, into tape: JSONTape) throws(JSONError) -> JSONDocument {
+        guard bytes.count < Int(UInt32.max) else {
+            throw JSONError(code: .tooLarge, message: "input larger than 4 GiB")
+        }
+        tape.count = 0
+        var parser = TapeParser(bytes: bytes, tape: tape, maxDepth: maxDepth)
+        do {
+            try parser.run()
+        } catch {
+            tape.count = 0
+            throw error.located(in: bytes)
+        }
+        tape.count = parser.count
+        return JSONDocument(bytes: bytes, entries: UnsafePointer(parser.entries), count: parser.count)
+    }
+}
+
+extension JSONError {
+    /// Fills in line and column from `offset` (error path only).
+    @usableFromInline
+    func located(in bytes: UnsafeRawBufferPointer) -> JSONError {
+        var line = 1
+        var column = 1
+        var index = 0
+        let limit = min(offset, bytes.count)
+        while index < limit {
+            if bytes[index] == 0x0A {
+                line += 1
+                column = 1
+            } else if bytes[index] & 0xC0 != 0x80 {
+                column += 1
+            }
+            index += 1
+        }
+        var copy = self
+        copy.line = line
+        copy.column = column
+        return copy
+    }
+}
+
+/// The single-pass tokenizer and indexer behind ``JSONReader``.
+@usableFromInline
+struct TapeParser {
+    @usableFromInline let base: UnsafePointer<UInt8>
+    @usableFromInline let end: Int
+    @usableFromInline var pos = 0
+    @usableFromInline let tape: JSONTape
+    @usableFromInline let maxDepth: Int
+    /// Local copies of the tape's storage (class property access is slow in loops); written back by `finish`.
+    @usableFromInline var entries: UnsafeMutablePointer<TapeEntry>
+    @usableFromInline var capacity: Int
+    @usableFromInline var count = 0
+
+    @inlinable
+    init(bytes: UnsafeRawBufferPointer, tape: JSONTape, maxDepth: Int) {
+        // A zero-length buffer may have a nil base; point at a static byte instead (never read).
+        base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? TapeParser.emptyBase
+        end = bytes.count
+        self.tape = tape
+        self.maxDepth = maxDepth
+        entries = tape.entries
+        capacity = tape.capacity
+    }
+
+    // Immutable after initialisation: one zero byte that is never written, so sharing it is safe.
+    @usableFromInline nonisolated(unsafe) static let emptyBase: UnsafePointer<UInt8> = {
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return UnsafePointer(pointer)
+    }()
+
+    @inlinable
+    func fail(_ code: JSONError.Code, _ message: String, at offset: Int) -> JSONError {
+        JSONError(code: code, offset: offset, message: message)
+    }
+
+    @inlinable @inline(__always)
+    mutating func skipWhitespace() {
+        while pos < end {
+            let byte = base[pos]
+            if byte > 0x20 { return }
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+            pos += 1
+        }
+    }
+
+    @inlinable @inline(__always)
+    mutating func append(_ entry: TapeEntry) -> Int {
+        let index = count
+        if index == capacity { grow() }
+        (entries + index).initialize(to: entry)
+        count = index + 1
+        return index
+    }
+
+    @inlinable @inline(never)
+    mutating func grow() {
+        tape.count = count
+        tape.grow(minimum: count + 1)
+        entries = tape.entries
+        capacity = tape.capacity
+    }
+
+    @inlinable
+    mutating func run() throws(JSONError) {
+        skipWhitespace()
+        guard pos < end else { throw fail(.emptyInput, "empty input: expected a JSON value", at: pos) }
+        var depth = 0
+        var stack = tape.stack
+        var stackCapacity = tape.stackCapacity
+        outer: while true {
+            // Parse one value starting at `pos` (whitespace already skipped).
+            guard pos < end else { throw fail(.unexpectedEnd, "unexpected end of input: expected a value", at: pos) }
+            let byte = base[pos]
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                guard depth < maxDepth else {
+                    throw fail(.tooDeep, "nesting deeper than \(maxDepth) levels", at: pos)
+                }
+                let isObject = byte == UInt8(ascii: "{")
+                let kind = isObject ? JSONKind.object : JSONKind.array
+                let index = append(TapeEntry(meta: UInt32(kind.rawValue), start: UInt32(pos), end: 0, a: 0, b: 0))
+                if depth >= stackCapacity {
+                    tape.growStack(minimum: depth + 1)
+                    stack = tape.stack
+                    stackCapacity = tape.stackCapacity
+                }
+                stack[depth] = UInt32(index)
+                depth += 1
+                pos += 1
+                skipWhitespace()
+                guard pos < end else {
+                    throw fail(.unexpectedEnd, "unexpected end of input in \(kind.typeName)", at: pos)
+                }
+                let next = base[pos]
+                if next == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    pos += 1
+                    entries[index].end = UInt32(pos)
+                    entries[index].a = UInt32(count)
+                    depth -= 1
+                } else if isObject {
+                    try parseKey()
+                    continue outer
+                } else {
+                    continue outer
+                }
+            case UInt8(ascii: "\""):
+                try parseString(isKey: false)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                try parseNumber()
+            case UInt8(ascii: "t"):
+                try parseLiteral("true", kind: .true)
+            case UInt8(ascii: "f"):
+                try parseLiteral("false", kind: .false)
+            case UInt8(ascii: "n"):
+                try parseLiteral("null", kind: .null)
+            default:
+                throw fail(.unexpectedCharacter, "unexpected \(describe(byte)): expected a value", at: pos)
+            }
+            // After a complete value: close containers or continue with the next element/member.
+            while depth > 0 {
+                skipWhitespace()
+                let container = Int(stack[depth - 1])
+                let isObject = entries[container].kindRaw == JSONKind.object.rawValue
+                entries[container].b &+= 1
+                guard pos < end else {
+                    throw fail(
+                        .unexpectedEnd, "unexpected end of input: unclosed \(isObject ? "object" : "array")", at: pos)
+                }
+                let byte = base[pos]
+                if byte == UInt8(ascii: ",") {
+                    pos += 1
+                    skipWhitespace()
+                    if isObject { try parseKey() }
+                    continue outer
+                }
+                if byte == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    pos += 1
+                    entries[container].end = UInt32(pos)
+                    entries[container].a = UInt32(count)
+                    depth -= 1
+                    continue
+                }
+                throw fail(
+                    .unexpectedCharacter,
+                    "unexpected \(describe(byte)): expected ',' or '\(isObject ? "}" : "]")'", at: pos)
+            }
+            break
+        }
+        skipWhitespace()
+        guard pos == end else {
+            throw fail(.trailingData, "unexpected \(describe(base[pos])) after the end of the JSON value", at: pos)
+        }
+    }
+
+    @inlinable
+    func describe(_ byte: UInt8) -> String {
+        if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        let hex = String(byte, radix: 16, uppercase: true)
+        return "byte 0x\(hex.count == 1 ? "0" : "")\(hex)"
+    }
+
+    /// Parses `"key"` then `:` and leaves `pos` at the value.
+    @inlinable
+    mutating func parseKey() throws(JSONError) {
+        guard pos < end else { throw fail(.unexpectedEnd, "unexpected end of input: expected a member name", at: pos) }
+        guard base[pos] == UInt8(ascii: "\"") else {
+            throw fail(
+                .unexpectedCharacter, "unexpected \(describe(base[pos])): expected a member name string", at: pos)
+        }
+        try parseString(isKey: true)
+        skipWhitespace()
+        guard pos < end else { throw fail(.unexpectedEnd, "unexpected end of input: expected ':'", at: pos) }
+        guard base[pos] == UInt8(ascii: ":") else {
+            throw fail(.unexpectedCharacter, "unexpected \(describe(base[pos])): expected ':'", at: pos)
+        }
+        pos += 1
+        skipWhitespace()
+    }
+
+    @inlinable
+    mutating func parseLiteral(_ text: StaticString, kind: JSONKind) throws(JSONError) {
+        let length = text.utf8CodeUnitCount
+        let literal = text.utf8Start
+        var index = 0
+        while index < length {
+            guard pos + index < end else {
+                throw fail(.unexpectedEnd, "unexpected end of input in literal '\(text)'", at: pos + index)
+            }
+            guard base[pos + index] == literal[index] else {
+                throw fail(.invalidLiteral, "invalid literal: expected '\(text)'", at: pos)
+            }
+            index += 1
+        }
+        _ = append(TapeEntry(meta: UInt32(kind.rawValue), start: UInt32(pos), end: UInt32(pos + length), a: 0, b: 0))
+        pos += length
+    }
+
+    @inlinable @inline(__always)
+    func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+
+    @inlinable
+    mutating func parseNumber() throws(JSONError) {
+        let start = pos
+        var p = pos
+        var negative = false
+        if base[p] == UInt8(ascii: "-") {
+            negative = true
+            p += 1
+        }
+        guard p < end, isDigit(base[p]) else {
+            throw fail(p < end ? .invalidNumber : .unexpectedEnd, "invalid number: expected a digit", at: p)
+        }
+        var magnitude: UInt64 = 0
+        var overflow = false
+        if base[p] == UInt8(ascii: "0") {
+            p += 1
+            if p < end && isDigit(base[p]) {
+                throw fail(.invalidNumber, "invalid number: leading zeros are not allowed", at: start)
+            }
+        } else {
+            while p < end, isDigit(base[p]) {
+                let digit = UInt64(base[p] &- UInt8(ascii: "0"))
+                let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times10.addingReportingOverflow(digit)
+                overflow = overflow || o1 || o2
+                magnitude = sum
+                p += 1
+            }
+        }
+        var integerSyntax = true
+        if p < end && base[p] == UInt8(ascii: ".") {
+            integerSyntax = false
+            p += 1
+            guard p < end, isDigit(base[p]) else {
+                throw fail(
+                    p < end ? .invalidNumber : .unexpectedEnd, "invalid number: expected a digit after '.'", at: p)
+            }
+            while p < end, isDigit(base[p]) { p += 1 }
+        }
+        if p < end && (base[p] | 0x20) == UInt8(ascii: "e") {
+            integerSyntax = false
+            p += 1
+            if p < end && (base[p] == UInt8(ascii: "+") || base[p] == UInt8(ascii: "-")) { p += 1 }
+            guard p < end, isDigit(base[p]) else {
+                throw fail(
+                    p < end ? .invalidNumber : .unexpectedEnd, "invalid number: expected a digit in the exponent", at: p
+                )
+            }
+            while p < end, isDigit(base[p]) { p += 1 }
+        }
+        var meta = UInt32(JSONKind.number.rawValue)
+        var a: UInt32 = 0
+        var b: UInt32 = 0
+        if integerSyntax {
+            meta |= TapeEntry.flagIntegerSyntax
+            if !overflow && magnitude <= (negative ? UInt64(1) << 63 : UInt64(Int64.max)) {
+                let value: Int64 = negative ? Int64(bitPattern: 0 &- magnitude) : Int64(magnitude)
+                let bits = UInt64(bitPattern: value)
+                a = UInt32(truncatingIfNeeded: bits)
+                b = UInt32(truncatingIfNeeded: bits >> 32)
+                meta |= TapeEntry.flagInt64
+            }
+        }
+        _ = append(TapeEntry(meta: meta, start: UInt32(start), end: UInt32(p), a: a, b: b))
+        pos = p
+    }
+
+    /// Parses a string at `pos` (the opening quote), validating escapes and UTF-8.
+    @inlinable
+    mutating func parseString(isKey: Bool) throws(JSONError) {
+        let start = pos + 1
+        var p = start
+        var flags: UInt32 = 0
+        while true {
+            // Fast path: 8 bytes at a time; jump straight to the first quote, backslash, control or
+            // non-ASCII byte (the lowest flagged byte of the SWAR masks is exact).
+            while p + 8 <= end {
+                let word = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                let quote = word ^ (ones &* 0x22)
+                let slash = word ^ (ones &* 0x5C)
+                let special =
+                    (((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((word &- ones &* 0x20) & ~word) | word)
+                    & highs
+                if special == 0 {
+                    p += 8
+                    continue
+                }
+                p += special.trailingZeroBitCount >> 3
+                break
+            }
+            guard p < end else { throw fail(.unexpectedEnd, "unterminated string", at: start - 1) }
+            let byte = base[p]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\\") {
+                flags = TapeEntry.flagEscapes
+                p = try parseEscape(at: p)
+            } else if byte < 0x20 {
+                throw fail(.controlCharacter, "unescaped control character \(describe(byte)) in string", at: p)
+            } else if byte < 0x80 {
+                p += 1
+            } else {
+                p = try validateUTF8(at: p)
+            }
+        }
+        _ = append(
+            TapeEntry(
+                meta: UInt32(JSONKind.string.rawValue) | flags, start: UInt32(start), end: UInt32(p), a: 0, b: 0))
+        pos = p + 1
+    }
+
+    @inlinable
+    func hex4(at p: Int) throws(JSONError) -> UInt32 {
+        guard p + 4 <= end else { throw fail(.unexpectedEnd, "unexpected end of input in \\u escape", at: p) }
+        var value: UInt32 = 0
+        for index in 0..<4 {
+            let byte = base[p + index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw fail(.invalidUnicode, "invalid \\u escape: expected 4 hex digits", at: p - 2)
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    /// Validates the escape at `p` (a backslash); returns the offset after it.
+    @inlinable
+    func parseEscape(at p: Int) throws(JSONError) -> Int {
+        guard p + 1 < end else { throw fail(.unexpectedEnd, "unexpected end of input in escape", at: p) }
+        switch base[p + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return p + 2
+        case UInt8(ascii: "u"):
+            let unit = try hex4(at: p + 2)
+            if unit >= 0xDC00 && unit <= 0xDFFF {
+                throw fail(.invalidUnicode, "lone low surrogate \\u\(String(unit, radix: 16)) in string", at: p)
+            }
+            if unit >= 0xD800 && unit <= 0xDBFF {
+                guard p + 7 < end, base[p + 6] == UInt8(ascii: "\\"), base[p + 7] == UInt8(ascii: "u") else {
+                    throw fail(
+                        .invalidUnicode, "high surrogate \\u\(String(unit, radix: 16)) not followed by a low surrogate",
+                        at: p)
+                }
+                let low = try hex4(at: p + 8)
+                guard low >= 0xDC00 && low <= 0xDFFF else {
+                    throw fail(
+                        .invalidUnicode, "high surrogate \\u\(String(unit, radix: 16)) not followed by a low surrogate",
+                        at: p)
+                }
+                return p + 12
+            }
+            return p + 6
+        default:
+            throw fail(.invalidEscape, "invalid escape '\\\(describe(base[p + 1]))'", at: p)
+        }
+    }
+
+    /// Validates one multi-byte UTF-8 sequence at `p`; returns the offset after it.
+    @inlinable
+    func validateUTF8(at p: Int) throws(JSONError) -> Int {
+        let lead = base[p]
+        var length: Int
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0:
+            length = 3
+            low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED:
+            length = 3
+            high = 0x9F
+        case 0xF0:
+            length = 4
+            low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4:
+            length = 4
+            high = 0x8F
+        default:
+            throw fail(.invalidUTF8, "invalid UTF-8 lead byte \(describe(lead))", at: p)
+        }
+        guard p + length <= end else { throw fail(.invalidUTF8, "truncated UTF-8 sequence", at: p) }
+        let second = base[p + 1]
+        guard second >= low && second <= high else { throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: p) }
+        var index = 2
+        while index < length {
+            guard base[p + index] & 0xC0 == 0x80 else { throw fail(.invalidUTF8, "invalid UTF-8 sequence", at: p) }
+            index += 1
+        }
+        return p + length
+    }
+}

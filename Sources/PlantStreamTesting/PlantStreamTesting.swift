@@ -1,1 +1,0 @@
-// PlantStreamTesting module. Placeholder until its issue lands.

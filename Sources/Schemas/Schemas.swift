@@ -1,1 +1,0 @@
-// Schemas module. Placeholder until its issue lands.

@@ -1,0 +1,65 @@
+import JSON
+
+/// A schema compiled by ``SchemaCompiler``: immutable, `Sendable`, reusable from any thread.
+///
+/// ``isValid(_:)-(JSONNode)`` is the hot path: it walks the reader's tape once, stops at the first
+/// failure and allocates nothing for typical schemas. ``validate(_:maxErrors:)-(JSONNode,_)`` also
+/// explains every failure (instance pointer, keyword location, message).
+public struct CompiledSchema: Sendable {
+    /// The URI the schema was compiled from.
+    public let uri: String
+    let rootNode: SchemaNode
+    let store: SchemaNodeStore
+    let tracksDynamicScope: Bool
+
+    /// `true` if `instance` conforms (fast path: no error details).
+    public func isValid(_ instance: JSONNode) -> Bool {
+        var context = ValidationContext(detailed: false, maxErrors: 0, tracksDynamicScope: tracksDynamicScope)
+        return context.validate(rootNode.data, instance, nil)
+    }
+
+    /// Validates `instance` and explains each failure.
+    ///
+    /// - Parameters:
+    ///   - instance: A value of a parsed document.
+    ///   - maxErrors: Stop collecting after this many violations.
+    /// - Returns: The violations; empty when the instance conforms. Failures inside `anyOf`,
+    ///   `oneOf`, `not`, `if` and `contains` branches are summarised by one violation of that keyword.
+    public func validate(_ instance: JSONNode, maxErrors: Int = 64) -> [SchemaViolation] {
+        var context = ValidationContext(
+            detailed: true, maxErrors: max(1, maxErrors), tracksDynamicScope: tracksDynamicScope)
+        let valid = context.validate(rootNode.data, instance, nil)
+        if !valid && context.errors.isEmpty {
+            context.errors.append(
+                SchemaViolation(
+                    instancePointer: "", keywordLocation: "", absoluteKeywordLocation: rootNode.location,
+                    message: "does not conform to the schema"))
+        }
+        return valid ? [] : context.errors
+    }
+
+    /// `true` if `value` conforms (serialises and parses it; not for the hot path).
+    public func isValid(_ value: JSONValue) -> Bool {
+        withDocument(value) { isValid($0) } ?? false
+    }
+
+    /// Validates `value` and explains each failure (serialises and parses it; not for the hot path).
+    public func validate(_ value: JSONValue, maxErrors: Int = 64) -> [SchemaViolation] {
+        withDocument(value) { validate($0, maxErrors: maxErrors) } ?? [
+            SchemaViolation(
+                instancePointer: "", keywordLocation: "", absoluteKeywordLocation: rootNode.location,
+                message: "value nested too deeply to validate")
+        ]
+    }
+
+    private func withDocument<R>(_ value: JSONValue, _ body: (JSONNode) -> R) -> R? {
+        var writer = JSONWriter()
+        writer.value(value)
+        let tape = JSONTape()
+        return writer.withBytes { bytes in
+            // The writer produced valid JSON, so parsing fails only beyond the nesting limit.
+            guard let document = try? JSONReader(maxDepth: 10_000).parse(bytes, into: tape) else { return nil }
+            return body(document.root)
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import JSON
+
+/// A set of UTF-8 keys compared against unescaped instance strings without allocating: keys are
+/// bucketed by length and compared by an 8-byte prefix first, then by the remaining bytes.
+///
+/// `@unchecked Sendable`: the raw storage is written only in `init` and freed in `deinit`.
+final class KeyTable: @unchecked Sendable {
+    /// The keys in their original order.
+    let keys: [[UInt8]]
+    private let bucketStart: UnsafeMutablePointer<Int32>  // 66 entries: lengths 0...63, 64 = longer
+    private let order: UnsafeMutablePointer<Int32>
+    private let prefixes: UnsafeMutablePointer<UInt64>
+    private let offsets: UnsafeMutablePointer<Int32>
+    private let lengths: UnsafeMutablePointer<Int32>
+    private let blob: UnsafeMutablePointer<UInt8>
+
+    init(_ keys: [[UInt8]]) {
+        self.keys = keys
+        let count = keys.count
+        bucketStart = .allocate(capacity: 66)
+        order = .allocate(capacity: max(count, 1))
+        prefixes = .allocate(capacity: max(count, 1))
+        offsets = .allocate(capacity: max(count, 1))
+        lengths = .allocate(capacity: max(count, 1))
+        let total = keys.reduce(0) { $0 + $1.count }
+        blob = .allocate(capacity: max(total, 1))
+        let sorted = keys.indices.sorted { (min(keys[$0].count, 64), $0) < (min(keys[$1].count, 64), $1) }
+        var position = 0
+        var bucket = 0
+        for (slot, index) in sorted.enumerated() {
+            let key = keys[index]
+            while bucket <= min(key.count, 64) {
+                bucketStart[bucket] = Int32(slot)
+                bucket += 1
+            }
+            order[slot] = Int32(index)
+            prefixes[slot] = key.withUnsafeBytes { Self.prefix($0) }
+            offsets[slot] = Int32(position)
+            lengths[slot] = Int32(key.count)
+            for byte in key {
+                blob[position] = byte
+                position += 1
+            }
+        }
+        while bucket <= 65 {
+            bucketStart[bucket] = Int32(count)
+            bucket += 1
+        }
+    }
+
+    deinit {
+        bucketStart.deallocate()
+        order.deallocate()
+        prefixes.deallocate()
+        offsets.deallocate()
+        lengths.deallocate()
+        blob.deallocate()
+    }
+
+    var count: Int { keys.count }
+
+    @inline(__always)
+    static func prefix(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        if bytes.count >= 8 { return bytes.loadUnaligned(as: UInt64.self) }
+        var value: UInt64 = 0
+        for index in 0..<bytes.count { value |= UInt64(bytes[index]) << UInt64(8 * index) }
+        return value
+    }
+
+    /// The index of the key equal to `bytes` (unescaped UTF-8), or `nil`.
+    @inline(__always)
+    func index(ofBytes bytes: UnsafeRawBufferPointer, readableEnd: UnsafeRawPointer? = nil) -> Int? {
+        let length = bytes.count
+        let bucket = min(length, 64)
+        var slot = Int(bucketStart[bucket])
+        let end = Int(bucketStart[bucket + 1])
+        guard slot < end else { return nil }
+        let prefix: UInt64
+        if length < 8, let readableEnd, let base = bytes.baseAddress, base + 8 <= readableEnd {
+            // Read 8 bytes in one load (the document continues after the key) and mask the excess.
+            prefix = base.loadUnaligned(as: UInt64.self) & ((1 << UInt64(8 * length)) &- 1)
+        } else {
+            prefix = Self.prefix(bytes)
+        }
+        while slot < end {
+            if prefixes[slot] == prefix && Int(lengths[slot]) == length {
+                if length <= 8 { return Int(order[slot]) }
+                let stored = UnsafeRawBufferPointer(start: blob + Int(offsets[slot]) + 8, count: length - 8)
+                let probe = UnsafeRawBufferPointer(rebasing: bytes[8...])
+                if memcmp8(stored, probe) { return Int(order[slot]) }
+            }
+            slot += 1
+        }
+        return nil
+    }
+
+    /// The index of the key equal to the string `node`'s value, or `nil`.
+    @inline(__always)
+    func index(of node: JSONNode) -> Int? {
+        guard let raw = node.rawStringBytes else { return nil }
+        if !node.hasEscapes {
+            let document = node.document.bytes
+            return index(ofBytes: raw, readableEnd: document.baseAddress.map { $0 + document.count })
+        }
+        return node.withUnescapedBytes { index(ofBytes: $0) } ?? nil
+    }
+
+    /// `true` if the object `node` has a member named `keys[index]`.
+    func objectHasMember(_ object: JSONNode, _ index: Int) -> Bool {
+        keys[index].withUnsafeBytes { object.member(utf8: $0) != nil }
+    }
+
+    /// The key at `index` as text (for messages).
+    func name(_ index: Int) -> String { String(decoding: keys[index], as: UTF8.self) }
+}
+
+@inline(__always)
+func memcmp8(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
+    var index = 0
+    let count = lhs.count
+    while index + 8 <= count {
+        if lhs.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            != rhs.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        {
+            return false
+        }
+        index += 8
+    }
+    while index < count {
+        if lhs[index] != rhs[index] { return false }
+        index += 1
+    }
+    return true
+}

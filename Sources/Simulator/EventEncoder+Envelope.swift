@@ -1,0 +1,225 @@
+import JSON
+import Topology
+
+/// Envelope writing: plain canonical JSON, CloudEvents binary mode and structured mode.
+///
+/// CloudEvents mapping (docs/simulator.md): `id` = eventId, `source`, `type`, `time` = occurredAt,
+/// `dataschema` = the schema's `$id`, `subject`; the other envelope fields are extension attributes with
+/// lower-case names: `plantid`, `ingestedat`, `sourceseq`, `correlationid`, `causationid`, and the
+/// equipment path flattened as `enterpriseid`, `siteid`, `areaid`, `lineid`, `workcellid`, `equipmentid`.
+extension EventEncoder {
+    func writePlain(
+        _ slot: inout Slot,
+        _ header: Header,
+        id: EventID,
+        ingestedAt: Int64,
+        sequence: Int64,
+        data: (inout JSONWriter) -> Void
+    ) {
+        let plant = plants[header.plant]
+        slot.body.beginObject()
+        slot.body.key("specVersion")
+        slot.body.string("mfg/1.0")
+        slot.body.key("eventId")
+        slot.body.eventID(id)
+        slot.body.key("type")
+        let typeStart = slot.body.bytes.count
+        slot.body.string(header.type.name)
+        slot.typeRange = typeStart..<slot.body.bytes.count
+        slot.body.key("schemaVersion")
+        slot.body.int(Int64(header.version))
+        slot.body.key("source")
+        slot.body.string(sources[header.source].uri)
+        slot.body.key("sourceSeq")
+        slot.body.int(sequence)
+        slot.body.key("occurredAt")
+        slot.body.timestamp(header.occurredAt, offsetSeconds: plant.zone.offset(at: header.occurredAt))
+        slot.body.key("ingestedAt")
+        slot.body.timestamp(ingestedAt, offsetSeconds: plant.zone.offset(at: ingestedAt))
+        slot.body.key("plantId")
+        slot.body.string(plant.id)
+        if header.machine >= 0 {
+            slot.body.key("equipment")
+            machines[header.machine].equipmentJSON.withUnsafeBytes { slot.body.raw($0) }
+        }
+        if let subject = header.subject {
+            slot.body.key("subject")
+            slot.body.string(subject)
+        }
+        if let correlationId = header.correlationId {
+            slot.body.key("correlationId")
+            slot.body.string(correlationId)
+        }
+        if let causationId = header.causationId {
+            slot.body.key("causationId")
+            slot.body.eventID(causationId)
+        }
+        slot.body.key("data")
+        data(&slot.body)
+        slot.body.endObject()
+    }
+
+    func writeStructured(
+        _ slot: inout Slot,
+        _ header: Header,
+        id: EventID,
+        ingestedAt: Int64,
+        sequence: Int64,
+        data: (inout JSONWriter) -> Void
+    ) {
+        let plant = plants[header.plant]
+        slot.headers.append(SimulatedHeader(name: "content-type", text: "application/cloudevents+json"))
+        slot.body.beginObject()
+        slot.body.key("specversion")
+        slot.body.string("1.0")
+        slot.body.key("id")
+        slot.body.eventID(id)
+        slot.body.key("source")
+        slot.body.string(sources[header.source].uri)
+        slot.body.key("type")
+        let typeStart = slot.body.bytes.count
+        slot.body.string(header.type.name)
+        slot.typeRange = typeStart..<slot.body.bytes.count
+        slot.body.key("time")
+        slot.body.timestamp(header.occurredAt, offsetSeconds: plant.zone.offset(at: header.occurredAt))
+        slot.body.key("datacontenttype")
+        slot.body.string("application/json")
+        slot.body.key("dataschema")
+        slot.body.string(schemaURIs[header.type.rawValue][header.version - 1])
+        if let subject = header.subject {
+            slot.body.key("subject")
+            slot.body.string(subject)
+        }
+        slot.body.key("plantid")
+        slot.body.string(plant.id)
+        slot.body.key("ingestedat")
+        slot.body.timestamp(ingestedAt, offsetSeconds: plant.zone.offset(at: ingestedAt))
+        slot.body.key("sourceseq")
+        slot.body.int(sequence)
+        if header.machine >= 0 {
+            let machine = machines[header.machine]
+            slot.body.key("enterpriseid")
+            slot.body.string(machine.enterpriseId)
+            slot.body.key("siteid")
+            slot.body.string(machine.siteId)
+            slot.body.key("areaid")
+            slot.body.string(machine.areaId)
+            slot.body.key("lineid")
+            slot.body.string(machine.lineId)
+            if let workCellId = machine.workCellId {
+                slot.body.key("workcellid")
+                slot.body.string(workCellId)
+            }
+            slot.body.key("equipmentid")
+            slot.body.string(machine.equipmentId)
+        }
+        if let correlationId = header.correlationId {
+            slot.body.key("correlationid")
+            slot.body.string(correlationId)
+        }
+        if let causationId = header.causationId {
+            slot.body.key("causationid")
+            slot.body.eventID(causationId)
+        }
+        slot.body.key("data")
+        data(&slot.body)
+        slot.body.endObject()
+    }
+
+    func writeBinary(
+        _ slot: inout Slot,
+        _ header: Header,
+        id: EventID,
+        ingestedAt: Int64,
+        sequence: Int64,
+        data: (inout JSONWriter) -> Void
+    ) {
+        let plant = plants[header.plant]
+        func add(_ name: String, _ text: String) {
+            slot.headers.append(SimulatedHeader(name: name, text: text))
+        }
+        add("ce_specversion", "1.0")
+        add("ce_id", id.description)
+        add("ce_source", sources[header.source].uri)
+        add("ce_type", header.type.name)
+        add("ce_time", CivilTime.timestampString(header.occurredAt, offsetSeconds: plant.zone.offset(at: header.occurredAt)))
+        add("ce_dataschema", schemaURIs[header.type.rawValue][header.version - 1])
+        add("content-type", "application/json")
+        if let subject = header.subject { add("ce_subject", subject) }
+        add("ce_plantid", plant.id)
+        add("ce_ingestedat", CivilTime.timestampString(ingestedAt, offsetSeconds: plant.zone.offset(at: ingestedAt)))
+        add("ce_sourceseq", String(sequence))
+        if header.machine >= 0 {
+            let machine = machines[header.machine]
+            add("ce_enterpriseid", machine.enterpriseId)
+            add("ce_siteid", machine.siteId)
+            add("ce_areaid", machine.areaId)
+            add("ce_lineid", machine.lineId)
+            if let workCellId = machine.workCellId { add("ce_workcellid", workCellId) }
+            add("ce_equipmentid", machine.equipmentId)
+        }
+        if let correlationId = header.correlationId { add("ce_correlationid", correlationId) }
+        if let causationId = header.causationId { add("ce_causationid", causationId.description) }
+        data(&slot.body)
+    }
+
+    /// Joins the route's key fields with `|` into the slot's key.
+    func writeKey(_ slot: inout Slot, route: Route, header: Header, id: EventID) {
+        slot.key.removeAll(keepingCapacity: true)
+        for (position, field) in route.key.enumerated() {
+            if position > 0 { slot.key.append(UInt8(ascii: "|")) }
+            switch field {
+            case .plantId, .siteId: slot.key.append(contentsOf: plants[header.plant].id.utf8)
+            case .equipmentId: if header.machine >= 0 { slot.key.append(contentsOf: machines[header.machine].equipmentId.utf8) }
+            case .lineId: if header.machine >= 0 { slot.key.append(contentsOf: machines[header.machine].lineId.utf8) }
+            case .areaId: if header.machine >= 0 { slot.key.append(contentsOf: machines[header.machine].areaId.utf8) }
+            case .enterpriseId:
+                if header.machine >= 0 { slot.key.append(contentsOf: machines[header.machine].enterpriseId.utf8) }
+            case .type: slot.key.append(contentsOf: header.type.name.utf8)
+            case .eventId: slot.key.append(contentsOf: id.description.utf8)
+            case .source: slot.key.append(contentsOf: sources[header.source].uri.utf8)
+            case .subject: append(header.subject, to: &slot.key)
+            case .correlationId: append(header.correlationId, to: &slot.key)
+            case .orderId: append(header.keys.orderId, to: &slot.key)
+            case .operationId: append(header.keys.operationId, to: &slot.key)
+            case .materialId: append(header.keys.materialId, to: &slot.key)
+            case .holdId: append(header.keys.holdId, to: &slot.key)
+            case .lotBatchId: append(header.keys.lotBatchId, to: &slot.key)
+            case .lotsBatchId: append(header.keys.lotsBatchId, to: &slot.key)
+            case .linesBatchId: append(header.keys.linesBatchId, to: &slot.key)
+            case .storageLocationId: append(header.keys.storageLocationId, to: &slot.key)
+            case .downtimeId: append(header.keys.downtimeId, to: &slot.key)
+            case .signalId: append(header.keys.signalId, to: &slot.key)
+            case .inspectionId: append(header.keys.inspectionId, to: &slot.key)
+            case .data(let path): appendDataField(path, slot: &slot)
+            case .absent: break
+            }
+        }
+    }
+
+    @inline(__always)
+    private func append(_ value: String?, to key: inout [UInt8]) {
+        if let value { key.append(contentsOf: value.utf8) }
+    }
+
+    /// Reads a `data.*` path out of the written body (only for key paths the simulator has no field for).
+    private func appendDataField(_ path: [FieldPath.Segment], slot: inout Slot) {
+        let tape = JSONTape()
+        slot.body.withBytes { bytes in
+            guard let document = try? JSONReader().parse(bytes, into: tape) else { return }
+            var node: JSONNode? = slot.envelope == .cloudEventsBinary ? document.root : document.root["data"]
+            for segment in path {
+                switch segment {
+                case .member(let name): node = node?[name]
+                case .index(let index): node = node?[index]
+                }
+            }
+            guard let node else { return }
+            if node.kind == .string {
+                _ = node.appendUnescapedBytes(to: &slot.key)
+            } else if node.kind == .number || node.kind == .true || node.kind == .false {
+                slot.key.append(contentsOf: node.rawBytes)
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Topology
+
+/// Where each event type goes: the topic, the key fields joined with `|`, and the envelope format, taken
+/// from the topology's sources.
+///
+/// A type goes to the source whose pipelines take it; a type no pipeline takes goes to the source
+/// reading the topic domain.md §2.7 assigns to it; a type with neither is not generated.
+public struct EventRouting: Sendable {
+    /// One event type's destination.
+    public struct Route: Sendable, Hashable {
+        /// The topology source name.
+        public var source: String
+        /// The topic.
+        public var topic: String
+        /// Partitions the topology declares for the topic.
+        public var partitions: Int
+        /// The key fields (paths into the canonical event).
+        public var key: [FieldPath]
+        /// The envelope format the source declares.
+        public var envelope: EnvelopeFormat
+    }
+
+    /// Routes per event type; `nil` means the type has no topic.
+    public private(set) var routes: [EventType: Route]
+
+    /// Creates a routing from explicit routes.
+    public init(routes: [EventType: Route]) {
+        self.routes = routes
+    }
+
+    /// Routes every type the way `topology` declares.
+    public init(topology: Topology) {
+        var routes: [EventType: Route] = [:]
+        for type in EventType.allCases {
+            let bySource = topology.sources.first { source in
+                topology.pipelines(reading: source.name).contains { $0.types.contains(type.name) }
+            }
+            guard let source = bySource ?? topology.sources.first(where: { $0.topic == type.conventionalTopic })
+            else { continue }
+            routes[type] = Route(
+                source: source.name, topic: source.topic, partitions: source.partitions, key: source.key,
+                envelope: source.envelope)
+        }
+        self.routes = routes
+    }
+
+    /// The routing of domain.md §2.7 (used when no topology is given, e.g. in tests).
+    public static let conventional: EventRouting = {
+        func path(_ text: String) -> FieldPath {
+            FieldPath(segments: text.split(separator: ".").map { .member(String($0)) })
+        }
+        var routes: [EventType: Route] = [:]
+        for type in EventType.allCases {
+            let key: [String]
+            let name: String
+            switch type.conventionalTopic {
+            case "mfg.telemetry.v1": (name, key) = ("telemetry", ["plantId", "equipment.equipmentId"])
+            case "mfg.machine.v1": (name, key) = ("machine", ["plantId", "equipment.equipmentId"])
+            case "mfg.production.v1": (name, key) = ("production", ["plantId", "data.orderId"])
+            case "mfg.order.v1": (name, key) = ("orders", ["plantId", "data.orderId"])
+            case "mfg.quality.v1": (name, key) = ("quality", ["plantId", "data.holdId"])
+            default: (name, key) = ("logistics", ["plantId", "data.materialId"])
+            }
+            routes[type] = Route(
+                source: name, topic: type.conventionalTopic, partitions: 12, key: key.map(path), envelope: .auto)
+        }
+        return EventRouting(routes: routes)
+    }()
+
+    /// The topics in use, sorted.
+    public var topics: [String] { Array(Set(routes.values.map(\.topic))).sorted() }
+}

@@ -1,0 +1,162 @@
+import JSON
+
+extension JSONWriter {
+    /// Writes an RFC 3339 timestamp string with the given UTC offset.
+    @inline(__always)
+    mutating func timestamp(_ ms: Int64, offsetSeconds: Int32) {
+        withUnsafeTemporaryAllocation(byteCount: 32, alignment: 1) { buffer in
+            let count = CivilTime.writeTimestamp(ms, offsetSeconds: offsetSeconds, into: buffer)
+            raw(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+    }
+
+    /// Writes a `YYYY-MM-DD` string for a day number.
+    mutating func date(days: Int64) {
+        withUnsafeTemporaryAllocation(byteCount: 16, alignment: 1) { buffer in
+            let count = CivilTime.writeDate(days: days, into: buffer)
+            raw(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+    }
+
+    /// Writes an event id string.
+    @inline(__always)
+    mutating func eventID(_ id: EventID) {
+        withUnsafeTemporaryAllocation(byteCount: 38, alignment: 1) { buffer in
+            buffer[0] = UInt8(ascii: "\"")
+            id.write(into: buffer, at: 1)
+            buffer[37] = UInt8(ascii: "\"")
+            raw(UnsafeRawBufferPointer(buffer))
+        }
+    }
+
+    /// Writes `units / 10^scale` as a decimal string with exactly `scale` fraction digits (`"12.345"`).
+    @inline(__always)
+    mutating func decimalString(_ units: Int64, scale: Int) {
+        decimal(units, scale: scale, quoted: true)
+    }
+
+    /// Writes `units / 10^scale` as a JSON number with exactly `scale` fraction digits (`12.345`).
+    @inline(__always)
+    mutating func decimalNumber(_ units: Int64, scale: Int) {
+        decimal(units, scale: scale, quoted: false)
+    }
+
+    @inline(__always)
+    private mutating func decimal(_ units: Int64, scale: Int, quoted: Bool) {
+        withUnsafeTemporaryAllocation(byteCount: 48, alignment: 1) { buffer in
+            var index = 0
+            if quoted {
+                buffer[index] = UInt8(ascii: "\"")
+                index += 1
+            }
+            if units < 0 {
+                buffer[index] = UInt8(ascii: "-")
+                index += 1
+            }
+            var magnitude = units.magnitude
+            var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            var count = 0
+            withUnsafeMutableBytes(of: &scratch) { reversed in
+                repeat {
+                    reversed[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                    magnitude /= 10
+                    count += 1
+                } while magnitude != 0 || count <= scale
+                while count > 0 {
+                    count -= 1
+                    buffer[index] = reversed[count]
+                    index += 1
+                    if count == scale && scale > 0 {
+                        buffer[index] = UInt8(ascii: ".")
+                        index += 1
+                    }
+                }
+            }
+            if quoted {
+                buffer[index] = UInt8(ascii: "\"")
+                index += 1
+            }
+            raw(UnsafeRawBufferPointer(rebasing: buffer[0..<index]))
+        }
+    }
+
+    /// Writes the string `"<prefix><number padded to width digits>"` without building a `String`.
+    @inline(__always)
+    mutating func numberedString(_ prefix: String, _ number: Int64, width: Int) {
+        var prefix = prefix
+        prefix.withUTF8 { prefixBytes in
+            withUnsafeTemporaryAllocation(byteCount: prefixBytes.count + 24, alignment: 1) { buffer in
+                var index = 0
+                buffer[index] = UInt8(ascii: "\"")
+                index += 1
+                for byte in prefixBytes {
+                    buffer[index] = byte
+                    index += 1
+                }
+                var digits = 1
+                var probe = number / 10
+                while probe > 0 {
+                    digits += 1
+                    probe /= 10
+                }
+                let total = max(width, digits)
+                var rest = number
+                for position in stride(from: index + total - 1, through: index, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                index += total
+                buffer[index] = UInt8(ascii: "\"")
+                index += 1
+                raw(UnsafeRawBufferPointer(rebasing: buffer[0..<index]))
+            }
+        }
+    }
+
+    /// Writes a `Qty` object: `{"value":"12.345","uom":"KGM"}` from thousandths, with `decimals` (0…3)
+    /// fraction digits.
+    @inline(__always)
+    mutating func quantity(milli: Int64, decimals: Int, uom: String) {
+        beginObject()
+        key("value")
+        var scaled = milli
+        for _ in decimals..<3 { scaled /= 10 }
+        decimalString(scaled, scale: decimals)
+        key("uom")
+        string(uom)
+        endObject()
+    }
+
+    /// Writes a `DurationQty` in minutes with three decimals from milliseconds.
+    @inline(__always)
+    mutating func minutes(ms: Int64) {
+        beginObject()
+        key("value")
+        decimalString(ms / 60, scale: 3)
+        key("uom")
+        string("MIN")
+        endObject()
+    }
+
+    /// Writes a `Reason` object.
+    mutating func reason(_ reason: ScenarioReason) {
+        beginObject()
+        key("code")
+        string(reason.code)
+        key("codeSet")
+        string(reason.codeSet)
+        if let text = reason.text {
+            key("text")
+            string(text)
+        }
+        endObject()
+    }
+
+    /// Writes a `LotRef` object with only a batch id.
+    mutating func lot(_ batchId: String) {
+        beginObject()
+        key("batchId")
+        string(batchId)
+        endObject()
+    }
+}

@@ -1,0 +1,165 @@
+import JSON
+
+/// Logistics and telemetry: kanban replenishment signals, deliveries of component lots to line side,
+/// put-away of finished-goods pallets, and machine telemetry samples.
+extension SimulationState {
+    /// Writes `replenishment.requested` and schedules the delivery of a new lot.
+    mutating func requestReplenishment(plant: Int, material index: Int, _ encoder: inout EventEncoder) {
+        let spec = plantSpecs[plant]
+        let material = spec.materials[index]
+        let milli = plants[plant].kanbanMilli[index]
+        plants[plant].signalCounter += 1
+        let signalId = "KB-\(spec.id)-" + Self.padded(plants[plant].signalCounter, 6)
+        let storage = material.issueStorageLocation ?? spec.issueStorageLocation
+        let requiredBy = now + 2 * CivilTime.msPerHour
+        let zone = plantZone(plant)
+        let trigger = random.chance(0.8) ? "KANBAN_EMPTY" : "MIN_LEVEL"
+        var header = EventEncoder.Header(
+            type: .replenishmentRequested, plant: plant, source: plants[plant].sourceMES, occurredAt: now)
+        header.keys.signalId = signalId
+        header.keys.materialId = material.id
+        header.keys.storageLocationId = storage
+        encoder.emit(header) { writer in
+            writer.beginObject()
+            writer.key("signalId")
+            writer.string(signalId)
+            writer.key("materialId")
+            writer.string(material.id)
+            writer.key("qty")
+            writer.quantity(milli: milli, decimals: Self.decimals(milli, material), uom: material.baseUom)
+            writer.key("storageLocationId")
+            writer.string(storage)
+            writer.key("requiredBy")
+            writer.timestamp(requiredBy, offsetSeconds: zone.offset(at: requiredBy))
+            writer.key("trigger")
+            writer.string(trigger)
+            writer.endObject()
+        }
+        let batch: String? =
+            material.batchManaged ? nextSupplyLot(plant: plant, material: index, defaultMilli: milli).batch : nil
+        queue.push(
+            .deliverLot(plant: plant, material: index, batch: batch, milli: milli),
+            at: now + random.int64(in: 30...90) * CivilTime.msPerMinute)
+    }
+
+    /// A replenishment arrives at line side: `material.moved` from the warehouse; the lot is staged.
+    mutating func deliverLot(plant: Int, material index: Int, batch: String?, milli: Int64, _ encoder: inout EventEncoder) {
+        let spec = plantSpecs[plant]
+        let material = spec.materials[index]
+        let to = material.issueStorageLocation ?? spec.issueStorageLocation
+        if let batch { plants[plant].supply[index].append(SupplyLot(batch: batch, remainingMilli: milli)) }
+        guard to != spec.warehouseStorageLocation else { return }
+        emitMoved(
+            plant: plant, material: material, batch: batch, milli: milli, from: spec.warehouseStorageLocation, to: to,
+            stockType: "UNRESTRICTED", &encoder)
+    }
+
+    /// A finished-goods pallet is put away: `material.moved` to the warehouse in its current stock type.
+    mutating func movePallet(plant: Int, material index: Int, batch: String?, milli: Int64, _ encoder: inout EventEncoder) {
+        let spec = plantSpecs[plant]
+        let material = spec.materials[index]
+        let from = material.productionStorageLocation ?? spec.productionStorageLocation
+        let stockType: String
+        switch activeHold(plant: plant, material: index, batch: batch) {
+        case "BLOCKED": stockType = "BLOCKED"
+        case "QUALITY_INSPECTION": stockType = "QUALITY_INSPECTION"
+        default: stockType = "UNRESTRICTED"
+        }
+        emitMoved(
+            plant: plant, material: material, batch: batch, milli: milli, from: from,
+            to: spec.finishedStorageLocation, stockType: stockType, &encoder)
+    }
+
+    mutating func emitMoved(
+        plant: Int,
+        material: ScenarioMaterial,
+        batch: String?,
+        milli: Int64,
+        from: String,
+        to: String,
+        stockType: String,
+        _ encoder: inout EventEncoder
+    ) {
+        var header = EventEncoder.Header(
+            type: .materialMoved, plant: plant, source: plants[plant].sourceWMS, occurredAt: now)
+        header.keys.materialId = material.id
+        header.keys.lotBatchId = batch
+        encoder.emit(header) { writer in
+            writer.beginObject()
+            writer.key("materialId")
+            writer.string(material.id)
+            if let batch {
+                writer.key("lot")
+                writer.lot(batch)
+            }
+            writer.key("qty")
+            writer.quantity(milli: milli, decimals: Self.decimals(milli, material), uom: material.baseUom)
+            writer.key("fromStorageLocationId")
+            writer.string(from)
+            writer.key("toStorageLocationId")
+            writer.string(to)
+            writer.key("stockType")
+            writer.string(stockType)
+            writer.endObject()
+        }
+    }
+
+    /// Writes `machine.telemetry` with four metrics.
+    mutating func emitTelemetry(_ machine: Int, _ encoder: inout EventEncoder) {
+        guard encoder.isEmitted(.machineTelemetry) else { return }
+        let running = machines[machine].packMLState == "EXECUTE"
+        let temperature = Int64(random.normal(mean: running ? 520 : 300, deviation: 25))
+        let power = running ? random.int64(in: 5000...15_000) : random.int64(in: 400...1500)
+        let vibration = running ? random.int64(in: 600...4000) : random.int64(in: 20...300)
+        let good = !random.chance(0.02)
+        let sampledAt = now - random.int64(in: 0...500)
+        let offset = plantZone(machines[machine].plant).offset(at: sampledAt)
+        let state = machines[machine].packMLState
+        encoder.emit(machineHeader(.machineTelemetry, machine)) { writer in
+            writer.beginObject()
+            writer.key("metrics")
+            writer.beginArray()
+            for metric in 0..<4 {
+                writer.beginObject()
+                writer.key("name")
+                switch metric {
+                case 0:
+                    writer.string("spindleTemperature")
+                    writer.key("value")
+                    writer.decimalNumber(temperature, scale: 1)
+                case 1:
+                    writer.string("power")
+                    writer.key("value")
+                    writer.decimalNumber(power, scale: 3)
+                case 2:
+                    writer.string("vibration")
+                    writer.key("value")
+                    writer.decimalNumber(vibration, scale: 3)
+                default:
+                    writer.string("packmlState")
+                    writer.key("value")
+                    writer.string(state)
+                }
+                writer.key("quality")
+                writer.string(good || metric == 3 ? "GOOD" : "UNCERTAIN")
+                writer.key("sampledAt")
+                writer.timestamp(sampledAt, offsetSeconds: offset)
+                switch metric {
+                case 0:
+                    writer.key("uom")
+                    writer.string("CEL")
+                case 1:
+                    writer.key("uom")
+                    writer.string("KWT")
+                case 2:
+                    writer.key("uom")
+                    writer.string("C16")
+                default: break
+                }
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Simulator module. Placeholder until its issue lands.

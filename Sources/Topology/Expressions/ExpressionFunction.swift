@@ -1,0 +1,64 @@
+/// A function of the expression language: name, arity and what it does (the catalogue lint and docs use).
+public struct ExpressionFunction: Sendable, Hashable {
+    public var name: String
+    /// Parameter names as documented, e.g. `["qty", "fromUom", "toUom", "materialId"]`.
+    public var parameters: [String]
+    /// Whether the last parameter repeats (`concat(a, ...)`).
+    public var isVariadic: Bool
+    public var summary: String
+
+    public init(name: String, parameters: [String], isVariadic: Bool = false, summary: String) {
+        self.name = name
+        self.parameters = parameters
+        self.isVariadic = isVariadic
+        self.summary = summary
+    }
+
+    /// Fewest arguments accepted.
+    public var minimumArity: Int { parameters.count }
+    /// Most arguments accepted; `nil` when variadic.
+    public var maximumArity: Int? { isVariadic ? nil : parameters.count }
+
+    /// `convert(qty, fromUom, toUom, materialId)`, `concat(a, ...)`.
+    public var signature: String {
+        name + "(" + parameters.joined(separator: ", ") + (isVariadic ? ", ..." : "") + ")"
+    }
+
+    /// The functions every expression may call.
+    public static let all: [ExpressionFunction] = [
+        ExpressionFunction(
+            name: "convert", parameters: ["qty", "fromUom", "toUom", "materialId"],
+            summary: "Converts a quantity with the per-material factors of `units.table` (half-up to 3 decimals; "
+                + "in a windowed pipeline the rounding residue is carried per group key)."),
+        ExpressionFunction(
+            name: "localDate", parameters: ["ts"],
+            summary: "The plant-local date (YYYY-MM-DD) of a timestamp, via `plantCalendar`."),
+        ExpressionFunction(
+            name: "localTime", parameters: ["ts"],
+            summary: "The plant-local time of day (HH:MM:SS) of a timestamp, via `plantCalendar`."),
+        ExpressionFunction(
+            name: "lookup", parameters: ["table", "field", "key"], isVariadic: true,
+            summary: "A column of the row of a global table (a quoted table name) by its key parts; null when absent."),
+        ExpressionFunction(
+            name: "concat", parameters: ["a"], isVariadic: true, summary: "Joins the values as text."),
+        ExpressionFunction(name: "upper", parameters: ["s"], summary: "Upper-case text."),
+        ExpressionFunction(name: "lower", parameters: ["s"], summary: "Lower-case text."),
+        ExpressionFunction(
+            name: "pad", parameters: ["s", "width", "char"],
+            summary: "Left-pads text to `width` with `char` (`pad(operationId, 4, '0')`)."),
+        ExpressionFunction(
+            name: "round", parameters: ["x", "scale"], summary: "Rounds a decimal half-up to `scale` decimals."),
+        ExpressionFunction(name: "abs", parameters: ["x"], summary: "Absolute value of a decimal."),
+        ExpressionFunction(
+            name: "if", parameters: ["cond", "a", "b"], summary: "`a` when `cond` is true, else `b`."),
+        ExpressionFunction(
+            name: "coalesce", parameters: ["a"], isVariadic: true, summary: "The first argument that is not null."),
+        ExpressionFunction(
+            name: "durationMs", parameters: ["fromTs", "toTs"],
+            summary: "Milliseconds from one timestamp to another."),
+        ExpressionFunction(name: "len", parameters: ["array"], summary: "Number of elements of an array."),
+    ]
+
+    /// The function named `name`, if any.
+    public static func named(_ name: String) -> ExpressionFunction? { all.first { $0.name == name } }
+}

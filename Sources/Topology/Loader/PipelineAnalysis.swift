@@ -1,0 +1,126 @@
+/// Lint state while walking one pipeline's steps in order: which names a path may start with at each
+/// point, the source's partitioning key, and what the steps need from the pipeline.
+struct PipelineAnalysis {
+    /// The names a record path may start with at one point of a pipeline.
+    struct Scope {
+        /// `nil` when they cannot be known (after a custom step).
+        var roots: Set<String>?
+        /// "the event", "the window result", ... for messages.
+        var description: String
+    }
+
+    /// Top-level fields of a canonical event (domain.md §2.2).
+    static let eventFields: Set<String> = [
+        "specVersion", "eventId", "type", "schemaVersion", "source", "sourceEventId", "sourceSeq", "occurredAt",
+        "ingestedAt", "plantId", "equipment", "subject", "correlationId", "causationId", "isCorrection",
+        "reversalOfEventId", "data",
+    ]
+
+    let topology: Topology
+    let pipelineName: String
+    let source: Source?
+    private(set) var scope = Scope(roots: PipelineAnalysis.eventFields, description: "the event")
+    private(set) var findings: [TopologyFinding] = []
+    /// Where the window step is, once seen.
+    var windowLocation: SourceLocation?
+    /// Steps that write exception records: (step name, location).
+    var exceptionWriters: [(String, SourceLocation)] = []
+
+    init(topology: Topology, pipelineName: String, source: Source?) {
+        self.topology = topology
+        self.pipelineName = pipelineName
+        self.source = source
+    }
+
+    mutating func report(
+        _ kind: TopologyFinding.Kind,
+        at location: SourceLocation,
+        _ message: String,
+        severity: TopologyFinding.Severity = .error
+    ) {
+        findings.append(TopologyFinding(kind, at: location, severity: severity, message))
+    }
+
+    /// Reports every path whose root is not in scope.
+    mutating func check(_ expression: Expression) {
+        switch expression {
+        case .literal:
+            return
+        case .path(let path, let location):
+            guard let roots = scope.roots, !roots.contains(path.root) else { return }
+            report(
+                .unknownName, at: location,
+                "unknown name '\(path.root)'\(Suggestion.hint(for: path.root, in: roots)): here the record is "
+                    + "\(scope.description) with fields \(roots.sorted().joined(separator: ", "))")
+        case .call(let name, let arguments, _):
+            // lookup's table and column are names, not paths.
+            for (index, argument) in arguments.enumerated() where !(name == "lookup" && index < 2) {
+                check(argument)
+            }
+        case .unary(_, let operand, _):
+            check(operand)
+        case .binary(_, let left, let right, _):
+            check(left)
+            check(right)
+        }
+    }
+
+    mutating func check(_ expressions: [Expression]) {
+        for expression in expressions { check(expression) }
+    }
+
+    /// Every field of the source's partitioning key must be a part of `key`, so all state of one key
+    /// stays in one partition.
+    mutating func checkPartitionKey(_ key: [Expression], at location: SourceLocation, what: String) {
+        guard let source else { return }
+        let paths = Set(
+            key.compactMap {
+                if case .path(let path, _) = $0 { return path }
+                return nil
+            })
+        for field in source.key where !paths.contains(field) {
+            report(
+                .partitionKeyMismatch, at: location,
+                "\(what) does not contain '\(field)', a field of the partitioning key of source '\(source.name)' "
+                    + "[\(source.key.map(\.description).joined(separator: ", "))]; state of one key would be "
+                    + "spread over partitions")
+        }
+    }
+
+    /// Makes `name` a root for later steps (enrich and explode aliases).
+    mutating func define(alias name: String, at location: SourceLocation) {
+        guard var roots = scope.roots else { return }
+        if roots.contains(name) {
+            report(
+                .duplicateName, at: location,
+                "alias '\(name)' is already a field of \(scope.description); choose another name")
+            return
+        }
+        roots.insert(name)
+        scope.roots = roots
+    }
+
+    /// The record is replaced (by a window result or a mapped record) with these top-level names.
+    mutating func replaceScope(with names: [String], description: String) {
+        scope = Scope(roots: Set(names), description: description)
+    }
+
+    /// After a custom step nothing is known about the record.
+    mutating func forgetNames() {
+        scope = Scope(roots: nil, description: "unknown")
+    }
+
+    mutating func requireCalendar(at location: SourceLocation, for what: String) {
+        guard topology.plantCalendar == nil else { return }
+        report(
+            .missingField, at: location,
+            "\(what) needs plant time zones: add plantCalendar: { table: <table keyed by plantId> }")
+    }
+
+    mutating func requireExceptions(step: String, at location: SourceLocation) {
+        exceptionWriters.append((step, location))
+    }
+
+    /// Whether `name` is a field of the current record (true when unknown).
+    func has(_ name: String) -> Bool { scope.roots?.contains(name) ?? true }
+}

@@ -1,0 +1,150 @@
+/// Typed values of the sections (defaults, regions, sources, tables, outputs) and their cross-checks.
+extension TopologyBuilder {
+    func buildDefaults(_ options: ParsedOptions) -> TopologyDefaults {
+        var defaults = TopologyDefaults()
+        if let guarantee = options.string("guarantee").flatMap(ProcessingGuarantee.init(rawValue:)) {
+            defaults.guarantee = guarantee
+        }
+        if let interval = options.duration("commitInterval") { defaults.commitInterval = interval }
+        if let target = options.string("targetSystem") { defaults.targetSystem = target }
+        return defaults
+    }
+
+    func buildRegion(_ options: ParsedOptions) -> Region? {
+        guard options.isValid, let name = options.string("name"),
+            let servers = options.string("bootstrapServers")
+        else { return nil }
+        return Region(
+            name: name, bootstrapServers: servers, plants: options.strings("plants") ?? [],
+            kafka: options.properties("kafka") ?? [:], location: options.location)
+    }
+
+    func buildSource(_ options: ParsedOptions) -> Source? {
+        guard options.isValid, let name = options.string("name"), let topic = options.string("topic"),
+            case .list(let keyValues) = options["key"]
+        else { return nil }
+        let key = keyValues.compactMap {
+            if case .path(let path) = $0 { return path }
+            return nil
+        }
+        return Source(
+            name: name, topic: topic, partitions: options.integer("partitions") ?? 6, key: key,
+            envelope: options.string("envelope").flatMap(EnvelopeFormat.init(rawValue:)) ?? .auto,
+            eventTime: options.path("eventTime") ?? FieldPath(segments: [.member("occurredAt")]),
+            location: options.location)
+    }
+
+    mutating func buildTable(_ options: ParsedOptions) -> Table? {
+        guard options.isValid, let name = options.string("name"), let key = options.strings("key") else { return nil }
+        let origin: Table.Origin
+        if let file = options.string("file") {
+            let lowered = file.lowercased()
+            guard [".csv", ".yaml", ".yml", ".json"].contains(where: { lowered.hasSuffix($0) }) else {
+                report(
+                    .invalidOption, at: options.location(of: "file"),
+                    "table file '\(file)' must end in .csv, .yaml, .yml or .json")
+                return nil
+            }
+            origin = .file(file)
+        } else if let topic = options.string("topic") {
+            origin = .topic(topic)
+        } else {
+            return nil
+        }
+        if let validFrom = options.string("validFrom"), key.contains(validFrom) {
+            report(
+                .invalidOption, at: options.location(of: "validFrom"),
+                "validFrom column '\(validFrom)' must not be a key column; rows of one key are told apart by it")
+            return nil
+        }
+        return Table(
+            name: name, origin: origin, key: key, validFrom: options.string("validFrom"), location: options.location)
+    }
+
+    func buildOutput(_ options: ParsedOptions) -> Output? {
+        guard options.isValid, let name = options.string("name"), let topic = options.string("topic") else {
+            return nil
+        }
+        return Output(
+            name: name, topic: topic, kind: options.string("kind").flatMap(Output.Kind.init(rawValue:)) ?? .records,
+            partitions: options.integer("partitions") ?? 6, location: options.location)
+    }
+
+    /// Duplicate names, plants in two regions, topics read twice, unbound table outputs.
+    mutating func lintSections(_ topology: Topology, options: ParsedOptions) {
+        for section in ["regions", "sources", "tables", "outputs", "pipelines"] {
+            let singular = String(section.dropLast())
+            var seen: [String: SourceLocation] = [:]
+            for entry in objects(options, section) {
+                guard let name = entry.string("name") else { continue }
+                if let first = seen[name] {
+                    report(
+                        .duplicateName, at: entry.location(of: "name"),
+                        "duplicate \(singular) name '\(name)' (first at line \(first.line)); names must be unique")
+                } else {
+                    seen[name] = entry.location(of: "name")
+                }
+            }
+        }
+        if case .list(let regions) = options["regions"], regions.isEmpty {
+            report(.invalidOption, at: options.location(of: "regions"), "regions must list at least one region")
+        }
+        var plantRegion: [String: String] = [:]
+        for region in objects(options, "regions") {
+            guard let name = region.string("name"), case .list(let plants) = region["plants"] else { continue }
+            for (index, value) in plants.enumerated() {
+                guard case .string(let plant) = value else { continue }
+                if let other = plantRegion[plant] {
+                    report(
+                        .duplicateName, at: region.location(of: "plants", item: index),
+                        "plant \(plant) is in region '\(other)' and in region '\(name)'; a plant belongs to one region")
+                } else {
+                    plantRegion[plant] = name
+                }
+            }
+        }
+        var topicSource: [String: String] = [:]
+        for source in objects(options, "sources") {
+            guard let name = source.string("name"), let topic = source.string("topic") else { continue }
+            if let other = topicSource[topic] {
+                report(
+                    .duplicateName, at: source.location(of: "topic"),
+                    "topic '\(topic)' is already read by source '\(other)'; declare a topic once and let several "
+                        + "pipelines read that source")
+            } else {
+                topicSource[topic] = name
+            }
+        }
+        var outputTopics: [String: String] = [:]
+        for output in topology.outputs {
+            if let other = outputTopics[output.topic] {
+                report(
+                    .duplicateName, at: output.location,
+                    "outputs '\(other)' and '\(output.name)' write the same topic '\(output.topic)'")
+            } else {
+                outputTopics[output.topic] = output.name
+            }
+            if let source = topicSource[output.topic] {
+                report(
+                    .invalidOption, at: output.location,
+                    "output '\(output.name)' writes topic '\(output.topic)', which source '\(source)' reads; "
+                        + "records would loop through the pipelines")
+            }
+            if output.kind == .table,
+                !topology.tables.contains(where: { $0.origin == .topic(output.topic) })
+            {
+                report(
+                    .invalidOption, at: output.location,
+                    "output '\(output.name)' of kind table writes '\(output.topic)', but no table reads that topic",
+                    severity: .warning)
+            }
+        }
+        for table in topology.tables {
+            guard case .topic(let topic) = table.origin, let source = topicSource[topic] else { continue }
+            report(
+                .invalidOption, at: table.location,
+                "table '\(table.name)' reads topic '\(topic)', which is also source '\(source)'; a topic is either "
+                    + "a source or a table")
+        }
+    }
+}

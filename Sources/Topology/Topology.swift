@@ -1,1 +1,0 @@
-// Topology module. Placeholder until its issue lands.
