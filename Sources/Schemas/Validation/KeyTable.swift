@@ -13,6 +13,10 @@ final class KeyTable: @unchecked Sendable {
     private let offsets: UnsafeMutablePointer<Int32>
     private let lengths: UnsafeMutablePointer<Int32>
     private let blob: UnsafeMutablePointer<UInt8>
+    /// Open-addressing table over (8-byte prefix, length): slot → sorted position, -1 = empty.
+    private let hashSlots: UnsafeMutablePointer<Int32>
+    private let hashShift: UInt64
+    private let hashMask: Int
 
     init(_ keys: [[UInt8]]) {
         self.keys = keys
@@ -46,9 +50,28 @@ final class KeyTable: @unchecked Sendable {
             bucketStart[bucket] = Int32(count)
             bucket += 1
         }
+        var bits = 3
+        while 1 << bits < count * 4 { bits += 1 }
+        hashShift = UInt64(64 - bits)
+        hashMask = (1 << bits) - 1
+        hashSlots = .allocate(capacity: 1 << bits)
+        hashSlots.initialize(repeating: -1, count: 1 << bits)
+        for slot in 0..<count {
+            var probe = Self.hash(prefixes[slot], Int(lengths[slot]), shift: hashShift)
+            while hashSlots[probe] >= 0 { probe = (probe + 1) & hashMask }
+            hashSlots[probe] = Int32(slot)
+        }
+    }
+
+    @inline(__always)
+    static func hash(_ prefix: UInt64, _ length: Int, shift: UInt64) -> Int {
+        Int(
+            truncatingIfNeeded: ((prefix ^ (UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9)) &* 0x9E37_79B9_7F4A_7C15)
+                >> shift)
     }
 
     deinit {
+        hashSlots.deallocate()
         bucketStart.deallocate()
         order.deallocate()
         prefixes.deallocate()
@@ -68,13 +91,12 @@ final class KeyTable: @unchecked Sendable {
     }
 
     /// The index of the key equal to `bytes` (unescaped UTF-8), or `nil`.
+    ///
+    /// - Parameter readableEnd: End of the memory `bytes` lies in; when at least 8 bytes are readable
+    ///   from the key's start, its prefix is read with one load.
     @inline(__always)
     func index(ofBytes bytes: UnsafeRawBufferPointer, readableEnd: UnsafeRawPointer? = nil) -> Int? {
         let length = bytes.count
-        let bucket = min(length, 64)
-        var slot = Int(bucketStart[bucket])
-        let end = Int(bucketStart[bucket + 1])
-        guard slot < end else { return nil }
         let prefix: UInt64
         if length < 8, let readableEnd, let base = bytes.baseAddress, base + 8 <= readableEnd {
             // Read 8 bytes in one load (the document continues after the key) and mask the excess.
@@ -82,16 +104,18 @@ final class KeyTable: @unchecked Sendable {
         } else {
             prefix = Self.prefix(bytes)
         }
-        while slot < end {
+        var probe = Self.hash(prefix, length, shift: hashShift)
+        while true {
+            let slot = Int(hashSlots[probe])
+            if slot < 0 { return nil }
             if prefixes[slot] == prefix && Int(lengths[slot]) == length {
                 if length <= 8 { return Int(order[slot]) }
                 let stored = UnsafeRawBufferPointer(start: blob + Int(offsets[slot]) + 8, count: length - 8)
-                let probe = UnsafeRawBufferPointer(rebasing: bytes[8...])
-                if memcmp8(stored, probe) { return Int(order[slot]) }
+                let probeBytes = UnsafeRawBufferPointer(rebasing: bytes[8...])
+                if memcmp8(stored, probeBytes) { return Int(order[slot]) }
             }
-            slot += 1
+            probe = (probe + 1) & hashMask
         }
-        return nil
     }
 
     /// The index of the key equal to the string `node`'s value, or `nil`.

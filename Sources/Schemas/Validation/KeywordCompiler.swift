@@ -169,7 +169,13 @@ struct KeywordCompiler {
             if mask & TypeBits.number != 0 { mask |= TypeBits.integer }
             add(0, "type", .type(mask))
         }
-        if let value = object["const"] { add(1, "const", .constant(keep(ValueBox([value])))) }
+        if let value = object["const"] {
+            switch value {
+            case .string(let text): add(1, "const", .constantString(keep(KeyTable([Array(text.utf8)]))))
+            case .number(let number) where number.int64 != nil: add(1, "const", .constantInteger(number.int64!))
+            default: add(1, "const", .constant(keep(ValueBox([value]))))
+            }
+        }
         if let value = object["enum"] {
             guard case .array(let values) = value else { throw fail("enum", "expected an array") }
             let strings = values.compactMap(\.stringValue)

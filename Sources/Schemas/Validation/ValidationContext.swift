@@ -200,7 +200,9 @@ struct ValidationContext {
     /// Validates a child value (not in place: annotations are not collected).
     @inline(__always)
     mutating func validateChild(_ node: NodeRef, _ instance: JSONNode) -> Bool {
-        validate(node, instance, nil)
+        // Leaves (no subschemas) skip the bookkeeping of `validate`.
+        if node.pointee.isLeaf { return run(node.pointee.ops, node, instance, nil) }
+        return validate(node, instance, nil)
     }
 
     // swiftlint:disable:next function_body_length cyclomatic_complexity
@@ -225,6 +227,21 @@ struct ValidationContext {
         case .constant(let box):
             let matches = box._withUnsafeGuaranteedRef { InstanceEquality.equals(instance, $0.values[0]) }
             if !matches { report(node, "const", "must be \(box.takeUnretainedValue().values[0])") }
+            return matches
+
+        case .constantInteger(let expected):
+            let matches: Bool
+            if let value = instance.int64 {
+                matches = value == expected
+            } else {
+                matches = instance.kind == .number && instance.number! == JSONNumber(expected)
+            }
+            if !matches { report(node, "const", "must be \(expected)") }
+            return matches
+
+        case .constantString(let box):
+            let matches = instance.kind == .string && box._withUnsafeGuaranteedRef { $0.index(of: instance) } != nil
+            if !matches { report(node, "const", "must be '\(box.takeUnretainedValue().name(0))'") }
             return matches
 
         case .enumStrings(let box):
