@@ -108,6 +108,13 @@ struct KeywordCompiler {
         }
         let validation = document.validationVocabulary
         if validation { try compileValidation() }
+        // `format` belongs to the format vocabularies, not to validation.
+        if let value = object["format"] {
+            guard case .string(let name) = value else { throw fail("format", "expected a string") }
+            if compiler.options.formatAssertion || document.formatAssertion, let checker = FormatChecker(name: name) {
+                add(3, "format", .format(checker))
+            }
+        }
         try compileApplicators()
         ops.sort { $0.order < $1.order }
         fuseStringKeywords()
@@ -202,12 +209,6 @@ struct KeywordCompiler {
         if let value = object["pattern"] {
             guard case .string(let source) = value else { throw fail("pattern", "expected a string") }
             add(3, "pattern", .pattern(keep(try regex("pattern", source))))
-        }
-        if let value = object["format"] {
-            guard case .string(let name) = value else { throw fail("format", "expected a string") }
-            if compiler.options.formatAssertion || document.formatAssertion, let checker = FormatChecker(name: name) {
-                add(3, "format", .format(checker))
-            }
         }
         if let limit = try nonNegativeInteger("minItems") { add(2, "minItems", .minItems(limit)) }
         if let limit = try nonNegativeInteger("maxItems") { add(2, "maxItems", .maxItems(limit)) }
