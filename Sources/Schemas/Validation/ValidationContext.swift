@@ -61,7 +61,9 @@ struct ValidationContext {
     }
 
     /// Deepest nesting of schema evaluations (guards against `$ref` cycles that never consume input).
-    static let maxDepth = 300
+    static let maxDepth = 512
+    static let depthMessage =
+        "schema evaluation nested deeper than \(maxDepth) levels (a $ref cycle that never consumes input?)"
 
     let detailed: Bool
     let maxErrors: Int
@@ -72,6 +74,9 @@ struct ValidationContext {
     var keywordPath: [String] = []
     var dynamicScope: [Unmanaged<SchemaResource>] = []
     var depth = 0
+    /// Set when `maxDepth` was hit: the result is then "invalid" whatever the combinators say, so the
+    /// fast and the detailed path agree on schemas that recurse without consuming input.
+    var depthExceeded = false
 
     init(detailed: Bool, maxErrors: Int, tracksDynamicScope: Bool) {
         self.detailed = detailed
@@ -162,7 +167,8 @@ struct ValidationContext {
         }
         if data.isLeaf { return run(data.ops, node, instance, nil) }
         guard depth < Self.maxDepth else {
-            report(node, "", "schema evaluation nested deeper than \(Self.maxDepth) levels")
+            depthExceeded = true
+            report(node, "", Self.depthMessage)
             return false
         }
         depth += 1
