@@ -19,8 +19,7 @@ let fixedSchemas: [CompiledSchema] = {
 /// Fails loudly (a fuzzer finding) when an invariant does not hold.
 func check(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition {
-        print("invariant violated: \(message())")
-        fatalError("fuzz invariant violated")  // deliberate crash: this is how libFuzzer records a finding
+        fatalError("fuzz invariant violated: \(message())")  // deliberate crash: this is how libFuzzer records a finding
     }
 }
 

@@ -61,7 +61,8 @@ public final class KafkaEmbeddedCluster: Sendable {
 
     /// Client properties that suit the mock: its broker sockets leave Nagle's algorithm on, so a
     /// second response queued on a connection waits ~40 ms for the client's delayed ACK; with one
-    /// request in flight per connection that stall never happens (measured: 4× the pipe throughput).
+    /// request in flight per connection that stall never happens (`plantstream bench pipe`: 45,090
+    /// records/s with 5 in flight, 527,662 with 1).
     public static let clientDefaults: [String: String] = ["max.in.flight.requests.per.connection": "1"]
 
     /// A client configuration pointing at this cluster, with ``clientDefaults``.

@@ -21,7 +21,7 @@ extension BenchCommand {
             discussion: """
                 Each run starts a fresh embedded cluster, preloads the input (not timed), then polls
                 batches, produces every record to the output topic, waits for the batch's delivery
-                reports, stores offsets and commits every 100 ms. Prints records/s, MB/s (10^6 bytes
+                reports, stores offsets and commits every 100 ms; the input is copied --passes times. Prints records/s, MB/s (10^6 bytes
                 of keys + values), CPU seconds (whole process, including the in-process broker) and
                 peak RSS per run, then the median run.
                 """
@@ -29,6 +29,9 @@ extension BenchCommand {
 
         @Option(help: "Records per run (must fit the embedded broker's 5 MiB per partition).")
         var records = 100_000
+
+        @Option(help: "Times the preloaded input is copied per run (longer, steadier timed window).")
+        var passes = 5
 
         @Option(help: "Partitions of the input and output topics.")
         var partitions = 8
@@ -75,6 +78,7 @@ extension BenchCommand {
         var settings: PipeBenchmark.Configuration {
             var settings = PipeBenchmark.Configuration()
             settings.records = records
+            settings.passes = passes
             settings.partitions = partitions
             settings.recordSize = recordSize
             settings.runs = runs
@@ -91,6 +95,7 @@ extension BenchCommand {
             let benchmark = PipeBenchmark(configuration: settings, logger: logger)
             print(
                 "bench pipe: \(records) records × \(recordSize) B over \(partitions) partitions, "
+                    + "copied \(passes) times per run, "
                     + "\(runs) runs, batch \(batch), delivery wait: \(deliveryWait.rawValue), "
                     + "librdkafka \(KafkaLibrary.version)"
             )

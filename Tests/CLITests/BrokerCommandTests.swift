@@ -54,7 +54,8 @@ import Testing
     ])
     func invalidArgumentsAreRejectedBeforeStarting(arguments: [String], message: String) async throws {
         let outcome = try await CLIProcess.run(try CLIProcess.plantstream(), arguments)
-        #expect(outcome.status == 64)
+        // Usage errors exit 2 (see PlantStreamCommand).
+        #expect(outcome.status == 2)
         #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
     }
 }

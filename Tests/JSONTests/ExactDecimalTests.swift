@@ -41,7 +41,8 @@ import Testing
     /// Fuzzer finding: a value digit lost to overflow followed by fractional zeros trapped on an
     /// integer overflow of the dropped-digit counter.
     @Test func longFractionsAfterOverflowFailCleanly() throws {
-        let text = "-0." + String(repeating: "0", count: 37) + String(repeating: "5", count: 120)
+        let text =
+            "-0." + String(repeating: "0", count: 37) + String(repeating: "5", count: 120)
             + String(repeating: "0", count: 38) + "1"
         #expect(throws: JSONError.self) { try ExactDecimal(parsing: text) }
         try withRoot("[\(text)]") { root in
