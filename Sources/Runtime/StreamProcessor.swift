@@ -466,6 +466,9 @@ final class StreamProcessor {
 
     private func rebalance(_ event: inout KafkaRebalance) {
         let keys = event.partitions.map(\.topicPartition)
+        // A cooperative rebalance can take several rounds (a joining member first gets nothing): idleness is
+        // counted from the last change of the assignment.
+        lastActivity = .now
         switch event.kind {
         case .assigned:
             hasAssignment = true
