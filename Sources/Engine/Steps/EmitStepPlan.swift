@@ -130,6 +130,15 @@ final class EmitNode: StepNode {
         var failure: RecordFailure?
         let tape = task.outputTape
         writer.withBytes { value in
+            if plan.skipValidation, context.hold == nil, context.parkReason == nil, !plan.periodCheck {
+                // A validated event routed unchanged: nothing to validate, and no exception to embed it in, so
+                // it is written without parsing it again.
+                task.keyBuffer.withUnsafeBytes { key in
+                    task.metrics.outputs += 1
+                    task.send(plan.output, key: plan.keyParts.isEmpty ? nil : key, value: value, timestamp: createdAt)
+                }
+                return
+            }
             let document: JSONDocument
             do throws(JSONError) { document = try JSONReader().parse(value, into: tape) } catch {
                 failure = RecordFailure("OUTPUT_INVALID", "output is not valid JSON: \(error.message)")
