@@ -39,9 +39,10 @@ public struct PipeBenchmark: Sendable {
         public var lingerMilliseconds = 1
         /// When to wait for delivery reports.
         public var deliveryWait = DeliveryWait.batch
-        /// Preload record `i` into partition `i % partitions` and copy each record to its input partition
-        /// (instead of partitioning by key): an even spread whatever the keys, so large runs fit the embedded
-        /// broker's retention (`bench e2e` uses it).
+        /// Preload the records in contiguous blocks, one per partition (record `i` into partition
+        /// `i × partitions / records`), and copy each record to its input partition (instead of
+        /// partitioning by key): an even spread whatever the keys, in full batches, so large runs fit the
+        /// embedded broker's retention (`bench e2e` uses it).
         public var partitionEvenly = false
         /// Extra librdkafka properties for the copy loop's producer (override the defaults).
         public var producerProperties: [String: String] = [:]
@@ -218,11 +219,10 @@ public struct PipeBenchmark: Sendable {
         for index in 0..<settings.records {
             Self.fill(&key, &value, index: index, size: settings.recordSize)
             bytes += key.count + value.count
+            let partition = settings.partitionEvenly ? Int32(index * settings.partitions / settings.records) : nil
             try key.withUnsafeBytes { keyBytes in
                 try value.withUnsafeBytes { valueBytes in
-                    try producer.send(
-                        to: input, partition: settings.partitionEvenly ? Int32(index % settings.partitions) : nil,
-                        key: keyBytes, value: valueBytes)
+                    try producer.send(to: input, partition: partition, key: keyBytes, value: valueBytes)
                 }
             }
         }
