@@ -153,11 +153,14 @@ public struct RuntimePlan: Sendable {
 extension RuntimePlan {
     /// The same plan pointing at other bootstrap servers (the demo's in-process broker).
     ///
-    /// - Parameter servers: `host:port,...`.
+    /// - Parameters:
+    ///   - servers: `host:port,...`.
+    ///   - extra: librdkafka properties to add (e.g. ``KafkaClient/KafkaEmbeddedCluster/clientDefaults``).
     /// - Returns: The changed plan.
-    public func replacingBootstrapServers(_ servers: String) -> RuntimePlan {
+    public func replacingBootstrapServers(_ servers: String, extra: [String: String] = [:]) -> RuntimePlan {
         var kafka = self.kafka
         kafka.bootstrapServers = servers
+        for (key, value) in extra { kafka[key] = value }
         var configuration = self.configuration
         configuration.bootstrapServers = servers
         return RuntimePlan(

@@ -36,6 +36,23 @@ struct CycleStream {
     /// Machines in all.
     var machineCount: Int { keyCount * machinesPerWorkCenter }
 
+    /// The indexes `0..<count` grouped by partition (ascending within each, i.e. in event-time order).
+    func indexesByPartition(count: Int) -> [Int] {
+        let machines = machineCount
+        let rounds = (count + machines - 1) / machines
+        var result: [Int] = []
+        result.reserveCapacity(count)
+        for key in 0..<keyCount {
+            for round in 0..<rounds {
+                for offset in 0..<machinesPerWorkCenter {
+                    let index = round * machines + key * machinesPerWorkCenter + offset
+                    if index < count { result.append(index) }
+                }
+            }
+        }
+        return result
+    }
+
     /// Writes event `index` and hands its partition, key and value to `body`.
     mutating func withEvent<R>(
         _ index: Int, _ body: (_ partition: Int32, _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> R

@@ -48,9 +48,8 @@ public enum Demo {
         } catch {
             throw RuntimeError(.kafka, "embedded broker: \(error.message)")
         }
-        let plan = sketch.replacingBootstrapServers(broker.bootstrapServers).updatingConfiguration {
-            $0.logInterval = nil
-        }
+        let plan = sketch.replacingBootstrapServers(broker.bootstrapServers, extra: KafkaEmbeddedCluster.clientDefaults)
+            .updatingConfiguration { $0.logInterval = nil }
         let processor = ProcessorService(plan: plan, logger: logger)
         let load = SimulatorService(
             simulator: simulator, configuration: broker.cluster.configuration(), speed: configuration.speed,

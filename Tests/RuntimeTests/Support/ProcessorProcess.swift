@@ -73,11 +73,13 @@ final class ProcessorProcess: Sendable {
         return (status, process.standardError)
     }
 
-    /// The common `run` arguments: fast fetches on the embedded broker, quiet logs.
+    /// The common `run` arguments: fast fetches and rebalances on the embedded broker (see the README's limits
+    /// of the embedded broker), quiet logs.
     static func arguments(topology: String, region: String, bootstrap: String) -> [String] {
         [
             "--topology", topology, "--region", region, "--bootstrap-servers", bootstrap, "--log-level", "notice",
-            "-X", "fetch.wait.max.ms=10", "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500",
+            "-X", "fetch.wait.max.ms=10", "-X", "session.timeout.ms=2500", "-X", "heartbeat.interval.ms=250",
+            "-X", "max.in.flight.requests.per.connection=1",
         ]
     }
 }
