@@ -85,6 +85,12 @@ public struct E2EBenchmark: Sendable {
 
     static let startMs: Int64 = 1_776_153_600_000  // 2026-04-14T08:00:00Z
 
+    /// Consumer settings of every job (the pipe's, plus the runtime's prefetch defaults for the pipe).
+    static let consumerProperties = [
+        "fetch.wait.max.ms": "10", "fetch.max.bytes": "52428800", "max.partition.fetch.bytes": "1048576",
+        "queued.min.messages": "1000000", "queued.max.messages.kbytes": "262144",
+    ]
+
     /// Runs one job once in this process (blocking; call on a dedicated thread).
     ///
     /// - Parameter job: The job.
@@ -105,6 +111,7 @@ public struct E2EBenchmark: Sendable {
             // The runtime acknowledges outputs asynchronously (a commit waits for its generation, never a
             // batch for its acks), so the comparable ceiling is the pipe without a per-batch wait.
             settings.deliveryWait = .end
+            settings.consumerProperties = Self.consumerProperties
 
             return try PipeBenchmark(configuration: settings, logger: logger).runOnce()
         case .route, .window:
@@ -123,10 +130,7 @@ public struct E2EBenchmark: Sendable {
         var runtime = RuntimeConfiguration(
             topologyPath: workspace.topologyPath, region: "bench", bootstrapServers: cluster.bootstrapServers,
             instanceID: "bench",
-            kafkaProperties: KafkaEmbeddedCluster.clientDefaults.merging([
-                "fetch.wait.max.ms": "10", "fetch.max.bytes": "52428800", "max.partition.fetch.bytes": "1048576",
-                "queued.min.messages": "100000",
-            ]) { $1 },
+            kafkaProperties: KafkaEmbeddedCluster.clientDefaults.merging(Self.consumerProperties) { $1 },
             environment: [:])
         runtime.maxBatch = settings.maxBatch
 

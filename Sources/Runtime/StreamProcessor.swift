@@ -138,6 +138,11 @@ final class StreamProcessor {
                     "fetch.wait.max.ms": "100",
                     "socket.nagle.disable": "true",
                     "isolation.level": "read_committed",
+                    // librdkafka 2.0.2 stops fetching for ~0.5 s once the consumer queue passes either
+                    // threshold (both count all partitions of the shared queue); a prefetch of ~1 s of input
+                    // keeps the processing thread from running dry while partitions back off.
+                    "queued.min.messages": "1000000",
+                    "queued.max.messages.kbytes": "262144",
                 ]).merging(plan.kafka))
             consumer = try KafkaConsumer(
                 configuration: consumerSettings, logger: logger, maxBatchSize: configuration.maxBatch)
