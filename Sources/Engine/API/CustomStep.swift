@@ -164,7 +164,7 @@ final class CustomNode: StepNode {
     func push(_ context: RecordContext) {
         switch step.process(CustomStepRecord(context: context)) {
         case .keep: next?.push(context)
-        case .drop: task.metrics.filtered += 1
+        case .drop: task.counters.pointee.filtered += 1
         case .deadLetter(let code, let message): task.deadLetter(context, RecordFailure(code, message))
         }
     }
