@@ -119,7 +119,9 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas", "JSON"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "Schemas"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "PlantStreamTesting", "Topology", "Schemas", "JSON"]),
+        .testTarget(
+            name: "EngineTests", dependencies: ["Engine", "PlantStream", "PlantStreamTesting", "Topology", "Schemas", "JSON"]
+        ),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "KafkaClient", "Simulator", "JSON"]),
         .testTarget(name: "CLITests", dependencies: ["KafkaClient"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "JSON", "Schemas", "Topology"]),

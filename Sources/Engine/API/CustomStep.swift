@@ -122,7 +122,7 @@ public struct CustomStepContext {
 /// Factories of custom steps by name; pass it to ``Engine/init(topology:region:schemas:referenceData:clock:customSteps:logger:)``.
 public final class StepRegistry {
     /// Builds a step from its options.
-    public typealias Factory = (CustomStepContext) throws -> any CustomStep
+    public typealias Factory = @Sendable (CustomStepContext) throws -> any CustomStep
 
     private var factories: [String: Factory] = [:]
 
