@@ -69,7 +69,7 @@ let package = Package(
         // Realistic plant event generator (no Kafka): machines, orders, holds, faults.
         .target(
             name: "Simulator",
-            dependencies: ["JSON", "Topology", .product(name: "Yams", package: "Yams")]
+            dependencies: ["JSON", "Topology"]
         ),
         // Wiring: Kafka sources and sinks, changelogs, services.
         .target(

@@ -62,24 +62,19 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         if text[index] == UInt8(ascii: "0") && digit(index + 1) != nil { throw invalid }
         var mantissa: Int128 = 0
         var overflow = false
-        var droppedScale = 0  // digits that did not fit (must all be zero)
+        var lostDigits = false  // a digit that changes the value did not fit
         var fractionDigits = 0
         func push(_ value: UInt8, fraction: Bool) {
+            // After an overflow only trailing fractional zeros can be dropped exactly.
             if overflow {
-                if value != 0 {
-                    droppedScale = Int.max
-                } else if fraction {
-                    droppedScale += 1
-                } else {
-                    droppedScale = Int.max
-                }
+                if value != 0 || !fraction { lostDigits = true }
                 return
             }
             let (times10, o1) = mantissa.multipliedReportingOverflow(by: 10)
             let (sum, o2) = times10.addingReportingOverflow(Int128(value))
             if o1 || o2 {
                 overflow = true
-                if value != 0 || !fraction { droppedScale = Int.max } else { droppedScale += 1 }
+                if value != 0 || !fraction { lostDigits = true }
                 return
             }
             mantissa = sum
@@ -113,8 +108,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
             if exponentNegative { exponent = -exponent }
         }
         guard index == count else { throw invalid }
-        guard droppedScale != Int.max else { throw Self.overflow("more than 38 significant digits") }
-        // droppedScale counts trailing fractional zeros that did not fit: dropping them is exact.
+        guard !lostDigits else { throw Self.overflow("more than 38 significant digits") }
         var scale = fractionDigits - exponent
         if negative { mantissa = -mantissa }
         if mantissa == 0 { scale = max(0, min(scale, Self.maxScale)) }

@@ -86,6 +86,16 @@ public struct JSONNode {
         return try? ExactDecimal(parsing: text)
     }
 
+    /// The value as an exact decimal: a number, or a string holding decimal text such as `"12.345"`
+    /// (the canonical model's `Dec`); `nil` for other values or when it does not fit ``ExactDecimal``.
+    @inlinable public var decimalFromNumberOrString: ExactDecimal? {
+        if let text = rawStringBytes {
+            guard !hasEscapes else { return nil }
+            return try? ExactDecimal(parsing: text)
+        }
+        return decimal
+    }
+
     /// The number exactly, whatever its magnitude; `nil` if the value is not a number.
     public var number: JSONNumber? {
         if let value = int64 { return JSONNumber(value) }

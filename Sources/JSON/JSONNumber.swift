@@ -144,17 +144,20 @@ public struct JSONNumber: Sendable, Hashable, Comparable, CustomStringConvertibl
         // self = A × 10^ea, divisor = B × 10^eb; A, B have no trailing zeros.
         let shift = exponent - divisor.exponent
         if shift < 0 { return false }  // would need 10^k | A, but A has no trailing zero
-        if divisor.digits.count <= 37 {
-            var modulus: UInt128 = 0
-            for digit in divisor.digits { modulus = modulus * 10 + UInt128(digit - UInt8(ascii: "0")) }
+        if divisor.digits.count <= 19, let modulus = UInt64(String(decoding: divisor.digits, as: UTF8.self)) {
+            // (A mod B) × (10^shift mod B) mod B, with products in 128 bits: exact for any exponent.
+            let m = UInt128(modulus)
             var remainder: UInt128 = 0
-            for digit in digits { remainder = (remainder * 10 + UInt128(digit - UInt8(ascii: "0"))) % modulus }
-            var steps = shift
-            while steps > 0 && remainder != 0 {
-                remainder = (remainder * 10) % modulus
-                steps -= 1
+            for digit in digits { remainder = (remainder * 10 + UInt128(digit - UInt8(ascii: "0"))) % m }
+            var power: UInt128 = 1 % m
+            var base: UInt128 = 10 % m
+            var exponent = shift
+            while exponent > 0 {
+                if exponent & 1 == 1 { power = power * base % m }
+                base = base * base % m
+                exponent >>= 1
             }
-            return remainder == 0
+            return remainder * power % m == 0
         }
         let quotient = doubleValue / divisor.doubleValue
         return quotient.isFinite && quotient == quotient.rounded()

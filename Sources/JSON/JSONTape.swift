@@ -24,7 +24,8 @@ struct TapeEntry {
         self.b = b
     }
 
-    @inlinable var kind: JSONKind { JSONKind(rawValue: UInt8(truncatingIfNeeded: meta))! }
+    /// The kind (the reader only ever stores valid raw values, so no check is needed).
+    @inlinable var kind: JSONKind { unsafeBitCast(UInt8(truncatingIfNeeded: meta), to: JSONKind.self) }
     @inlinable var kindRaw: UInt8 { UInt8(truncatingIfNeeded: meta) }
 }
 

@@ -145,8 +145,7 @@ public final class KafkaConsumer: Sendable {
             state.handler = handler
             defer { state.handler = nil }
             state.revoked.removeAll(keepingCapacity: true)
-            // Messages written to the buffer are owned by us and destroyed after `body`.
-            return rd_kafka_consume_batch_queue(queue, timeout.kafkaMilliseconds, state.buffer, capacity)
+            return consumeBatch(timeout: timeout, capacity: capacity)
         }
         guard received >= 0 else {
             throw RDKafkaClient.error(rd_kafka_last_error(), operation: "consume")
@@ -208,6 +207,22 @@ public final class KafkaConsumer: Sendable {
 
     /// The fatal error of this consumer, if any.
     public var fatalError: KafkaError? { client.fatalError() }
+
+    /// Fills the buffer with what is queued, waiting up to `timeout` only while nothing is.
+    ///
+    /// `rd_kafka_consume_batch_queue` waits until the array is full or the timeout passed, which
+    /// would add the whole timeout to every partly filled batch; so: take what is there, else wait
+    /// for one message, then take what arrived with it.
+    private func consumeBatch(timeout: Duration, capacity: Int) -> Int {
+        // Messages written to the buffer are owned by us and destroyed after the poll body.
+        let buffer = state.buffer
+        let available = rd_kafka_consume_batch_queue(queue, 0, buffer, capacity)
+        guard available == 0, timeout > .zero else { return available }
+        let first = rd_kafka_consume_batch_queue(queue, timeout.kafkaMilliseconds, buffer, 1)
+        guard first == 1, capacity > 1 else { return first }
+        let rest = rd_kafka_consume_batch_queue(queue, 0, buffer + 1, capacity - 1)
+        return rest < 0 ? 1 : 1 + rest
+    }
 
     private func acquire(_ operation: String) throws(KafkaError) {
         guard !closed.load(ordering: .acquiring) else {

@@ -59,11 +59,17 @@ public final class KafkaEmbeddedCluster: Sendable {
         rd_kafka_mock_cluster_destroy(cluster)
     }
 
-    /// A client configuration pointing at this cluster.
+    /// Client properties that suit the mock: its broker sockets leave Nagle's algorithm on, so a
+    /// second response queued on a connection waits ~40 ms for the client's delayed ACK; with one
+    /// request in flight per connection that stall never happens (`plantstream bench pipe`: 45,090
+    /// records/s with 5 in flight, 527,662 with 1).
+    public static let clientDefaults: [String: String] = ["max.in.flight.requests.per.connection": "1"]
+
+    /// A client configuration pointing at this cluster, with ``clientDefaults``.
     ///
-    /// - Parameter properties: Extra librdkafka properties.
+    /// - Parameter properties: Extra librdkafka properties (they override the defaults).
     public func configuration(_ properties: [String: String] = [:]) -> KafkaConfiguration {
-        var configuration = KafkaConfiguration(properties)
+        var configuration = KafkaConfiguration(Self.clientDefaults.merging(properties) { $1 })
         configuration.bootstrapServers = bootstrapServers
         return configuration
     }

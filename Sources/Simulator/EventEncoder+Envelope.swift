@@ -16,45 +16,38 @@ extension EventEncoder {
         sequence: Int64,
         data: (inout JSONWriter) -> Void
     ) {
-        let plant = plants[header.plant]
+        let zone = plants[header.plant].zone
         slot.body.beginObject()
-        slot.body.key("specVersion")
-        slot.body.string("mfg/1.0")
-        slot.body.key("eventId")
+        slot.body.member("specVersion", literal: "mfg/1.0")
+        slot.body.name("eventId")
         slot.body.eventID(id)
-        slot.body.key("type")
-        let typeStart = slot.body.bytes.count
-        slot.body.string(header.type.name)
-        slot.typeRange = typeStart..<slot.body.bytes.count
-        slot.body.key("schemaVersion")
-        slot.body.int(Int64(header.version))
-        slot.body.key("source")
-        slot.body.string(sources[header.source].uri)
-        slot.body.key("sourceSeq")
-        slot.body.int(sequence)
-        slot.body.key("occurredAt")
-        slot.body.timestamp(header.occurredAt, offsetSeconds: plant.zone.offset(at: header.occurredAt))
-        slot.body.key("ingestedAt")
-        slot.body.timestamp(ingestedAt, offsetSeconds: plant.zone.offset(at: ingestedAt))
-        slot.body.key("plantId")
-        slot.body.string(plant.id)
+        let typeStart = slot.body.bytes.count + 1
+        slot.body.member("type", string: header.type.name)
+        slot.typeRange = (typeStart + 7)..<slot.body.bytes.count
+        slot.body.member("schemaVersion", int: Int64(header.version))
+        slot.body.member("source", string: sources[header.source].uri)
+        slot.body.member("sourceSeq", int: sequence)
+        slot.body.member(
+            "occurredAt", timestamp: header.occurredAt, offsetSeconds: zone.offset(at: header.occurredAt))
+        slot.body.member("ingestedAt", timestamp: ingestedAt, offsetSeconds: zone.offset(at: ingestedAt))
+        slot.body.member("plantId", string: plants[header.plant].id)
         if header.machine >= 0 {
-            slot.body.key("equipment")
+            slot.body.name("equipment")
             machines[header.machine].equipmentJSON.withUnsafeBytes { slot.body.raw($0) }
         }
         if let subject = header.subject {
-            slot.body.key("subject")
+            slot.body.name("subject")
             slot.body.string(subject)
         }
         if let correlationId = header.correlationId {
-            slot.body.key("correlationId")
+            slot.body.name("correlationId")
             slot.body.string(correlationId)
         }
         if let causationId = header.causationId {
-            slot.body.key("causationId")
+            slot.body.name("causationId")
             slot.body.eventID(causationId)
         }
-        slot.body.key("data")
+        slot.body.name("data")
         data(&slot.body)
         slot.body.endObject()
     }
@@ -70,58 +63,58 @@ extension EventEncoder {
         let plant = plants[header.plant]
         slot.headers.append(SimulatedHeader(name: "content-type", text: "application/cloudevents+json"))
         slot.body.beginObject()
-        slot.body.key("specversion")
-        slot.body.string("1.0")
-        slot.body.key("id")
+        slot.body.name("specversion")
+        slot.body.literal("1.0")
+        slot.body.name("id")
         slot.body.eventID(id)
-        slot.body.key("source")
+        slot.body.name("source")
         slot.body.string(sources[header.source].uri)
-        slot.body.key("type")
+        slot.body.name("type")
         let typeStart = slot.body.bytes.count
         slot.body.string(header.type.name)
         slot.typeRange = typeStart..<slot.body.bytes.count
-        slot.body.key("time")
+        slot.body.name("time")
         slot.body.timestamp(header.occurredAt, offsetSeconds: plant.zone.offset(at: header.occurredAt))
-        slot.body.key("datacontenttype")
-        slot.body.string("application/json")
-        slot.body.key("dataschema")
+        slot.body.name("datacontenttype")
+        slot.body.literal("application/json")
+        slot.body.name("dataschema")
         slot.body.string(schemaURIs[header.type.rawValue][header.version - 1])
         if let subject = header.subject {
-            slot.body.key("subject")
+            slot.body.name("subject")
             slot.body.string(subject)
         }
-        slot.body.key("plantid")
+        slot.body.name("plantid")
         slot.body.string(plant.id)
-        slot.body.key("ingestedat")
+        slot.body.name("ingestedat")
         slot.body.timestamp(ingestedAt, offsetSeconds: plant.zone.offset(at: ingestedAt))
-        slot.body.key("sourceseq")
+        slot.body.name("sourceseq")
         slot.body.int(sequence)
         if header.machine >= 0 {
             let machine = machines[header.machine]
-            slot.body.key("enterpriseid")
+            slot.body.name("enterpriseid")
             slot.body.string(machine.enterpriseId)
-            slot.body.key("siteid")
+            slot.body.name("siteid")
             slot.body.string(machine.siteId)
-            slot.body.key("areaid")
+            slot.body.name("areaid")
             slot.body.string(machine.areaId)
-            slot.body.key("lineid")
+            slot.body.name("lineid")
             slot.body.string(machine.lineId)
             if let workCellId = machine.workCellId {
-                slot.body.key("workcellid")
+                slot.body.name("workcellid")
                 slot.body.string(workCellId)
             }
-            slot.body.key("equipmentid")
+            slot.body.name("equipmentid")
             slot.body.string(machine.equipmentId)
         }
         if let correlationId = header.correlationId {
-            slot.body.key("correlationid")
+            slot.body.name("correlationid")
             slot.body.string(correlationId)
         }
         if let causationId = header.causationId {
-            slot.body.key("causationid")
+            slot.body.name("causationid")
             slot.body.eventID(causationId)
         }
-        slot.body.key("data")
+        slot.body.name("data")
         data(&slot.body)
         slot.body.endObject()
     }
@@ -142,7 +135,9 @@ extension EventEncoder {
         add("ce_id", id.description)
         add("ce_source", sources[header.source].uri)
         add("ce_type", header.type.name)
-        add("ce_time", CivilTime.timestampString(header.occurredAt, offsetSeconds: plant.zone.offset(at: header.occurredAt)))
+        add(
+            "ce_time",
+            CivilTime.timestampString(header.occurredAt, offsetSeconds: plant.zone.offset(at: header.occurredAt)))
         add("ce_dataschema", schemaURIs[header.type.rawValue][header.version - 1])
         add("content-type", "application/json")
         if let subject = header.subject { add("ce_subject", subject) }
@@ -170,7 +165,8 @@ extension EventEncoder {
             if position > 0 { slot.key.append(UInt8(ascii: "|")) }
             switch field {
             case .plantId, .siteId: slot.key.append(contentsOf: plants[header.plant].id.utf8)
-            case .equipmentId: if header.machine >= 0 { slot.key.append(contentsOf: machines[header.machine].equipmentId.utf8) }
+            case .equipmentId:
+                if header.machine >= 0 { slot.key.append(contentsOf: machines[header.machine].equipmentId.utf8) }
             case .lineId: if header.machine >= 0 { slot.key.append(contentsOf: machines[header.machine].lineId.utf8) }
             case .areaId: if header.machine >= 0 { slot.key.append(contentsOf: machines[header.machine].areaId.utf8) }
             case .enterpriseId:

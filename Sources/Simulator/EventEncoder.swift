@@ -89,7 +89,6 @@ struct EventEncoder: Sendable {
         var topic: Int
         var key: [KeyField]
         var envelope: EnvelopeFormat
-        var needsBodyForKey: Bool
     }
 
     struct Plant: Sendable {
@@ -116,7 +115,10 @@ struct EventEncoder: Sendable {
 
     /// A queued record; its buffers are reused.
     struct Slot: Sendable {
-        var body = JSONWriter(capacity: 1024)
+        /// A slot without buffers, swapped in while a queued slot is written (no allocation).
+        static let empty = Slot(capacity: 0)
+
+        var body: JSONWriter
         var key: [UInt8] = []
         var headers: [SimulatedHeader] = []
         var topic = 0
@@ -127,6 +129,10 @@ struct EventEncoder: Sendable {
         var fault: SimulatedFault?
         /// Byte range of the `type` string value (with quotes) in a plain body.
         var typeRange = 0..<0
+
+        init(capacity: Int = 1024) {
+            body = JSONWriter(capacity: capacity)
+        }
     }
 
     let configuration: SimulatorConfiguration
@@ -162,11 +168,9 @@ struct EventEncoder: Sendable {
         self.topics = topics
         routes = EventType.allCases.map { type -> Route? in
             guard enabled.contains(type), let route = routing.routes[type] else { return nil }
-            let key = route.key.map(KeyField.init)
-            let needsBody = key.contains { if case .data = $0 { return true } else { return false } }
             return Route(
-                topic: topics.firstIndex(of: route.topic)!, key: key, envelope: route.envelope,
-                needsBodyForKey: needsBody)
+                topic: topics.firstIndex(of: route.topic)!, key: route.key.map(KeyField.init),
+                envelope: route.envelope)
         }
         schemaURIs = EventType.allCases.map { type in
             (1...max(type.newestVersion, 1)).map { "https://schemas.plantstream.dev/\(type.name)/v\($0).json" }
@@ -245,7 +249,7 @@ struct EventEncoder: Sendable {
         let sequence = sources[header.source].sequence
 
         let index = allocateSlot()
-        var slot = Slot()
+        var slot = Slot.empty
         swap(&slot, &slots[index])
         slot.topic = route.topic
         slot.type = header.type
@@ -266,35 +270,23 @@ struct EventEncoder: Sendable {
         }
         writeKey(&slot, route: route, header: header, id: id)
 
-        if let invalid {
-            let record = Self.corrupt(slot, as: invalid, topic: topics[slot.topic], random: &faultRandom)
-            if fault == .outOfOrder || fault == .late {
-                swap(&slot, &slots[index])
-                let original = takeLastSlot()
-                delayed.push(original, at: ingestedAt)
-                fillSlot(with: record)
-            } else {
-                swap(&slot, &slots[index])
-                fillSlot(with: record)
-                if fault == .duplicate {
-                    var copy = owned(slots[index])
-                    copy.fault = .duplicate
-                    copy.timestampMs = ingestedAt + faultRandom.int64(in: 1...max(1, faults.duplicateMaxDelayMs))
-                    delayed.push(copy, at: copy.timestampMs)
-                }
-            }
-        } else {
-            swap(&slot, &slots[index])
-            if fault == .outOfOrder || fault == .late {
-                let original = takeLastSlot()
-                delayed.push(original, at: ingestedAt)
-            } else if fault == .duplicate {
-                var copy = owned(slots[index])
-                copy.fault = .duplicate
-                copy.timestampMs = ingestedAt + faultRandom.int64(in: 1...max(1, faults.duplicateMaxDelayMs))
-                delayed.push(copy, at: copy.timestampMs)
-            }
+        swap(&slot, &slots[index])
+        // The invalid copy is made before the event may leave the queue; it is sent right away.
+        let invalidRecord = invalid.map {
+            Self.corrupt(slots[index], as: $0, topic: topics[route.topic], random: &faultRandom)
         }
+        switch fault {
+        case .outOfOrder?, .late?:
+            delayed.push(takeLastSlot(), at: ingestedAt)
+        case .duplicate?:
+            var copy = owned(slots[index])
+            copy.fault = .duplicate
+            copy.timestampMs = ingestedAt + faultRandom.int64(in: 1...max(1, faults.duplicateMaxDelayMs))
+            delayed.push(copy, at: copy.timestampMs)
+        default:
+            break
+        }
+        if let invalidRecord { fillSlot(with: invalidRecord) }
         if header.type == .machineCycle && header.version == 1 { statistics.cycleV1 += 1 }
         return id
     }
@@ -320,13 +312,18 @@ struct EventEncoder: Sendable {
         let index = readIndex
         readIndex += 1
         countTaken(index)
+        let topic = topics[slots[index].topic]
+        let headers = slots[index].headers
+        let timestamp = slots[index].timestampMs
+        let type = slots[index].type
+        let eventID = slots[index].eventID
+        let envelope = slots[index].envelope
+        let fault = slots[index].fault
         let result: Result<R, E> = slots[index].body.withBytes { value in
             slots[index].key.withUnsafeBytes { key in
-                let slot = slots[index]
                 let view = SimulatedRecordView(
-                    topic: topics[slot.topic], key: key, value: value, headers: slot.headers,
-                    timestampMs: slot.timestampMs, eventType: slot.type, eventID: slot.eventID,
-                    envelope: slot.envelope, fault: slot.fault)
+                    topic: topic, key: key, value: value, headers: headers, timestampMs: timestamp, eventType: type,
+                    eventID: eventID, envelope: envelope, fault: fault)
                 do throws(E) {
                     return .success(try body(view))
                 } catch {
@@ -357,10 +354,9 @@ struct EventEncoder: Sendable {
     }
 
     private mutating func countTaken(_ index: Int) {
-        let slot = slots[index]
         statistics.count(
-            record: slot.type, topic: slot.topic, fault: slot.fault, envelope: slot.envelope,
-            bytes: slot.body.bytes.count)
+            record: slots[index].type, topic: slots[index].topic, fault: slots[index].fault,
+            envelope: slots[index].envelope, bytes: slots[index].body.bytes.count)
         statistics.pending = delayed.count
     }
 

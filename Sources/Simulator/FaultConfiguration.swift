@@ -113,7 +113,7 @@ public struct FaultConfiguration: Sendable, Hashable {
 }
 
 extension String {
-    func trimmingSpaces() -> String {
+    fileprivate func trimmingSpaces() -> String {
         var text = Substring(self)
         while text.first == " " { text.removeFirst() }
         while text.last == " " { text.removeLast() }

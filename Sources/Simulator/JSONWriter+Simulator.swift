@@ -1,6 +1,111 @@
 import JSON
 
 extension JSONWriter {
+    /// Writes a member name known at compile time (the `StaticString` overload, not `String`'s).
+    @inline(__always)
+    mutating func name(_ name: StaticString) {
+        key(name)
+    }
+
+    // MARK: Members in one piece
+    //
+    // `"name":value` written with one `raw` call: the writer's separator logic treats the pair like one
+    // value, and the constant name needs no escape scan. Used on the hot path (envelopes, cycles).
+
+    /// Writes the member `"name":<int>`.
+    @inline(__always)
+    mutating func member(_ name: StaticString, int value: Int64) {
+        withUnsafeTemporaryAllocation(byteCount: name.utf8CodeUnitCount + 24, alignment: 1) { buffer in
+            var index = Self.putName(name, into: buffer)
+            if value < 0 {
+                buffer[index] = UInt8(ascii: "-")
+                index += 1
+            }
+            var magnitude = value.magnitude
+            var digits = 1
+            var probe = magnitude / 10
+            while probe > 0 {
+                digits += 1
+                probe /= 10
+            }
+            for position in stride(from: index + digits - 1, through: index, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            raw(UnsafeRawBufferPointer(rebasing: buffer[0..<(index + digits)]))
+        }
+    }
+
+    /// Writes the member `"name":"<timestamp>"`.
+    @inline(__always)
+    mutating func member(_ name: StaticString, timestamp ms: Int64, offsetSeconds: Int32) {
+        withUnsafeTemporaryAllocation(byteCount: name.utf8CodeUnitCount + 36, alignment: 1) { buffer in
+            let index = Self.putName(name, into: buffer)
+            let count = CivilTime.writeTimestamp(
+                ms, offsetSeconds: offsetSeconds, into: UnsafeMutableRawBufferPointer(rebasing: buffer[index...]))
+            raw(UnsafeRawBufferPointer(rebasing: buffer[0..<(index + count)]))
+        }
+    }
+
+    /// Writes the member `"name":"<text>"`, copying the text as is when it needs no escaping.
+    @inline(__always)
+    mutating func member(_ name: StaticString, string value: String) {
+        var value = value
+        value.withUTF8 { text in
+            withUnsafeTemporaryAllocation(byteCount: name.utf8CodeUnitCount + text.count + 5, alignment: 1) {
+                buffer in
+                var index = Self.putName(name, into: buffer)
+                buffer[index] = UInt8(ascii: "\"")
+                index += 1
+                for byte in text {
+                    guard byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else {
+                        key(name)
+                        string(utf8: UnsafeRawBufferPointer(text))
+                        return
+                    }
+                    buffer[index] = byte
+                    index += 1
+                }
+                buffer[index] = UInt8(ascii: "\"")
+                raw(UnsafeRawBufferPointer(rebasing: buffer[0..<(index + 1)]))
+            }
+        }
+    }
+
+    /// Writes the member `"name":"<literal>"` (the literal must need no escaping).
+    @inline(__always)
+    mutating func member(_ name: StaticString, literal value: StaticString) {
+        withUnsafeTemporaryAllocation(
+            byteCount: name.utf8CodeUnitCount + value.utf8CodeUnitCount + 5, alignment: 1
+        ) { buffer in
+            var index = Self.putName(name, into: buffer)
+            buffer[index] = UInt8(ascii: "\"")
+            index += 1
+            for offset in 0..<value.utf8CodeUnitCount {
+                buffer[index] = value.utf8Start[offset]
+                index += 1
+            }
+            buffer[index] = UInt8(ascii: "\"")
+            raw(UnsafeRawBufferPointer(rebasing: buffer[0..<(index + 1)]))
+        }
+    }
+
+    /// Writes `"name":` into `buffer`; returns the next index.
+    @inline(__always)
+    private static func putName(_ name: StaticString, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        buffer[0] = UInt8(ascii: "\"")
+        for offset in 0..<name.utf8CodeUnitCount { buffer[offset + 1] = name.utf8Start[offset] }
+        buffer[name.utf8CodeUnitCount + 1] = UInt8(ascii: "\"")
+        buffer[name.utf8CodeUnitCount + 2] = UInt8(ascii: ":")
+        return name.utf8CodeUnitCount + 3
+    }
+
+    /// Writes a string value known at compile time (the `StaticString` overload, not `String`'s).
+    @inline(__always)
+    mutating func literal(_ value: StaticString) {
+        string(value)
+    }
+
     /// Writes an RFC 3339 timestamp string with the given UTC offset.
     @inline(__always)
     mutating func timestamp(_ ms: Int64, offsetSeconds: Int32) {
@@ -118,11 +223,11 @@ extension JSONWriter {
     @inline(__always)
     mutating func quantity(milli: Int64, decimals: Int, uom: String) {
         beginObject()
-        key("value")
+        name("value")
         var scaled = milli
         for _ in decimals..<3 { scaled /= 10 }
         decimalString(scaled, scale: decimals)
-        key("uom")
+        name("uom")
         string(uom)
         endObject()
     }
@@ -131,22 +236,22 @@ extension JSONWriter {
     @inline(__always)
     mutating func minutes(ms: Int64) {
         beginObject()
-        key("value")
+        name("value")
         decimalString(ms / 60, scale: 3)
-        key("uom")
-        string("MIN")
+        name("uom")
+        literal("MIN")
         endObject()
     }
 
     /// Writes a `Reason` object.
     mutating func reason(_ reason: ScenarioReason) {
         beginObject()
-        key("code")
+        name("code")
         string(reason.code)
-        key("codeSet")
+        name("codeSet")
         string(reason.codeSet)
         if let text = reason.text {
-            key("text")
+            name("text")
             string(text)
         }
         endObject()
@@ -155,7 +260,7 @@ extension JSONWriter {
     /// Writes a `LotRef` object with only a batch id.
     mutating func lot(_ batchId: String) {
         beginObject()
-        key("batchId")
+        name("batchId")
         string(batchId)
         endObject()
     }

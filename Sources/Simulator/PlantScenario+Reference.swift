@@ -9,6 +9,34 @@ extension PlantScenario {
         "posting_calendar", "work_center_activities", "order_operations", "batch_stock",
     ]
 
+    /// Loads and lints a topology file with the Topology module's loader.
+    ///
+    /// - Throws: ``SimulatorError/Code/invalidTopology`` with every error finding (`file:line:column`).
+    public static func readTopology(file: String) throws(SimulatorError) -> Topology {
+        do {
+            return try TopologyLoader().load(contentsOf: file)
+        } catch {
+            let findings = error.findings.filter { $0.severity == .error }.map(\.description)
+            throw SimulatorError(
+                .invalidTopology, ([error.message] + findings).joined(separator: "\n"))
+        }
+    }
+
+    /// Reads a topology file and loads the plants of its reference data (see
+    /// ``load(topology:directory:region:plants:start:)``).
+    public static func load(
+        topologyFile: String,
+        region: String? = nil,
+        plants: Int? = nil,
+        start: Int64? = nil
+    ) throws(SimulatorError) -> PlantScenario {
+        let topology = try readTopology(file: topologyFile)
+        let directory = (topologyFile as NSString).deletingLastPathComponent
+        return try load(
+            topology: topology, directory: directory.isEmpty ? "." : directory, region: region, plants: plants,
+            start: start)
+    }
+
     /// Loads the plants of a topology's reference data and routes events as its sources declare.
     ///
     /// - Parameters:
@@ -96,7 +124,8 @@ extension PlantScenario {
             guard let path else {
                 if name == "equipment_master" || name == "material_master" {
                     throw SimulatorError(
-                        .invalidReferenceData, "the reference data has no \(name) table (looked in \(referenceDirectory))")
+                        .invalidReferenceData,
+                        "the reference data has no \(name) table (looked in \(referenceDirectory))")
                 }
                 warnings.append("no \(name) table: the simulator uses defaults for what it would give")
                 continue
@@ -125,7 +154,8 @@ extension PlantScenario {
             }
             if let newest = versions.max(), newest > type.newestVersion {
                 warnings.append(
-                    "\(type.name): the catalogue's newest version is v\(newest), the simulator writes v\(type.newestVersion)")
+                    "\(type.name): the catalogue's newest version is v\(newest), the simulator writes v\(type.newestVersion)"
+                )
             }
         }
         return warnings

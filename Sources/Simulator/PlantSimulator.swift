@@ -33,7 +33,10 @@ public struct PlantSimulator: Sendable, IteratorProtocol, Sequence {
         throws(SimulatorError)
     {
         try configuration.validate()
-        guard scenario.plants.contains(where: { plant in plant.lines.contains { !$0.machines.isEmpty && !$0.products.isEmpty } })
+        guard
+            scenario.plants.contains(where: { plant in
+                plant.lines.contains { !$0.machines.isEmpty && !$0.products.isEmpty }
+            })
         else {
             throw SimulatorError(
                 .nothingToGenerate, "no plant has a line with machines and products to make; check the reference data")
@@ -57,19 +60,19 @@ public struct PlantSimulator: Sendable, IteratorProtocol, Sequence {
             for machine in plant.machines {
                 var writer = JSONWriter(capacity: 160)
                 writer.beginObject()
-                writer.key("enterpriseId")
+                writer.name("enterpriseId")
                 writer.string(plant.enterpriseId)
-                writer.key("siteId")
+                writer.name("siteId")
                 writer.string(plant.id)
-                writer.key("areaId")
+                writer.name("areaId")
                 writer.string(machine.areaId)
-                writer.key("lineId")
+                writer.name("lineId")
                 writer.string(machine.lineId)
                 if let workCellId = machine.workCellId {
-                    writer.key("workCellId")
+                    writer.name("workCellId")
                     writer.string(workCellId)
                 }
-                writer.key("equipmentId")
+                writer.name("equipmentId")
                 writer.string(machine.equipmentId)
                 writer.endObject()
                 encoderMachines.append(

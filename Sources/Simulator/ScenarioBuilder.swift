@@ -8,11 +8,6 @@ struct ScenarioBuilder {
     let tables: ReferenceTables
     var warnings: [String]
 
-    init(tables: ReferenceTables, warnings: [String]) {
-        self.tables = tables
-        self.warnings = warnings
-    }
-
     /// Builds the plants (in equipment-master order) and the default start.
     mutating func build(plantIDs: [String]?, limit: Int?, start: Int64?) throws(SimulatorError) -> (
         plants: [ScenarioPlant], start: Int64
@@ -77,7 +72,8 @@ struct ScenarioBuilder {
         var effective: [String: Row] = [:]
         for row in tables.rows("equipment_master") where row["plantId"] == id {
             guard let equipmentId = row["equipmentId"] else {
-                throw SimulatorError(.invalidReferenceData, "\(file("equipment_master")): a \(id) row has no equipmentId")
+                throw SimulatorError(
+                    .invalidReferenceData, "\(file("equipment_master")): a \(id) row has no equipmentId")
             }
             if effective[equipmentId] == nil {
                 machineIds.append(equipmentId)
@@ -138,7 +134,8 @@ struct ScenarioBuilder {
             materials.append(
                 ScenarioMaterial(
                     id: materialId, kind: finished ? .finished : .component, baseUom: baseUom,
-                    batchManaged: row["batchManaged"]?.lowercased() == "true", shelfLifeDays: shelfLife > 0 ? shelfLife : nil,
+                    batchManaged: row["batchManaged"]?.lowercased() == "true",
+                    shelfLifeDays: shelfLife > 0 ? shelfLife : nil,
                     decimals: min(3, max(0, row["decimals"].flatMap { Int($0) } ?? (baseUom == "H87" ? 0 : 3))),
                     productionStorageLocation: row["productionStorageLocation"],
                     issueStorageLocation: row["issueStorageLocation"], alternativeUnits: alternatives))
@@ -284,7 +281,9 @@ struct ScenarioBuilder {
             }
             if !batchParts.isEmpty {
                 parts.append(
-                    .init(material: batchParts[index % batchParts.count], milliPerUnit: 1000, operationIndex: 1, backflush: false))
+                    .init(
+                        material: batchParts[index % batchParts.count], milliPerUnit: 1000, operationIndex: 1,
+                        backflush: false))
             }
             if !plainParts.isEmpty {
                 parts.append(

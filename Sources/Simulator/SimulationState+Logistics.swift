@@ -21,29 +21,31 @@ extension SimulationState {
         header.keys.storageLocationId = storage
         encoder.emit(header) { writer in
             writer.beginObject()
-            writer.key("signalId")
+            writer.name("signalId")
             writer.string(signalId)
-            writer.key("materialId")
+            writer.name("materialId")
             writer.string(material.id)
-            writer.key("qty")
+            writer.name("qty")
             writer.quantity(milli: milli, decimals: Self.decimals(milli, material), uom: material.baseUom)
-            writer.key("storageLocationId")
+            writer.name("storageLocationId")
             writer.string(storage)
-            writer.key("requiredBy")
+            writer.name("requiredBy")
             writer.timestamp(requiredBy, offsetSeconds: zone.offset(at: requiredBy))
-            writer.key("trigger")
+            writer.name("trigger")
             writer.string(trigger)
             writer.endObject()
         }
         let batch: String? =
             material.batchManaged ? nextSupplyLot(plant: plant, material: index, defaultMilli: milli).batch : nil
-        queue.push(
-            .deliverLot(plant: plant, material: index, batch: batch, milli: milli),
+        schedule(
+            Movement(delivery: true, plant: plant, material: index, batch: batch, milli: milli),
             at: now + random.int64(in: 30...90) * CivilTime.msPerMinute)
     }
 
     /// A replenishment arrives at line side: `material.moved` from the warehouse; the lot is staged.
-    mutating func deliverLot(plant: Int, material index: Int, batch: String?, milli: Int64, _ encoder: inout EventEncoder) {
+    mutating func deliverLot(
+        plant: Int, material index: Int, batch: String?, milli: Int64, _ encoder: inout EventEncoder
+    ) {
         let spec = plantSpecs[plant]
         let material = spec.materials[index]
         let to = material.issueStorageLocation ?? spec.issueStorageLocation
@@ -55,7 +57,9 @@ extension SimulationState {
     }
 
     /// A finished-goods pallet is put away: `material.moved` to the warehouse in its current stock type.
-    mutating func movePallet(plant: Int, material index: Int, batch: String?, milli: Int64, _ encoder: inout EventEncoder) {
+    mutating func movePallet(
+        plant: Int, material index: Int, batch: String?, milli: Int64, _ encoder: inout EventEncoder
+    ) {
         let spec = plantSpecs[plant]
         let material = spec.materials[index]
         let from = material.productionStorageLocation ?? spec.productionStorageLocation
@@ -86,19 +90,19 @@ extension SimulationState {
         header.keys.lotBatchId = batch
         encoder.emit(header) { writer in
             writer.beginObject()
-            writer.key("materialId")
+            writer.name("materialId")
             writer.string(material.id)
             if let batch {
-                writer.key("lot")
+                writer.name("lot")
                 writer.lot(batch)
             }
-            writer.key("qty")
+            writer.name("qty")
             writer.quantity(milli: milli, decimals: Self.decimals(milli, material), uom: material.baseUom)
-            writer.key("fromStorageLocationId")
+            writer.name("fromStorageLocationId")
             writer.string(from)
-            writer.key("toStorageLocationId")
+            writer.name("toStorageLocationId")
             writer.string(to)
-            writer.key("stockType")
+            writer.name("stockType")
             writer.string(stockType)
             writer.endObject()
         }
@@ -117,43 +121,43 @@ extension SimulationState {
         let state = machines[machine].packMLState
         encoder.emit(machineHeader(.machineTelemetry, machine)) { writer in
             writer.beginObject()
-            writer.key("metrics")
+            writer.name("metrics")
             writer.beginArray()
             for metric in 0..<4 {
                 writer.beginObject()
-                writer.key("name")
+                writer.name("name")
                 switch metric {
                 case 0:
-                    writer.string("spindleTemperature")
-                    writer.key("value")
+                    writer.literal("spindleTemperature")
+                    writer.name("value")
                     writer.decimalNumber(temperature, scale: 1)
                 case 1:
-                    writer.string("power")
-                    writer.key("value")
+                    writer.literal("power")
+                    writer.name("value")
                     writer.decimalNumber(power, scale: 3)
                 case 2:
-                    writer.string("vibration")
-                    writer.key("value")
+                    writer.literal("vibration")
+                    writer.name("value")
                     writer.decimalNumber(vibration, scale: 3)
                 default:
-                    writer.string("packmlState")
-                    writer.key("value")
+                    writer.literal("packmlState")
+                    writer.name("value")
                     writer.string(state)
                 }
-                writer.key("quality")
+                writer.name("quality")
                 writer.string(good || metric == 3 ? "GOOD" : "UNCERTAIN")
-                writer.key("sampledAt")
+                writer.name("sampledAt")
                 writer.timestamp(sampledAt, offsetSeconds: offset)
                 switch metric {
                 case 0:
-                    writer.key("uom")
-                    writer.string("CEL")
+                    writer.name("uom")
+                    writer.literal("CEL")
                 case 1:
-                    writer.key("uom")
-                    writer.string("KWT")
+                    writer.name("uom")
+                    writer.literal("KWT")
                 case 2:
-                    writer.key("uom")
-                    writer.string("C16")
+                    writer.name("uom")
+                    writer.literal("C16")
                 default: break
                 }
                 writer.endObject()

@@ -61,7 +61,9 @@ extension SimulationState {
         machines[machine].scrap = 0
         machines[machine].rework = 0
         machines[machine].runMs = 0
-        if machines[machine].nextBreakAt <= now { machines[machine].nextBreakAt = nextBreak(after: now, machine: machine) }
+        if machines[machine].nextBreakAt <= now {
+            machines[machine].nextBreakAt = nextBreak(after: now, machine: machine)
+        }
         sampleDisturbance(machine)
         startCycle(machine)
     }
@@ -141,40 +143,29 @@ extension SimulationState {
     ) {
         guard encoder.isEmitted(.machineCycle) else { return }
         let version = encoder.cycleVersion()
-        let order = orders[job.order]
-        let materialId = plantSpecs[order.plant].materials[order.material].id
-        let operationId = order.operations[job.operation].id
+        let orderId = orders[job.order].id
+        let programId = orders[job.order].programId
+        let materialId = orders[job.order].materialId
+        let operationId = orders[job.order].operations[job.operation].id
         let counter = machines[machine].cycleCounter
         let prefix = machines[machine].cycleIdPrefix
         var header = machineHeader(.machineCycle, machine)
         header.version = version
-        header.keys.orderId = order.id
+        header.keys.orderId = orderId
         header.keys.operationId = operationId
         header.keys.materialId = materialId
         encoder.emit(header) { writer in
             writer.beginObject()
-            writer.key("cycleId")
+            writer.name("cycleId")
             writer.numberedString(prefix, counter, width: 6)
-            writer.key("totalCount")
-            writer.int(total)
-            writer.key("goodCount")
-            writer.int(good)
-            if version >= 2 {
-                writer.key("reworkCount")
-                writer.int(rework)
-            }
-            writer.key("cycleTimeMs")
-            writer.int(duration)
-            writer.key("orderId")
-            writer.string(order.id)
-            writer.key("operationId")
-            writer.string(operationId)
-            writer.key("materialId")
-            writer.string(materialId)
-            if version >= 2 {
-                writer.key("programId")
-                writer.string(order.programId)
-            }
+            writer.member("totalCount", int: total)
+            writer.member("goodCount", int: good)
+            if version >= 2 { writer.member("reworkCount", int: rework) }
+            writer.member("cycleTimeMs", int: duration)
+            writer.member("orderId", string: orderId)
+            writer.member("operationId", string: operationId)
+            writer.member("materialId", string: materialId)
+            if version >= 2 { writer.member("programId", string: programId) }
             writer.endObject()
         }
     }
@@ -298,29 +289,29 @@ extension SimulationState {
         header.keys.orderId = orderId
         encoder.emit(header) { writer in
             writer.beginObject()
-            writer.key("downtimeId")
+            writer.name("downtimeId")
             writer.string(downtimeId)
-            writer.key("status")
+            writer.name("status")
             writer.string(open ? "OPEN" : "CLOSED")
-            writer.key("interval")
+            writer.name("interval")
             writer.beginObject()
-            writer.key("start")
+            writer.name("start")
             writer.timestamp(start, offsetSeconds: zone.offset(at: start))
             if !open {
-                writer.key("end")
+                writer.name("end")
                 writer.timestamp(end, offsetSeconds: zone.offset(at: end))
             }
             writer.endObject()
-            writer.key("category")
+            writer.name("category")
             writer.string(category)
-            writer.key("lossType")
+            writer.name("lossType")
             writer.string(loss.name)
-            writer.key("reason")
+            writer.name("reason")
             writer.reason(reason)
-            writer.key("breakdown")
+            writer.name("breakdown")
             writer.bool(loss == .equipmentFailure)
             if let orderId {
-                writer.key("orderId")
+                writer.name("orderId")
                 writer.string(orderId)
             }
             writer.endObject()
@@ -341,18 +332,18 @@ extension SimulationState {
         let offset = plantZone(machines[machine].plant).offset(at: since)
         encoder.emit(machineHeader(.machineState, machine)) { writer in
             writer.beginObject()
-            writer.key("state")
+            writer.name("state")
             writer.string(state)
-            writer.key("category")
+            writer.name("category")
             writer.string(category)
-            writer.key("since")
+            writer.name("since")
             writer.timestamp(since, offsetSeconds: offset)
             if previous != state {
-                writer.key("previousState")
+                writer.name("previousState")
                 writer.string(previous)
             }
             if let reason {
-                writer.key("reason")
+                writer.name("reason")
                 writer.reason(reason)
             }
             writer.endObject()

@@ -31,17 +31,17 @@ extension SimulationState {
         let offset = plantZone(order.plant).offset(at: startedAt)
         encoder.emit(operationHeader(.operationStarted, machine, job: job)) { writer in
             writer.beginObject()
-            writer.key("orderId")
+            writer.name("orderId")
             writer.string(order.id)
-            writer.key("operationId")
+            writer.name("operationId")
             writer.string(operation.id)
-            writer.key("sequenceId")
+            writer.name("sequenceId")
             writer.string(operation.sequenceId)
-            writer.key("workCenterId")
+            writer.name("workCenterId")
             writer.string(operation.workCenterId)
-            writer.key("startedAt")
+            writer.name("startedAt")
             writer.timestamp(startedAt, offsetSeconds: offset)
-            writer.key("phase")
+            writer.name("phase")
             writer.string(phase)
             writer.endObject()
         }
@@ -72,39 +72,39 @@ extension SimulationState {
         let isLast = job.operation == order.operations.count - 1
         let scrapReason: ScenarioReason? =
             state.scrap > 0 ? pick(plants[plant].scrapReasons, fallback: "SCRAP", plant: plant) : nil
-        let keys = activityKeys(plant: plant, workCenter: operation.workCenterId)
+        let keys = machines[operation.machine].activityKeys
         let crew = plants[plant].personnel
         let firstPerson = random.index(crew.count)
-        let people = random.chance(0.3) ? [crew[firstPerson], crew[(firstPerson + 1) % crew.count]] : [crew[firstPerson]]
+        let secondPerson = random.chance(0.3) ? (firstPerson + 1) % crew.count : nil
         let type: EventType = final ? .operationCompleted : .operationReported
         encoder.emit(operationHeader(type, machine, job: job)) { writer in
             writer.beginObject()
-            writer.key("orderId")
+            writer.name("orderId")
             writer.string(order.id)
-            writer.key("operationId")
+            writer.name("operationId")
             writer.string(operation.id)
-            writer.key("sequenceId")
+            writer.name("sequenceId")
             writer.string(operation.sequenceId)
-            writer.key("workCenterId")
+            writer.name("workCenterId")
             writer.string(operation.workCenterId)
-            writer.key("interval")
+            writer.name("interval")
             writer.beginObject()
-            writer.key("start")
+            writer.name("start")
             writer.timestamp(start, offsetSeconds: zone.offset(at: start))
-            writer.key("end")
+            writer.name("end")
             writer.timestamp(end, offsetSeconds: zone.offset(at: end))
             writer.endObject()
-            writer.key("yield")
+            writer.name("yield")
             writer.quantity(milli: state.good * 1000, decimals: material.decimals, uom: material.baseUom)
-            writer.key("scrap")
+            writer.name("scrap")
             writer.quantity(milli: state.scrap * 1000, decimals: material.decimals, uom: material.baseUom)
-            writer.key("rework")
+            writer.name("rework")
             writer.quantity(milli: state.rework * 1000, decimals: material.decimals, uom: material.baseUom)
             if let scrapReason {
-                writer.key("scrapReason")
+                writer.name("scrapReason")
                 writer.reason(scrapReason)
             }
-            writer.key("activities")
+            writer.name("activities")
             writer.beginArray()
             for key in keys {
                 let duration: Int64
@@ -115,21 +115,22 @@ extension SimulationState {
                 }
                 if key == "SETUP" && duration == 0 { continue }
                 writer.beginObject()
-                writer.key("activityKey")
+                writer.name("activityKey")
                 writer.string(key)
-                writer.key("duration")
+                writer.name("duration")
                 writer.minutes(ms: duration)
                 writer.endObject()
             }
             writer.endArray()
-            writer.key("personnelIds")
+            writer.name("personnelIds")
             writer.beginArray()
-            for person in people { writer.string(person) }
+            writer.string(crew[firstPerson])
+            if let secondPerson { writer.string(crew[secondPerson]) }
             writer.endArray()
             if final {
-                writer.key("completedAt")
+                writer.name("completedAt")
                 writer.timestamp(end, offsetSeconds: zone.offset(at: end))
-                writer.key("clearOpenReservations")
+                writer.name("clearOpenReservations")
                 writer.bool(isLast)
             }
             writer.endObject()
@@ -174,7 +175,8 @@ extension SimulationState {
                     }
                     let lot = plants[plant].supply[component.material][0]
                     let take = min(milli, lot.remainingMilli)
-                    emitConsumed(order: index, component: component, milli: take, batch: lot.batch, machine: machine, &encoder)
+                    emitConsumed(
+                        order: index, component: component, milli: take, batch: lot.batch, machine: machine, &encoder)
                     plants[plant].supply[component.material][0].remainingMilli -= take
                     if plants[plant].supply[component.material][0].remainingMilli <= 0 {
                         plants[plant].supply[component.material].removeFirst()
@@ -227,32 +229,32 @@ extension SimulationState {
         header.keys.storageLocationId = component.storageLocationId
         encoder.emit(header) { writer in
             writer.beginObject()
-            writer.key("orderId")
+            writer.name("orderId")
             writer.string(order.id)
-            writer.key("operationId")
+            writer.name("operationId")
             writer.string(operationId)
-            writer.key("reservation")
+            writer.name("reservation")
             writer.beginObject()
-            writer.key("id")
+            writer.name("id")
             writer.string(order.reservation)
-            writer.key("item")
+            writer.name("item")
             writer.string(component.item)
             writer.endObject()
-            writer.key("materialId")
+            writer.name("materialId")
             writer.string(material.id)
             if let batch {
-                writer.key("lot")
+                writer.name("lot")
                 writer.lot(batch)
             }
-            writer.key("qty")
+            writer.name("qty")
             if let alternative {
                 writer.quantity(milli: alternative.milli, decimals: 3, uom: alternative.uom)
             } else {
                 writer.quantity(milli: milli, decimals: Self.decimals(milli, material), uom: material.baseUom)
             }
-            writer.key("storageLocationId")
+            writer.name("storageLocationId")
             writer.string(component.storageLocationId)
-            writer.key("mode")
+            writer.name("mode")
             writer.string(mode)
             writer.endObject()
         }
@@ -291,24 +293,24 @@ extension SimulationState {
         header.keys.storageLocationId = storage
         encoder.emit(header) { writer in
             writer.beginObject()
-            writer.key("orderId")
+            writer.name("orderId")
             writer.string(order.id)
-            writer.key("materialId")
+            writer.name("materialId")
             writer.string(material.id)
             if let batch {
-                writer.key("lot")
+                writer.name("lot")
                 writer.lot(batch)
             }
-            writer.key("qty")
+            writer.name("qty")
             writer.quantity(milli: milli, decimals: material.decimals, uom: material.baseUom)
-            writer.key("storageLocationId")
+            writer.name("storageLocationId")
             writer.string(storage)
-            writer.key("productionType")
-            writer.string("MAIN")
-            writer.key("manufactureDate")
+            writer.name("productionType")
+            writer.literal("MAIN")
+            writer.name("manufactureDate")
             writer.date(days: day)
             if let shelfLife = material.shelfLifeDays {
-                writer.key("shelfLifeExpirationDate")
+                writer.name("shelfLifeExpirationDate")
                 writer.date(days: day + Int64(shelfLife))
             }
             writer.endObject()
@@ -329,8 +331,8 @@ extension SimulationState {
             inspect(order: index, batch: batch, operationId: lastOperation, &encoder)
         }
         if random.chance(0.3), storage != plantSpecs[plant].finishedStorageLocation {
-            queue.push(
-                .movePallet(plant: plant, material: order.material, batch: batch, milli: milli),
+            schedule(
+                Movement(delivery: false, plant: plant, material: order.material, batch: batch, milli: milli),
                 at: now + random.int64(in: 10...40) * CivilTime.msPerMinute)
         }
     }

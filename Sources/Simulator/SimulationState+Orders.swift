@@ -102,10 +102,13 @@ extension SimulationState {
                     storageLocationId: componentMaterial.issueStorageLocation ?? spec.issueStorageLocation, unit: unit))
         }
         reservationCounter += 1
-        let minutes = plannedQty * spec.machines[machines[operations[0].machine].local].defaultIdealCycleMs
+        let minutes =
+            plannedQty * spec.machines[machines[operations[0].machine].local].defaultIdealCycleMs
             / CivilTime.msPerMinute
         let order = OrderRuntime(
-            id: orderId, plant: plant, line: line, orderType: orderType, product: product, material: productSpec.material,
+            id: orderId, plant: plant, line: line, orderType: orderType, product: product,
+            material: productSpec.material,
+            materialId: material.id,
             plannedQty: plannedQty, scheduledStart: start,
             scheduledEnd: start + (minutes + Int64(operations.count) * 10) * CivilTime.msPerMinute,
             operations: operations, components: components, reservation: String(reservationCounter),
@@ -119,7 +122,8 @@ extension SimulationState {
         emitOrder(index, type: version == 1 ? .orderReleased : .orderChanged, status: "RELEASED", &encoder)
         for (position, operation) in operations.enumerated() {
             let machine = operation.machine
-            machines[machine].queue.append(Job(order: index, operation: position, earliestStart: operation.earliestStart))
+            machines[machine].queue.append(
+                Job(order: index, operation: position, earliestStart: operation.earliestStart))
             if machines[machine].job == nil && machines[machine].step == .waiting {
                 schedule(machine, .beginJob, at: machines[machine].queue[0].earliestStart)
             }
@@ -181,48 +185,48 @@ extension SimulationState {
         let materials = spec.materials
         encoder.emit(header) { writer in
             writer.beginObject()
-            writer.key("orderId")
+            writer.name("orderId")
             writer.string(order.id)
             if type == .orderChanged {
-                writer.key("version")
+                writer.name("version")
                 writer.int(version)
-                writer.key("status")
+                writer.name("status")
                 writer.string(status)
-                writer.key("snapshot")
+                writer.name("snapshot")
                 writer.beginObject()
-                writer.key("orderId")
+                writer.name("orderId")
                 writer.string(order.id)
             }
-            writer.key("orderType")
+            writer.name("orderType")
             writer.string(order.orderType)
-            writer.key("materialId")
+            writer.name("materialId")
             writer.string(material.id)
-            writer.key("plannedQty")
+            writer.name("plannedQty")
             writer.quantity(milli: order.plannedQty * 1000, decimals: material.decimals, uom: material.baseUom)
-            writer.key("scheduled")
+            writer.name("scheduled")
             writer.beginObject()
-            writer.key("start")
+            writer.name("start")
             writer.timestamp(order.scheduledStart, offsetSeconds: zone.offset(at: order.scheduledStart))
-            writer.key("end")
+            writer.name("end")
             writer.timestamp(order.scheduledEnd, offsetSeconds: zone.offset(at: order.scheduledEnd))
             writer.endObject()
-            writer.key("version")
+            writer.name("version")
             writer.int(version)
-            writer.key("operations")
+            writer.name("operations")
             writer.beginArray()
             for (position, operation) in order.operations.enumerated() {
                 writer.beginObject()
-                writer.key("operationId")
+                writer.name("operationId")
                 writer.string(operation.id)
-                writer.key("sequenceId")
+                writer.name("sequenceId")
                 writer.string(operation.sequenceId)
-                writer.key("workCenterId")
+                writer.name("workCenterId")
                 writer.string(operation.workCenterId)
-                writer.key("controlKey")
+                writer.name("controlKey")
                 writer.string(operation.controlKey)
-                writer.key("baseQty")
+                writer.name("baseQty")
                 writer.quantity(milli: 1000, decimals: material.decimals, uom: material.baseUom)
-                writer.key("standardValues")
+                writer.name("standardValues")
                 writer.beginArray()
                 for key in activityKeys[position].prefix(6) {
                     let milliMinutes: Int64
@@ -232,45 +236,46 @@ extension SimulationState {
                     default: continue
                     }
                     writer.beginObject()
-                    writer.key("activityKey")
+                    writer.name("activityKey")
                     writer.string(key)
-                    writer.key("qty")
+                    writer.name("qty")
                     writer.quantity(milli: milliMinutes, decimals: 3, uom: "MIN")
                     writer.endObject()
                 }
                 writer.endArray()
                 if let confirmationNumber = operation.confirmationNumber {
-                    writer.key("confirmationNumber")
+                    writer.name("confirmationNumber")
                     writer.string(confirmationNumber)
                 }
-                writer.key("autoGoodsReceipt")
+                writer.name("autoGoodsReceipt")
                 writer.bool(operation.autoGoodsReceipt)
                 writer.endObject()
             }
             writer.endArray()
-            writer.key("components")
+            writer.name("components")
             writer.beginArray()
             for component in order.components {
                 let componentMaterial = materials[component.material]
                 let required = order.plannedQty * component.milliPerUnit
                 writer.beginObject()
-                writer.key("reservation")
+                writer.name("reservation")
                 writer.beginObject()
-                writer.key("id")
+                writer.name("id")
                 writer.string(order.reservation)
-                writer.key("item")
+                writer.name("item")
                 writer.string(component.item)
                 writer.endObject()
-                writer.key("materialId")
+                writer.name("materialId")
                 writer.string(componentMaterial.id)
-                writer.key("requiredQty")
+                writer.name("requiredQty")
                 writer.quantity(
-                    milli: required, decimals: Self.decimals(required, componentMaterial), uom: componentMaterial.baseUom)
-                writer.key("storageLocationId")
+                    milli: required, decimals: Self.decimals(required, componentMaterial),
+                    uom: componentMaterial.baseUom)
+                writer.name("storageLocationId")
                 writer.string(component.storageLocationId)
-                writer.key("operationId")
+                writer.name("operationId")
                 writer.string(order.operations[component.operation].id)
-                writer.key("backflush")
+                writer.name("backflush")
                 writer.bool(component.backflush)
                 writer.endObject()
             }

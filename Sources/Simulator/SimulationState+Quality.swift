@@ -19,7 +19,9 @@ extension SimulationState {
     }
 
     /// Creates a hold on a recently received finished-goods lot or a component lot in use (or `target`).
-    mutating func createHold(plant: Int, target: HoldTarget? = nil, causation: EventID? = nil, _ encoder: inout EventEncoder) {
+    mutating func createHold(
+        plant: Int, target: HoldTarget? = nil, causation: EventID? = nil, _ encoder: inout EventEncoder
+    ) {
         var chosen = target
         var holdType = "LOT"
         let snapshot = plantSpecs[plant].lots
@@ -44,7 +46,8 @@ extension SimulationState {
             let components = plants[plant].supply.indices.filter { !plants[plant].supply[$0].isEmpty }
             if !output.isEmpty && (components.isEmpty || random.chance(0.5)) {
                 let lot = output[random.index(output.count)]
-                chosen = HoldTarget(material: lot.material, batch: lot.batch, orderId: lot.orderId, producedMilli: lot.milli)
+                chosen = HoldTarget(
+                    material: lot.material, batch: lot.batch, orderId: lot.orderId, producedMilli: lot.milli)
                 if random.chance(0.4) { holdType = "ORDER_OUTPUT" }
             } else if !components.isEmpty {
                 let material = components[random.index(components.count)]
@@ -78,25 +81,25 @@ extension SimulationState {
         let batch = chosen.batch
         encoder.emit(header) { writer in
             writer.beginObject()
-            writer.key("holdId")
+            writer.name("holdId")
             writer.string(holdId)
-            writer.key("holdType")
+            writer.name("holdType")
             writer.string(holdType)
-            writer.key("materialId")
+            writer.name("materialId")
             writer.string(material.id)
-            writer.key("lots")
+            writer.name("lots")
             writer.beginArray()
             writer.lot(batch)
             writer.endArray()
             if let orderId {
-                writer.key("orderId")
+                writer.name("orderId")
                 writer.string(orderId)
             }
-            writer.key("targetStockType")
+            writer.name("targetStockType")
             writer.string(targetStockType)
-            writer.key("reason")
+            writer.name("reason")
             writer.reason(reason)
-            writer.key("requestedBy")
+            writer.name("requestedBy")
             writer.string(requestedBy)
             writer.endObject()
         }
@@ -120,24 +123,24 @@ extension SimulationState {
         header.keys.linesBatchId = hold.batch
         encoder.emit(header) { writer in
             writer.beginObject()
-            writer.key("holdId")
+            writer.name("holdId")
             writer.string(hold.id)
-            writer.key("decidedBy")
+            writer.name("decidedBy")
             writer.string(decidedBy)
-            writer.key("lines")
+            writer.name("lines")
             writer.beginArray()
             writer.beginObject()
-            writer.key("lot")
+            writer.name("lot")
             writer.lot(hold.batch)
             if let milli = hold.producedMilli {
-                writer.key("qty")
+                writer.name("qty")
                 writer.quantity(milli: milli, decimals: Self.decimals(milli, material), uom: material.baseUom)
             }
-            writer.key("disposition")
+            writer.name("disposition")
             writer.string(scrap ? "SCRAP" : "RELEASE")
             writer.endObject()
             writer.endArray()
-            writer.key("udCode")
+            writer.name("udCode")
             writer.string(scrap ? "R9" : "A1")
             writer.endObject()
         }
@@ -165,46 +168,46 @@ extension SimulationState {
         header.keys.operationId = operationId
         let id = encoder.emit(header) { writer in
             writer.beginObject()
-            writer.key("inspectionId")
+            writer.name("inspectionId")
             writer.string(inspectionId)
-            writer.key("materialId")
+            writer.name("materialId")
             writer.string(material.id)
             if let batch {
-                writer.key("lot")
+                writer.name("lot")
                 writer.lot(batch)
             }
-            writer.key("orderId")
+            writer.name("orderId")
             writer.string(order.id)
-            writer.key("operationId")
+            writer.name("operationId")
             writer.string(operationId)
-            writer.key("characteristicId")
+            writer.name("characteristicId")
             writer.string(measured ? "DIAM" : "VISUAL")
-            writer.key("result")
+            writer.name("result")
             writer.beginObject()
             if measured {
-                writer.key("measured")
+                writer.name("measured")
                 writer.decimalString(microns, scale: 3)
-                writer.key("uom")
-                writer.string("MMT")
+                writer.name("uom")
+                writer.literal("MMT")
             } else {
-                writer.key("attribute")
+                writer.name("attribute")
                 writer.string(accepted ? "PASS" : "FAIL")
             }
             writer.endObject()
             if measured {
-                writer.key("limits")
+                writer.name("limits")
                 writer.beginObject()
-                writer.key("lower")
-                writer.string("9.950")
-                writer.key("upper")
-                writer.string("10.050")
-                writer.key("target")
-                writer.string("10.000")
+                writer.name("lower")
+                writer.literal("9.950")
+                writer.name("upper")
+                writer.literal("10.050")
+                writer.name("target")
+                writer.literal("10.000")
                 writer.endObject()
             }
-            writer.key("valuation")
+            writer.name("valuation")
             writer.string(accepted ? "ACCEPT" : "REJECT")
-            writer.key("sampleSize")
+            writer.name("sampleSize")
             writer.int(measured ? 5 : 20)
             writer.endObject()
         }
@@ -233,17 +236,17 @@ extension SimulationState {
         header.keys.materialId = material.id
         encoder.emit(header) { writer in
             writer.beginObject()
-            writer.key("scope")
-            writer.string("OPERATION_YIELD_LOSS")
-            writer.key("materialId")
+            writer.name("scope")
+            writer.literal("OPERATION_YIELD_LOSS")
+            writer.name("materialId")
             writer.string(material.id)
-            writer.key("qty")
+            writer.name("qty")
             writer.quantity(milli: milli, decimals: material.decimals, uom: material.baseUom)
-            writer.key("reason")
+            writer.name("reason")
             writer.reason(reason)
-            writer.key("orderId")
+            writer.name("orderId")
             writer.string(order.id)
-            writer.key("operationId")
+            writer.name("operationId")
             writer.string(operationId)
             writer.endObject()
         }
@@ -259,8 +262,10 @@ extension SimulationState {
         let units = random.int64(in: 1...20)
         let milli = material.isDiscrete ? units * 1000 : units * 250
         let batch: String? =
-            material.batchManaged ? (plants[plant].supply[index].first?.batch ?? newBatch(plant: plant, finished: false)) : nil
-        let reasons = plants[plant].inventoryReasons.isEmpty ? plants[plant].scrapReasons : plants[plant].inventoryReasons
+            material.batchManaged
+            ? (plants[plant].supply[index].first?.batch ?? newBatch(plant: plant, finished: false)) : nil
+        let reasons =
+            plants[plant].inventoryReasons.isEmpty ? plants[plant].scrapReasons : plants[plant].inventoryReasons
         let reason = pick(reasons, fallback: "SCRAP", plant: plant)
         let storage = spec.warehouseStorageLocation
         var header = EventEncoder.Header(
@@ -270,20 +275,20 @@ extension SimulationState {
         header.keys.storageLocationId = storage
         encoder.emit(header) { writer in
             writer.beginObject()
-            writer.key("scope")
-            writer.string("INVENTORY")
-            writer.key("materialId")
+            writer.name("scope")
+            writer.literal("INVENTORY")
+            writer.name("materialId")
             writer.string(material.id)
-            writer.key("qty")
+            writer.name("qty")
             writer.quantity(milli: milli, decimals: Self.decimals(milli, material), uom: material.baseUom)
-            writer.key("reason")
+            writer.name("reason")
             writer.reason(reason)
-            writer.key("storageLocationId")
+            writer.name("storageLocationId")
             writer.string(storage)
-            writer.key("fromStockType")
-            writer.string("UNRESTRICTED")
+            writer.name("fromStockType")
+            writer.literal("UNRESTRICTED")
             if let batch {
-                writer.key("lot")
+                writer.name("lot")
                 writer.lot(batch)
             }
             writer.endObject()

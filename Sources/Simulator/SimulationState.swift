@@ -15,8 +15,17 @@ struct SimulationState: Sendable {
         case createHold(plant: Int)
         case releaseHold(Int)
         case inventoryScrap(plant: Int)
-        case movePallet(plant: Int, material: Int, batch: String?, milli: Int64)
-        case deliverLot(plant: Int, material: Int, batch: String?, milli: Int64)
+        /// A pending stock movement (index into `movements`): a pallet put away or a lot delivered.
+        case move(Int)
+    }
+
+    /// A stock movement scheduled for later.
+    struct Movement: Sendable {
+        var delivery: Bool
+        var plant: Int
+        var material: Int
+        var batch: String?
+        var milli: Int64
     }
 
     /// What a machine does at its next action.
@@ -87,6 +96,8 @@ struct SimulationState: Sendable {
         var disturbance = Disturbance.minorStop
         var nextBreakAt = Int64.max
         var cycleIdPrefix: String
+        /// The standard value keys of the machine's work center, in slot order.
+        var activityKeys: [String]
         var downtimeId = ""
         var downtimeStart: Int64 = 0
         var downtimeLoss = Loss.noOrder
@@ -154,6 +165,7 @@ struct SimulationState: Sendable {
         var orderType: String
         var product: Int
         var material: Int
+        var materialId: String
         var plannedQty: Int64
         var scheduledStart: Int64
         var scheduledEnd: Int64
@@ -246,6 +258,8 @@ struct SimulationState: Sendable {
     var plants: [PlantRuntime] = []
     var orders: [OrderRuntime] = []
     var holds: [HoldRuntime] = []
+    var movements: [Movement] = []
+    var freeMovements: [Int] = []
     var reservationCounter: Int64 = 20_000_000
 
     var plantSpecs: [ScenarioPlant] { scenario.plants }
@@ -276,7 +290,11 @@ struct SimulationState: Sendable {
                 machines.append(
                     MachineRuntime(
                         plant: plantIndex, local: machineIndex, line: lineBase + machine.lineIndex,
-                        source: machines.count, cycleIdPrefix: machine.equipmentId + "-"))
+                        source: machines.count, cycleIdPrefix: machine.equipmentId + "-",
+                        activityKeys: {
+                            let keys = plant.workCenter(machine.workCenterId)?.activityKeys ?? []
+                            return keys.isEmpty ? ["SETUP", "MACHINE", "LABOR"] : keys
+                        }()))
             }
             var downtime: [[ScenarioReason]] = []
             for loss in Loss.allCases {
@@ -302,7 +320,9 @@ struct SimulationState: Sendable {
                 }
             }
             let orderNumbers = plant.orders.compactMap { Int64($0.id) }
-            let confirmations = plant.orders.flatMap(\.operations).compactMap { $0.confirmationNumber.flatMap { Int64($0) } }
+            let confirmations = plant.orders.flatMap(\.operations).compactMap {
+                $0.confirmationNumber.flatMap { Int64($0) }
+            }
             plants.append(
                 PlantRuntime(
                     downtimeReasons: downtime, scrapReasons: plant.reasons(for: .scrap),
@@ -394,12 +414,33 @@ struct SimulationState: Sendable {
         case .inventoryScrap(let plant):
             recordInventoryScrap(plant: plant, &encoder)
             queue.push(.inventoryScrap(plant: plant), at: now + inventoryScrapInterval())
-        case .movePallet(let plant, let material, let batch, let milli):
-            movePallet(plant: plant, material: material, batch: batch, milli: milli, &encoder)
-        case .deliverLot(let plant, let material, let batch, let milli):
-            deliverLot(plant: plant, material: material, batch: batch, milli: milli, &encoder)
+        case .move(let index):
+            let movement = movements[index]
+            freeMovements.append(index)
+            if movement.delivery {
+                deliverLot(
+                    plant: movement.plant, material: movement.material, batch: movement.batch, milli: movement.milli,
+                    &encoder)
+            } else {
+                movePallet(
+                    plant: movement.plant, material: movement.material, batch: movement.batch, milli: movement.milli,
+                    &encoder)
+            }
         }
         return true
+    }
+
+    /// Schedules a stock movement (actions stay plain values: no strings in the queue).
+    mutating func schedule(_ movement: Movement, at time: Int64) {
+        let index: Int
+        if let free = freeMovements.popLast() {
+            movements[free] = movement
+            index = free
+        } else {
+            movements.append(movement)
+            index = movements.count - 1
+        }
+        queue.push(.move(index), at: time)
     }
 
     /// Sets the machine's next step, cancelling the one it had.

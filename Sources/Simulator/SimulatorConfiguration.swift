@@ -22,7 +22,7 @@ public struct SimulatorConfiguration: Sendable, Hashable {
     public var holdsPerPlantPerDay: Double
     /// Share of holds released with disposition SCRAP (default 0.3; the rest are released).
     public var holdScrapShare: Double
-    /// Unplanned breakdowns per machine per 8 h shift (default 1); ~55 % last 10 minutes or more.
+    /// Unplanned breakdowns per machine per 8 h shift (default 1); about 60 % last 10 minutes or more.
     public var breakdownsPerShift: Double
     /// Share of order components whose consumption the MES reports in an alternative unit of the material
     /// (one whose conversion to the base unit is exact, e.g. GRM for KGM); default 0.1.

@@ -89,7 +89,7 @@ public struct SimulatorStatistics: Sendable, Hashable {
 }
 
 extension String {
-    func padding(_ width: Int) -> String {
+    fileprivate func padding(_ width: Int) -> String {
         count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }

@@ -12,7 +12,10 @@ struct PlantStreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plantstream",
         abstract: "Turns plant-floor events on Kafka into ERP-ready transactions.",
-        subcommands: [CheckCommand.self, DescribeCommand.self, SchemasCommand.self]
+        subcommands: [
+            BrokerCommand.self, BenchCommand.self, CheckCommand.self, DescribeCommand.self, SchemasCommand.self,
+            SimulateCommand.self,
+        ]
     )
 
     /// Runs the parsed command, mapping argument-parser usage errors to exit code 2.

@@ -33,6 +33,9 @@ struct ValidateBenchCommand: ParsableCommand {
     @Option(help: "Profile mode: run this many untimed parse + validate passes and print nothing else.")
     var profilePasses: Int?
 
+    @Flag(help: "With --profile-passes: parse only, do not validate.")
+    var profileParseOnly = false
+
     func validate() throws {
         guard events > 0, runs > 0, seconds > 0 else {
             throw ValidationError("--events, --runs and --seconds must be > 0")
@@ -51,7 +54,8 @@ struct ValidateBenchCommand: ParsableCommand {
         configuration.schemasDirectory = schemas
         if !type.isEmpty { configuration.types = type }
         if let profilePasses {
-            let valid = try ValidateBenchmark(configuration: configuration).profile(passes: profilePasses)
+            let valid = try ValidateBenchmark(configuration: configuration).profile(
+                passes: profilePasses, parseOnly: profileParseOnly)
             print("profile: \(valid) valid events")
             return
         }

@@ -38,6 +38,19 @@ import Testing
         #expect(Self.d("1." + String(repeating: "0", count: 60)) == Self.d("1"))
     }
 
+    /// Fuzzer finding: a value digit lost to overflow followed by fractional zeros trapped on an
+    /// integer overflow of the dropped-digit counter.
+    @Test func longFractionsAfterOverflowFailCleanly() throws {
+        let text =
+            "-0." + String(repeating: "0", count: 37) + String(repeating: "5", count: 120)
+            + String(repeating: "0", count: 38) + "1"
+        #expect(throws: JSONError.self) { try ExactDecimal(parsing: text) }
+        try withRoot("[\(text)]") { root in
+            #expect(root[0]?.decimal == nil)
+            #expect(root[0]?.number?.isNegative == true)
+        }
+    }
+
     @Test func arithmeticIsExact() throws {
         #expect(try Self.d("0.1").adding(Self.d("0.2")) == Self.d("0.3"))
         #expect(try Self.d("0.1").adding(Self.d("0.2")).description == "0.3")

@@ -23,9 +23,13 @@ import Testing
     }
 
     @Test func decimalQuantitiesStayExact() throws {
-        try withRoot(#"{"value": 12.345, "big": 1e400}"#) { root in
+        try withRoot(#"{"value": 12.345, "big": 1e400, "qty": "-0.500", "bad": "1.2.3"}"#) { root in
+            #expect(root["qty"]?.decimalFromNumberOrString?.description == "-0.500")
+            #expect(root["bad"]?.decimalFromNumberOrString == nil)
+            #expect(root["qty"]?.decimal == nil)
             #expect(root["value"]?.decimal?.description == "12.345")
             #expect(root["big"]?.decimal == nil)
+            #expect(root["value"]?.decimalFromNumberOrString?.description == "12.345")
             #expect(root["big"]?.number == JSONNumber(text: "10e399"))
         }
     }

@@ -28,6 +28,10 @@ import Testing
         #expect(n("1.5").description == "1.5")
         #expect(n("1e400").description == "1e400")
         #expect(JSONNumber(text: "01") == nil)
+        // Huge exponents are decided by modular exponentiation, not by looping over the exponent.
+        #expect(n("1e1000000000").isMultiple(of: n("7")) == false)
+        #expect(n("1e1000000000").isMultiple(of: n("2e999999999")))
+        #expect(n("12e999999999").isMultiple(of: n("3")))
     }
 
     @Test func literalsBuildTrees() {

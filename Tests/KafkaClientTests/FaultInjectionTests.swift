@@ -63,7 +63,11 @@ extension EmbeddedKafkaTests {
             let (messages, inFlight, probe) = try await onKafkaThread {
                 () -> ([KafkaMessage], Int, KafkaResponseError?) in
                 let producer = try KafkaProducer(
-                    configuration: TestSettings.producer(cluster, ["batch.num.messages": "100"]),
+                    // Five requests in flight: retries must keep order with pipelined batches.
+                    configuration: TestSettings.producer(
+                        cluster,
+                        ["batch.num.messages": "100", "max.in.flight.requests.per.connection": "5"]
+                    ),
                     logger: TestSettings.logger
                 ) { report in if !report.isSuccess { failures.add(1, ordering: .relaxed) } }
                 // Retriable broker errors and dropped connections on the next 40 Produce requests.
@@ -182,6 +186,28 @@ extension EmbeddedKafkaTests {
             #expect(check.missing == 0)
             #expect(check.duplicates == 0)
             #expect(check.outOfOrder == 0)
+        }
+
+        @Test func aSlowBrokerTimesMessagesOutAndRecoversWhenFastAgain() async throws {
+            let cluster = try KafkaEmbeddedCluster(logger: TestSettings.logger)
+            try cluster.createTopic("slow", partitions: 1)
+            let reports = Mutex<[UInt64: KafkaResponseError?]>([:])
+            try await onKafkaThread {
+                let producer = try KafkaProducer(
+                    configuration: TestSettings.producer(cluster, ["message.timeout.ms": "300"]),
+                    logger: TestSettings.logger
+                ) { report in reports.withLock { $0[report.token] = report.error } }
+                // Every response is delayed beyond the message timeout: delivery must fail, not hang.
+                try cluster.setRoundTripTime(broker: 1, milliseconds: 2000)
+                try producer.send(topic: "slow", key: "k", value: "late", token: 1)
+                try? producer.flush(timeout: .seconds(10))
+                try cluster.setRoundTripTime(broker: 1, milliseconds: 0)
+                try producer.send(topic: "slow", key: "k", value: "on time", token: 2)
+                try producer.flush(timeout: .seconds(10))
+            }
+            let outcome = reports.withLock { $0 }
+            #expect(outcome[1] == .some(.messageTimedOut))
+            #expect(outcome[2] == .some(nil))
         }
     }
 }

@@ -22,13 +22,14 @@ enum BenchSchemas {
             "Ts": {"type": "string", "format": "date-time"},
             "LocalDate": {"type": "string", "format": "date"},
             "Dec": {"type": "string", "pattern": "^-?\\d{1,15}(\\.\\d{1,6})?$"},
+            "NonNegativeDec": {"type": "string", "pattern": "^\\d{1,15}(\\.\\d{1,6})?$"},
             "Uom": {"type": "string", "pattern": "^[A-Z0-9]{2,3}$"},
             "Qty": {
               "type": "object",
               "required": ["value", "uom"],
               "additionalProperties": false,
               "properties": {
-                "value": {"allOf": [{"$ref": "#/$defs/Dec"}, {"not": {"pattern": "^-"}}]},
+                "value": {"$ref": "#/$defs/NonNegativeDec"},
                 "uom": {"$ref": "#/$defs/Uom"}
               }
             },

@@ -15,7 +15,8 @@ public struct CompiledSchema: Sendable {
     /// `true` if `instance` conforms (fast path: no error details).
     public func isValid(_ instance: JSONNode) -> Bool {
         var context = ValidationContext(detailed: false, maxErrors: 0, tracksDynamicScope: tracksDynamicScope)
-        return context.validate(rootNode.data, instance, nil)
+        let valid = context.validate(rootNode.data, instance, nil)
+        return valid && !context.depthExceeded
     }
 
     /// Validates `instance` and explains each failure.
@@ -28,7 +29,16 @@ public struct CompiledSchema: Sendable {
     public func validate(_ instance: JSONNode, maxErrors: Int = 64) -> [SchemaViolation] {
         var context = ValidationContext(
             detailed: true, maxErrors: max(1, maxErrors), tracksDynamicScope: tracksDynamicScope)
-        let valid = context.validate(rootNode.data, instance, nil)
+        var valid = context.validate(rootNode.data, instance, nil)
+        if context.depthExceeded {
+            valid = false
+            if !context.errors.contains(where: { $0.message == ValidationContext.depthMessage }) {
+                context.errors.append(
+                    SchemaViolation(
+                        instancePointer: "", keywordLocation: "", absoluteKeywordLocation: rootNode.location,
+                        message: ValidationContext.depthMessage))
+            }
+        }
         if !valid && context.errors.isEmpty {
             context.errors.append(
                 SchemaViolation(

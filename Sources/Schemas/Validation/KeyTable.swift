@@ -13,6 +13,14 @@ final class KeyTable: @unchecked Sendable {
     private let offsets: UnsafeMutablePointer<Int32>
     private let lengths: UnsafeMutablePointer<Int32>
     private let blob: UnsafeMutablePointer<UInt8>
+    /// Prefix, length and blob offset per key in declaration order (for order prediction).
+    private let declaredPrefixes: UnsafeMutablePointer<UInt64>
+    private let declaredLengths: UnsafeMutablePointer<Int32>
+    private let declaredOffsets: UnsafeMutablePointer<Int32>
+    /// Open-addressing table over (8-byte prefix, length): slot → sorted position, -1 = empty.
+    private let hashSlots: UnsafeMutablePointer<Int32>
+    private let hashShift: UInt64
+    private let hashMask: Int
 
     init(_ keys: [[UInt8]]) {
         self.keys = keys
@@ -46,9 +54,40 @@ final class KeyTable: @unchecked Sendable {
             bucketStart[bucket] = Int32(count)
             bucket += 1
         }
+        declaredPrefixes = .allocate(capacity: max(count, 1))
+        declaredLengths = .allocate(capacity: max(count, 1))
+        declaredOffsets = .allocate(capacity: max(count, 1))
+        for slot in 0..<count {
+            let index = Int(order[slot])
+            declaredPrefixes[index] = prefixes[slot]
+            declaredLengths[index] = lengths[slot]
+            declaredOffsets[index] = offsets[slot]
+        }
+        var bits = 3
+        while 1 << bits < count * 4 { bits += 1 }
+        hashShift = UInt64(64 - bits)
+        hashMask = (1 << bits) - 1
+        hashSlots = .allocate(capacity: 1 << bits)
+        hashSlots.initialize(repeating: -1, count: 1 << bits)
+        for slot in 0..<count {
+            var probe = Self.hash(prefixes[slot], Int(lengths[slot]), shift: hashShift)
+            while hashSlots[probe] >= 0 { probe = (probe + 1) & hashMask }
+            hashSlots[probe] = Int32(slot)
+        }
+    }
+
+    @inline(__always)
+    static func hash(_ prefix: UInt64, _ length: Int, shift: UInt64) -> Int {
+        Int(
+            truncatingIfNeeded: ((prefix ^ (UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9)) &* 0x9E37_79B9_7F4A_7C15)
+                >> shift)
     }
 
     deinit {
+        declaredPrefixes.deallocate()
+        declaredLengths.deallocate()
+        declaredOffsets.deallocate()
+        hashSlots.deallocate()
         bucketStart.deallocate()
         order.deallocate()
         prefixes.deallocate()
@@ -67,31 +106,71 @@ final class KeyTable: @unchecked Sendable {
         return value
     }
 
+    /// A key being looked up: its bytes and 8-byte prefix, computed once.
+    struct Probe {
+        let bytes: UnsafeRawBufferPointer
+        let prefix: UInt64
+    }
+
+    /// Prepares a lookup of `bytes` (unescaped UTF-8).
+    ///
+    /// - Parameter readableEnd: End of the memory `bytes` lies in; when at least 8 bytes are readable
+    ///   from the key's start, its prefix is read with one load.
+    @inline(__always)
+    static func probe(_ bytes: UnsafeRawBufferPointer, readableEnd: UnsafeRawPointer?) -> Probe {
+        let length = bytes.count
+        if length < 8, let readableEnd, let base = bytes.baseAddress, base + 8 <= readableEnd {
+            // Read 8 bytes in one load (the document continues after the key) and mask the excess.
+            return Probe(bytes: bytes, prefix: base.loadUnaligned(as: UInt64.self) & ((1 << UInt64(8 * length)) &- 1))
+        }
+        return Probe(bytes: bytes, prefix: prefix(bytes))
+    }
+
+    /// `true` if the key declared at `index` equals the probe.
+    @inline(__always)
+    func matches(_ probe: Probe, at index: Int) -> Bool {
+        guard index < keys.count, declaredPrefixes[index] == probe.prefix else { return false }
+        let length = probe.bytes.count
+        guard Int(declaredLengths[index]) == length else { return false }
+        if length <= 8 { return true }
+        let stored = UnsafeRawBufferPointer(start: blob + Int(declaredOffsets[index]) + 8, count: length - 8)
+        return memcmp8(stored, UnsafeRawBufferPointer(rebasing: probe.bytes[8...]))
+    }
+
+    /// The index of the key equal to the probe, or `nil`.
+    @inline(__always)
+    func index(of probe: Probe) -> Int? {
+        let length = probe.bytes.count
+        var slotIndex = Self.hash(probe.prefix, length, shift: hashShift)
+        while true {
+            let slot = Int(hashSlots[slotIndex])
+            if slot < 0 { return nil }
+            if prefixes[slot] == probe.prefix && Int(lengths[slot]) == length {
+                if length <= 8 { return Int(order[slot]) }
+                let stored = UnsafeRawBufferPointer(start: blob + Int(offsets[slot]) + 8, count: length - 8)
+                if memcmp8(stored, UnsafeRawBufferPointer(rebasing: probe.bytes[8...])) { return Int(order[slot]) }
+            }
+            slotIndex = (slotIndex + 1) & hashMask
+        }
+    }
+
     /// The index of the key equal to `bytes` (unescaped UTF-8), or `nil`.
     @inline(__always)
     func index(ofBytes bytes: UnsafeRawBufferPointer, readableEnd: UnsafeRawPointer? = nil) -> Int? {
-        let length = bytes.count
-        let bucket = min(length, 64)
-        var slot = Int(bucketStart[bucket])
-        let end = Int(bucketStart[bucket + 1])
-        guard slot < end else { return nil }
-        let prefix: UInt64
-        if length < 8, let readableEnd, let base = bytes.baseAddress, base + 8 <= readableEnd {
-            // Read 8 bytes in one load (the document continues after the key) and mask the excess.
-            prefix = base.loadUnaligned(as: UInt64.self) & ((1 << UInt64(8 * length)) &- 1)
-        } else {
-            prefix = Self.prefix(bytes)
-        }
-        while slot < end {
-            if prefixes[slot] == prefix && Int(lengths[slot]) == length {
-                if length <= 8 { return Int(order[slot]) }
-                let stored = UnsafeRawBufferPointer(start: blob + Int(offsets[slot]) + 8, count: length - 8)
-                let probe = UnsafeRawBufferPointer(rebasing: bytes[8...])
-                if memcmp8(stored, probe) { return Int(order[slot]) }
-            }
-            slot += 1
-        }
-        return nil
+        index(of: Self.probe(bytes, readableEnd: readableEnd))
+    }
+
+    /// Looks up an object member name, trying the declared key at `hint` and the one after it
+    /// first: producers usually write members in schema order, so most lookups need no hashing.
+    @inline(__always)
+    func index(ofMember node: JSONNode, hint: Int) -> Int? {
+        guard let raw = node.rawStringBytes else { return nil }
+        guard !node.hasEscapes else { return node.withUnescapedBytes { index(ofBytes: $0) } ?? nil }
+        let document = node.document.bytes
+        let probe = Self.probe(raw, readableEnd: document.baseAddress.map { $0 + document.count })
+        if matches(probe, at: hint) { return hint }
+        if matches(probe, at: hint + 1) { return hint + 1 }
+        return index(of: probe)
     }
 
     /// The index of the key equal to the string `node`'s value, or `nil`.

@@ -108,6 +108,13 @@ struct KeywordCompiler {
         }
         let validation = document.validationVocabulary
         if validation { try compileValidation() }
+        // `format` belongs to the format vocabularies, not to validation.
+        if let value = object["format"] {
+            guard case .string(let name) = value else { throw fail("format", "expected a string") }
+            if compiler.options.formatAssertion || document.formatAssertion, let checker = FormatChecker(name: name) {
+                add(3, "format", .format(checker))
+            }
+        }
         try compileApplicators()
         ops.sort { $0.order < $1.order }
         fuseStringKeywords()
@@ -169,7 +176,13 @@ struct KeywordCompiler {
             if mask & TypeBits.number != 0 { mask |= TypeBits.integer }
             add(0, "type", .type(mask))
         }
-        if let value = object["const"] { add(1, "const", .constant(keep(ValueBox([value])))) }
+        if let value = object["const"] {
+            switch value {
+            case .string(let text): add(1, "const", .constantString(keep(KeyTable([Array(text.utf8)]))))
+            case .number(let number) where number.int64 != nil: add(1, "const", .constantInteger(number.int64!))
+            default: add(1, "const", .constant(keep(ValueBox([value]))))
+            }
+        }
         if let value = object["enum"] {
             guard case .array(let values) = value else { throw fail("enum", "expected an array") }
             let strings = values.compactMap(\.stringValue)
@@ -196,12 +209,6 @@ struct KeywordCompiler {
         if let value = object["pattern"] {
             guard case .string(let source) = value else { throw fail("pattern", "expected a string") }
             add(3, "pattern", .pattern(keep(try regex("pattern", source))))
-        }
-        if let value = object["format"] {
-            guard case .string(let name) = value else { throw fail("format", "expected a string") }
-            if compiler.options.formatAssertion || document.formatAssertion, let checker = FormatChecker(name: name) {
-                add(3, "format", .format(checker))
-            }
         }
         if let limit = try nonNegativeInteger("minItems") { add(2, "minItems", .minItems(limit)) }
         if let limit = try nonNegativeInteger("maxItems") { add(2, "maxItems", .maxItems(limit)) }

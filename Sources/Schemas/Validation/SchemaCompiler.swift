@@ -317,7 +317,8 @@ public final class SchemaCompiler {
 
     static func isLeafOp(_ op: SchemaOp) -> Bool {
         switch op {
-        case .type, .constant, .enumStrings, .enumeration, .minimum, .maximum, .exclusiveMinimum, .exclusiveMaximum,
+        case .type, .constant, .constantInteger, .constantString, .enumStrings, .enumeration, .minimum, .maximum,
+            .exclusiveMinimum, .exclusiveMaximum,
             .multipleOf, .string, .minLength, .maxLength, .pattern, .format, .minItems, .maxItems, .uniqueItems,
             .minProperties, .maxProperties, .required, .dependentRequired:
             return true
@@ -345,7 +346,8 @@ public final class SchemaCompiler {
             }
             // A cycle of pure references never reaches a real schema: leave it to the depth guard.
             owner.data.pointee.forward = (hops > 0 && onlyReference(target) == nil) ? target : nil
-            owner.data.pointee.isLeaf = owner.data.pointee.ops.allSatisfy { Self.isLeafOp($0) }
+            owner.data.pointee.isLeaf =
+                owner.data.pointee.constant == .normal && owner.data.pointee.ops.allSatisfy { Self.isLeafOp($0) }
         }
         linkedCount = store.nodes.count
     }

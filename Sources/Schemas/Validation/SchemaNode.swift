@@ -206,6 +206,8 @@ final class NumberLimit {
 enum SchemaOp {
     case type(UInt8)
     case constant(Unmanaged<ValueBox>)
+    case constantInteger(Int64)
+    case constantString(Unmanaged<KeyTable>)
     case enumStrings(Unmanaged<KeyTable>)
     case enumeration(Unmanaged<ValueBox>)
     case minimum(Unmanaged<NumberLimit>)

@@ -2,8 +2,8 @@
 public struct SchemaValidationOptions: Sendable, Hashable {
     /// Whether `format` is an assertion (`true`) or only an annotation (`false`, the 2020-12 default).
     ///
-    /// Asserted formats: date-time, date, time, duration, uuid, email, ipv4, ipv6, hostname, uri,
-    /// uri-reference, json-pointer, relative-json-pointer, regex. Unknown formats are ignored.
+    /// Asserted formats: date-time, date, time (RFC 3339, leap seconds checked), uuid, email, ipv4,
+    /// ipv6 and hostname (RFC 1123 plus IDNA2008 A-labels). Every other format stays an annotation.
     public var formatAssertion: Bool
 
     /// The dialect assumed for resources without `$schema` (only 2020-12 is supported).

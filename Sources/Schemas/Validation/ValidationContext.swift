@@ -61,7 +61,9 @@ struct ValidationContext {
     }
 
     /// Deepest nesting of schema evaluations (guards against `$ref` cycles that never consume input).
-    static let maxDepth = 300
+    static let maxDepth = 512
+    static let depthMessage =
+        "schema evaluation nested deeper than \(maxDepth) levels (a $ref cycle that never consumes input?)"
 
     let detailed: Bool
     let maxErrors: Int
@@ -72,6 +74,9 @@ struct ValidationContext {
     var keywordPath: [String] = []
     var dynamicScope: [Unmanaged<SchemaResource>] = []
     var depth = 0
+    /// Set when `maxDepth` was hit: the result is then "invalid" whatever the combinators say, so the
+    /// fast and the detailed path agree on schemas that recurse without consuming input.
+    var depthExceeded = false
 
     init(detailed: Bool, maxErrors: Int, tracksDynamicScope: Bool) {
         self.detailed = detailed
@@ -162,7 +167,8 @@ struct ValidationContext {
         }
         if data.isLeaf { return run(data.ops, node, instance, nil) }
         guard depth < Self.maxDepth else {
-            report(node, "", "schema evaluation nested deeper than \(Self.maxDepth) levels")
+            depthExceeded = true
+            report(node, "", Self.depthMessage)
             return false
         }
         depth += 1
@@ -200,7 +206,9 @@ struct ValidationContext {
     /// Validates a child value (not in place: annotations are not collected).
     @inline(__always)
     mutating func validateChild(_ node: NodeRef, _ instance: JSONNode) -> Bool {
-        validate(node, instance, nil)
+        // Leaves (no subschemas) skip the bookkeeping of `validate`.
+        if node.pointee.isLeaf { return run(node.pointee.ops, node, instance, nil) }
+        return validate(node, instance, nil)
     }
 
     // swiftlint:disable:next function_body_length cyclomatic_complexity
@@ -225,6 +233,21 @@ struct ValidationContext {
         case .constant(let box):
             let matches = box._withUnsafeGuaranteedRef { InstanceEquality.equals(instance, $0.values[0]) }
             if !matches { report(node, "const", "must be \(box.takeUnretainedValue().values[0])") }
+            return matches
+
+        case .constantInteger(let expected):
+            let matches: Bool
+            if let value = instance.int64 {
+                matches = value == expected
+            } else {
+                matches = instance.kind == .number && instance.number! == JSONNumber(expected)
+            }
+            if !matches { report(node, "const", "must be \(expected)") }
+            return matches
+
+        case .constantString(let box):
+            let matches = instance.kind == .string && box._withUnsafeGuaranteedRef { $0.index(of: instance) } != nil
+            if !matches { report(node, "const", "must be '\(box.takeUnretainedValue().name(0))'") }
             return matches
 
         case .enumStrings(let box):
@@ -598,15 +621,18 @@ struct ValidationContext {
     mutating func applyObject(
         _ rules: ObjectRules, _ node: NodeRef, _ instance: JSONNode, _ local: UnsafeMutablePointer<Evaluated>?
     ) -> Bool {
+        if !detailed && rules.names.count <= 64 { return applyObjectFast(rules, instance, local) }
         var valid = true
         var seen = EvaluationSet()
         var seenSmall: UInt64 = 0  // names 0..<64 (no allocation); larger tables use `seen`
         var ordinal = 0
+        var hint = 0
         let trackSeen = rules.required.count > 0
         for (key, value) in instance.members {
             defer { ordinal += 1 }
             var matched = false
-            if let nameIndex = rules.names.index(of: key) {
+            if let nameIndex = rules.names.index(ofMember: key, hint: hint) {
+                hint = nameIndex + 1
                 if trackSeen {
                     if nameIndex < 64 { seenSmall |= 1 << UInt64(nameIndex) } else { seen.insert(nameIndex) }
                 }
@@ -670,6 +696,40 @@ struct ValidationContext {
             }
         }
         return valid
+    }
+
+    /// ``applyObject(_:_:_:_:)`` without error reporting, for tables of at most 64 names.
+    mutating func applyObjectFast(
+        _ rules: ObjectRules, _ instance: JSONNode, _ local: UnsafeMutablePointer<Evaluated>?
+    ) -> Bool {
+        var seen: UInt64 = 0
+        var ordinal = 0
+        var hint = 0
+        for (key, value) in instance.members {
+            var matched = false
+            if let nameIndex = rules.names.index(ofMember: key, hint: hint) {
+                hint = nameIndex + 1
+                seen |= 1 << UInt64(nameIndex)
+                if let schema = rules.schemas[nameIndex] {
+                    matched = true
+                    guard validateChild(schema, value) else { return false }
+                }
+            }
+            if rules.hasPatterns {
+                for (regex, schema) in rules.patterns where key.withUnescapedBytes({ regex.matches($0) }) ?? false {
+                    matched = true
+                    guard validateChild(schema, value) else { return false }
+                }
+            }
+            if !matched, let additional = rules.additional {
+                guard validateChild(additional, value) else { return false }
+                matched = true
+            }
+            if matched { local?.pointee.properties.insert(ordinal) }
+            ordinal += 1
+        }
+        for nameIndex in rules.required where seen & (1 << UInt64(nameIndex)) == 0 { return false }
+        return true
     }
 
     /// The fused string keywords (see ``StringRules``).

@@ -173,7 +173,34 @@ import Testing
         let cycle = try compileSchema(
             ##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##)
         #expect(!cycle.isValid(1))
-        #expect(cycle.validate(1).first?.message.contains("nested deeper") == true)
+        #expect(cycle.validate(1).contains { $0.message.contains("nested deeper") })
+    }
+
+    /// Fuzzer finding: a `$ref` cycle under `oneOf` never consumes input; where the depth guard cut it
+    /// used to decide the result, so the fast and the detailed path disagreed. Now both fail.
+    @Test func cyclesUnderCombinatorsFailConsistently() throws {
+        let schema = try compileSchema(
+            ##"{"$defs": {"two": {"allOf": [{"oneOf": [{"$ref": "#/$defs/two"}, {"required": ["y"]}]}]}}, "$ref": "#/$defs/two"}"##
+        )
+        for instance: JSONValue in [.null, 1, "x", [1], ["y": 1]] {
+            #expect(!schema.isValid(instance))
+            #expect(schema.validate(instance).contains { $0.message.contains("nested deeper") })
+        }
+    }
+
+    @Test func deepDocumentsValidateOnTaskThreads() async throws {
+        let tree = try compileSchema(
+            ##"{"type": "object", "properties": {"c": {"type": "array", "items": {"$ref": "#"}}}, "unevaluatedProperties": false}"##
+        )
+        let cycle = try compileSchema(##"{"$defs": {"a": {"anyOf": [{"$ref": "#/$defs/a"}]}}, "$ref": "#/$defs/a"}"##)
+        // 63 levels of {"c": [...]} = 126 nesting levels, just inside the reader's limit of 128.
+        let deep = String(repeating: #"{"c": ["#, count: 63) + String(repeating: "]}", count: 63)
+        let results = await Task.detached {
+            try withInstance(deep) { root in (tree.isValid(root), tree.validate(root).isEmpty, cycle.isValid(root)) }
+        }.result
+        let (fast, detailed, cyclic) = try results.get()
+        #expect(fast && detailed)
+        #expect(!cyclic)
     }
 
     @Test func numbersCompareExactly() throws {

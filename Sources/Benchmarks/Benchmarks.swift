@@ -1,1 +1,0 @@
-// Benchmarks module. Placeholder until its issue lands.
