@@ -179,6 +179,7 @@ final class HoldNode: StepNode {
     }
 
     func stateRestored() {
+        task.counters.pointee.parked += postings.count
         for index in lots.indexes { recheck(lots.key(at: index)) }
     }
 
