@@ -2,6 +2,7 @@ import Engine
 import JSON
 import PlantStreamTesting
 import Testing
+import Timekeeping
 
 /// The repository's default `topology.yaml` and `reference/` through the driver: every pipeline once.
 @Suite struct DefaultTopologyTests {

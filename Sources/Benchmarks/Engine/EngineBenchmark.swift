@@ -1,6 +1,7 @@
 import Engine
 import JSON
 import Schemas
+import Timekeeping
 import Topology
 
 /// `plantstream bench engine`: the engine alone (no Kafka) on one core, for the two jobs of issue 5's

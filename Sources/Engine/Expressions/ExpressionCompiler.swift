@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 import Topology
 
 /// A compiled expression: evaluates against the current record without parsing or name lookups.

@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 
 /// A value produced while evaluating an expression: borrowed from a document or computed.
 ///

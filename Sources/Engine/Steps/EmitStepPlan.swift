@@ -1,6 +1,7 @@
 import Crypto
 import JSON
 import Schemas
+import Timekeeping
 
 /// `emit:` — builds the output record (ERP header + map output), validates it against its schema
 /// and writes it; held or parked postings become exceptions instead (see ``HoldNode``).

@@ -1,5 +1,6 @@
 import JSON
 import Logging
+import Timekeeping
 
 /// Processes one partition of one source topic: validation, every pipeline reading the source, and
 /// the partition's state.

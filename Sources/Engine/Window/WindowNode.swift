@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 import Topology
 
 #if canImport(Glibc)
