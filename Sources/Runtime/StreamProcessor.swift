@@ -210,7 +210,7 @@ final class StreamProcessor {
                 try commit()
                 nextCommit = now + commitInterval
             } else if !exactlyOnce {
-                try commitCompleted(sync: false)
+                commitCompleted()
             }
             if now >= nextTick {
                 tick()
@@ -326,7 +326,7 @@ final class StreamProcessor {
             try commitTransaction()
         } else {
             checkpoint()
-            try commitCompleted(sync: false)
+            commitCompleted()
         }
     }
 
@@ -344,7 +344,7 @@ final class StreamProcessor {
 
     /// At-least-once: commits the positions of the newest fully acknowledged generation, for partitions still
     /// owned.
-    private func commitCompleted(sync: Bool) throws(RuntimeError) {
+    private func commitCompleted() {
         guard let completed = tracker.takeCompleted() else { return }
         let owned = completed.filter { offset in
             guard let state = partitions[offset.topicPartition] else { return false }
@@ -352,17 +352,29 @@ final class StreamProcessor {
         }
         guard !owned.isEmpty else { return }
         do {
-            if sync {
-                try consumer.commit(owned)
-            } else {
-                try consumer.storeOffsets(owned)
-                consumer.commitAsync()
-            }
+            try consumer.storeOffsets(owned)
+            consumer.commitAsync()
             for offset in owned { partitions[offset.topicPartition]?.committed = offset.offset }
             commits += 1
         } catch {
             // The offsets stay stored and go with the next commit; at worst the next owner reprocesses
             // records whose outputs carry the same idempotency keys.
+            logger.warning("offset commit failed: \(error.message)")
+        }
+    }
+
+    /// At-least-once, on revoke and shutdown, after ``checkpoint()`` and ``flushProducer()``: everything is
+    /// acknowledged and the changelogs hold the state, so every owned partition's position is committed
+    /// synchronously (also those an earlier asynchronous commit may have missed).
+    private func commitAll() {
+        _ = tracker.takeCompleted()
+        let offsets = positions()
+        guard !offsets.isEmpty else { return }
+        do {
+            try consumer.commit(offsets)
+            for offset in offsets { partitions[offset.topicPartition]?.committed = offset.offset }
+            commits += 1
+        } catch {
             logger.warning("offset commit failed: \(error.message)")
         }
     }
@@ -492,7 +504,7 @@ final class StreamProcessor {
                     } else {
                         checkpoint()
                         try flushProducer()
-                        try commitCompleted(sync: true)
+                        commitAll()
                     }
                 } catch {
                     fatal = error
@@ -622,7 +634,7 @@ final class StreamProcessor {
         } else {
             checkpoint()
             try flushProducer()
-            try commitCompleted(sync: true)
+            commitAll()
         }
         configuration.hooks?.drained()
         do {
