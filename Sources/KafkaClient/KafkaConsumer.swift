@@ -150,6 +150,7 @@ public final class KafkaConsumer: Sendable {
         guard received >= 0 else {
             throw RDKafkaClient.error(rd_kafka_last_error(), operation: "consume")
         }
+        state.names.beginBatch()
         let (count, errors) = sift(Int(received))
         defer {
             for index in 0..<count { rd_kafka_message_destroy(state.buffer[index]) }

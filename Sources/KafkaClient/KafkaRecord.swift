@@ -15,7 +15,13 @@ public struct KafkaRecord {
     }
 
     /// The topic name (a cached `String`; no allocation per record).
-    public var topic: String { names.name(of: message.pointee.rkt) }
+    public var topic: String { names.name(at: topicIndex) }
+
+    /// The topic as a small interned index: records of one consumer have equal indexes exactly when
+    /// their topics are equal (for the consumer's lifetime). Comparing indexes compares no strings; see
+    /// ``KafkaRecordBatch/topic(ofIndex:)`` for the name.
+    @inline(__always)
+    public var topicIndex: Int { names.index(of: message.pointee.rkt) }
 
     /// The partition.
     public var partition: Int32 { message.pointee.partition }

@@ -27,7 +27,14 @@ public struct KafkaRecordBatch: RandomAccessCollection {
     public var startIndex: Int { 0 }
 
     /// The record at `index`.
+    @inline(__always)
     public subscript(index: Int) -> KafkaRecord {
         KafkaRecord(message: messages[index]!, names: names)
     }
+
+    /// The topic name of an interned topic index (``KafkaRecord/topicIndex``).
+    ///
+    /// - Parameter index: A `topicIndex` of a record of this consumer.
+    /// - Returns: The topic name (cached; no allocation).
+    public func topic(ofIndex index: Int) -> String { names.name(at: index) }
 }

@@ -21,13 +21,17 @@ final class DeliveryTracker: @unchecked Sendable {
         var offsets: [KafkaTopicPartitionOffset]
     }
 
-    private var generations: [Generation] = [Generation(id: 1, pending: 0, sealed: false, offsets: [])]
+    // Unchecked exclusivity (no dynamic check per send and report): confined to the processing thread, and no
+    // method calls out while it accesses `generations`.
+    @exclusivity(unchecked) private var generations: [Generation] = [
+        Generation(id: 1, pending: 0, sealed: false, offsets: [])
+    ]
     /// The first failed delivery, if any.
     private(set) var failure: KafkaDeliveryReport?
     /// Records acknowledged since start.
-    private(set) var acknowledged = 0
+    @exclusivity(unchecked) private(set) var acknowledged = 0
     /// Records that failed since start.
-    private(set) var failed = 0
+    @exclusivity(unchecked) private(set) var failed = 0
 
     /// The generation the next send belongs to.
     var current: UInt64 { generations[generations.count - 1].id }

@@ -24,13 +24,15 @@ final class ProducerSink: Sink {
     private(set) var tableRows: [TableRow] = []
     /// The first send librdkafka refused.
     private(set) var failure: KafkaError?
+    // The per-record counters below skip the dynamic exclusivity check: the sink is confined to the
+    // processing thread and `send` never re-enters itself.
     /// Records written per destination index.
-    private(set) var countsByDestination: [Int]
+    @exclusivity(unchecked) private(set) var countsByDestination: [Int]
     /// ERP transactions per `txnType` (raw bytes → count; few distinct types).
-    private var transactionTypes: [(name: [UInt8], count: Int)] = []
+    @exclusivity(unchecked) private var transactionTypes: [(name: [UInt8], count: Int)] = []
     /// Per destination: records looked at for a `txnType` so far without finding one. A destination whose
     /// first records carry none (analytics, routed events) is not scanned any more.
-    private var misses: [Int]
+    @exclusivity(unchecked) private var misses: [Int]
     /// Dead letters per error code.
     private(set) var deadLettersByCode: [String: Int] = [:]
     private let kinds: [Destination.Kind]

@@ -56,6 +56,8 @@ final class StreamProcessor {
     private let tableWritingSources: Set<String>
 
     private var partitions: [KafkaTopicPartition: PartitionState] = [:]
+    /// `partitions` by (interned topic index << 32 | partition); cleared whenever tasks are created or removed.
+    private var tasksByIndex: [Int64: PartitionState] = [:]
     private var ordered: [PartitionState] = []
     private var fatal: RuntimeError?
     private var failed = false
@@ -66,9 +68,11 @@ final class StreamProcessor {
     private var restoredRecords = 0
     private var commits = 0
     private var processedRecords = 0
-    private var inputs: [InputRecord] = []
-    private var headerScratch: [RecordHeader] = []
-    private var headerSpans: [(start: Int, count: Int)] = []
+    // Per-run scratch, reused. Unchecked exclusivity: only `run` touches them, on the processing thread, and
+    // nothing it calls re-enters it.
+    @exclusivity(unchecked) private var inputs: [InputRecord] = []
+    @exclusivity(unchecked) private var headerScratch: [RecordHeader] = []
+    @exclusivity(unchecked) private var headerSpans: [(start: Int, count: Int)] = []
 
     /// Builds the engine, checks (and creates) topics, starts the clients and loads the global tables.
     ///
@@ -232,27 +236,41 @@ final class StreamProcessor {
     }
 
     /// Hands each partition's run of records to its task while librdkafka's buffers are borrowed.
+    ///
+    /// Runs are found by the interned topic index and the partition (integer compares, no string per
+    /// record); the task of a run is found through a small cache keyed the same way.
     private func process(_ batch: KafkaRecordBatch) -> Int {
         let count = batch.count
         var index = 0
         while index < count {
             let first = batch[index]
             let partition = first.partition
-            let topic = first.topic
+            let topic = first.topicIndex
             var end = index + 1
             while end < count {
                 let next = batch[end]
-                if next.partition != partition || next.topic != topic { break }
+                if next.partition != partition || next.topicIndex != topic { break }
                 end += 1
             }
-            if let state = partitions[KafkaTopicPartition(topic: topic, partition: partition)] {
+            if let state = task(topic: topic, partition: partition, batch) {
                 run(state, batch, index..<end)
             } else {
-                logger.warning("records of unassigned partition \(topic)[\(partition)] skipped")
+                logger.warning("records of unassigned partition \(batch.topic(ofIndex: topic))[\(partition)] skipped")
             }
             index = end
         }
         return count
+    }
+
+    /// The task of a partition, by the consumer's interned topic index.
+    @inline(__always)
+    private func task(topic: Int, partition: Int32, _ batch: KafkaRecordBatch) -> PartitionState? {
+        let key = Int64(topic) << 32 | Int64(UInt32(bitPattern: partition))
+        if let state = tasksByIndex[key] { return state }
+        guard let state = partitions[KafkaTopicPartition(topic: batch.topic(ofIndex: topic), partition: partition)]
+        else { return nil }
+        tasksByIndex[key] = state
+        return state
     }
 
     private func run(_ state: PartitionState, _ batch: KafkaRecordBatch, _ range: Range<Int>) {
@@ -545,6 +563,7 @@ final class StreamProcessor {
                     key: key, task: task, writesTables: tableWritingSources.contains(key.topic),
                     committed: max(offsets[key] ?? -1, -1))
                 partitions[key] = state
+                tasksByIndex.removeAll(keepingCapacity: true)
                 ordered.append(state)
             }
             ordered.sort { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }
@@ -574,6 +593,7 @@ final class StreamProcessor {
     }
 
     private func removeTasks(_ keys: [KafkaTopicPartition]) {
+        tasksByIndex.removeAll(keepingCapacity: true)
         for key in keys {
             guard let state = partitions.removeValue(forKey: key) else { continue }
             var metrics = state.task.metrics

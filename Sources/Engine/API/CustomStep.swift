@@ -154,7 +154,9 @@ final class CustomStepPlan: StepPlan {
 final class CustomNode: StepNode {
     var next: StepNode?
     private let step: any CustomStep
-    private unowned let task: PartitionTask
+    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
+    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
+    private unowned(unsafe) let task: PartitionTask
 
     init(step: any CustomStep, task: PartitionTask) {
         self.step = step

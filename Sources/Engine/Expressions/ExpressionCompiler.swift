@@ -163,9 +163,25 @@ struct ExpressionCompiler {
     /// Walks `steps` from the context's event, using the context's cache of top-level members.
     @inline(__always)
     static func resolveEvent(_ context: RecordContext, _ steps: [PathStep]) -> Value {
+        steps.withUnsafeBufferPointer { resolveEvent(context, $0) }
+    }
+
+    /// As the array form, over steps kept in plan-owned memory (no reference counting per call).
+    @inline(__always)
+    static func resolveEvent(_ context: RecordContext, _ steps: UnsafeBufferPointer<PathStep>) -> Value {
         guard let event = context.event else { return .null }
         guard let first = steps.first, let key = first.key, let name = key.baseAddress else {
-            return resolve(event, steps)
+            var current = event
+            for step in steps {
+                if let key = step.key {
+                    guard let next = current.member(utf8: key) else { return .null }
+                    current = next
+                } else {
+                    guard let next = current[step.index] else { return .null }
+                    current = next
+                }
+            }
+            return .node(current)
         }
         let cache = context.rootMembers
         var current: JSONNode

@@ -4,6 +4,9 @@ import Topology
 /// Compiled key parts (Kafka keys, idempotency keys, group, dedupe, lookup and lot keys) with fast
 /// paths: a path into the event is resolved directly and a literal is copied, without calling a
 /// closure or boxing a ``Value``.
+///
+/// The parts are also laid out flat in memory the plan owns (``view``): the per-record loop reads
+/// plain pointers, so it retains and releases nothing (an enum payload copied out of `parts` would).
 struct KeyPlan {
     enum Part {
         case eventPath([PathStep])
@@ -11,41 +14,157 @@ struct KeyPlan {
         case expression(Evaluator)
     }
 
-    let parts: [Part]
+    /// One part as the hot path reads it (trivial: pointers into the plan's storage).
+    struct FlatPart {
+        enum Kind: UInt8 {
+            case eventPath, literal, expression
+        }
 
-    var isEmpty: Bool { parts.isEmpty }
-    var count: Int { parts.count }
+        var kind: Kind
+        /// The path of an `eventPath` part.
+        var steps: UnsafeBufferPointer<PathStep>
+        /// The bytes of a `literal` part.
+        var bytes: UnsafeRawBufferPointer
+    }
+
+    /// Owns the flat copies of the parts (freed with the plan).
+    final class Storage {
+        let source: [Part]
+        let parts: UnsafeMutableBufferPointer<FlatPart>
+        let steps: UnsafeMutableBufferPointer<PathStep>
+        let bytes: UnsafeMutableRawBufferPointer
+
+        init(_ parts: [Part]) {
+            source = parts
+            var stepCount = 0
+            var byteCount = 0
+            for part in parts {
+                switch part {
+                case .eventPath(let steps): stepCount += steps.count
+                case .literal(let bytes): byteCount += bytes.count
+                case .expression: break
+                }
+            }
+            self.parts = .allocate(capacity: parts.count)
+            steps = .allocate(capacity: max(stepCount, 1))
+            bytes = .allocate(byteCount: max(byteCount, 1), alignment: 1)
+            var stepOffset = 0
+            var byteOffset = 0
+            for (index, part) in parts.enumerated() {
+                var flat = FlatPart(
+                    kind: .expression, steps: UnsafeBufferPointer(start: nil, count: 0),
+                    bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+                switch part {
+                case .eventPath(let path):
+                    for (offset, step) in path.enumerated() { (steps.baseAddress! + stepOffset + offset).initialize(to: step) }
+                    flat.kind = .eventPath
+                    flat.steps = UnsafeBufferPointer(start: steps.baseAddress! + stepOffset, count: path.count)
+                    stepOffset += path.count
+                case .literal(let literal):
+                    literal.withUnsafeBytes { source in
+                        if !source.isEmpty {
+                            UnsafeMutableRawBufferPointer(rebasing: bytes[byteOffset..<byteOffset + source.count])
+                                .copyMemory(from: source)
+                        }
+                    }
+                    flat.kind = .literal
+                    flat.bytes = UnsafeRawBufferPointer(start: bytes.baseAddress! + byteOffset, count: literal.count)
+                    byteOffset += literal.count
+                case .expression:
+                    break
+                }
+                (self.parts.baseAddress! + index).initialize(to: flat)
+            }
+        }
+
+        deinit {
+            parts.deallocate()
+            steps.deallocate()
+            bytes.deallocate()
+        }
+    }
+
+    /// The parts as written.
+    var parts: [Part] { storage.source }
+    /// The parts as the hot path reads them (a trivial value: copy it into a node once, no reference counting
+    /// per record). Valid while this plan lives.
+    let view: View
+    private let storage: Storage
+
+    init(parts: [Part]) {
+        storage = Storage(parts)
+        view = View(parts: UnsafeBufferPointer(storage.parts), storage: Unmanaged.passUnretained(storage))
+    }
+
+    var isEmpty: Bool { view.parts.isEmpty }
+    var count: Int { view.parts.count }
 
     /// Appends the parts' text forms, separated by `separator`.
     @inline(__always)
     func append(_ context: RecordContext, separator: UInt8, to buffer: inout [UInt8]) throws(RecordFailure) {
-        var first = true
-        for part in parts {
-            if !first { buffer.append(separator) }
-            first = false
-            switch part {
-            case .eventPath(let steps):
-                if case .node(let node) = ExpressionCompiler.resolveEvent(context, steps) {
-                    Self.appendText(node, to: &buffer)
-                }
-            case .literal(let bytes):
-                buffer.append(contentsOf: bytes)
-            case .expression(let evaluator):
-                try evaluator(context).appendText(to: &buffer)
-            }
-        }
+        try view.append(context, separator: separator, to: &buffer)
     }
 
     /// The value of one part.
     @inline(__always)
     func value(_ index: Int, _ context: RecordContext) throws(RecordFailure) -> Value {
-        switch parts[index] {
-        case .eventPath(let steps):
-            return ExpressionCompiler.resolveEvent(context, steps)
-        case .literal(let bytes):
-            return .text(bytes)
-        case .expression(let evaluator):
-            return try evaluator(context)
+        try view.value(index, context)
+    }
+
+    /// A borrowed view of a ``KeyPlan``: pointers into its storage.
+    struct View {
+        let parts: UnsafeBufferPointer<FlatPart>
+        /// Unretained: the ``KeyPlan`` the view came from keeps the storage alive.
+        let storage: Unmanaged<Storage>
+
+        var isEmpty: Bool { parts.isEmpty }
+
+        /// Appends the parts' text forms, separated by `separator`.
+        @inline(__always)
+        func append(_ context: RecordContext, separator: UInt8, to buffer: inout [UInt8]) throws(RecordFailure) {
+            for index in 0..<parts.count {
+                if index > 0 { buffer.append(separator) }
+                let part = parts[index]
+                switch part.kind {
+                case .eventPath:
+                    if case .node(let node) = ExpressionCompiler.resolveEvent(context, part.steps) {
+                        KeyPlan.appendText(node, to: &buffer)
+                    }
+                case .literal:
+                    buffer.append(contentsOf: part.bytes)
+                case .expression:
+                    try appendExpression(index, context, to: &buffer)
+                }
+            }
+        }
+
+        @inline(never)
+        private func appendExpression(_ index: Int, _ context: RecordContext, to buffer: inout [UInt8])
+            throws(RecordFailure)
+        {
+            guard case .expression(let evaluator) = storage.takeUnretainedValue().source[index] else { return }
+            try evaluator(context).appendText(to: &buffer)
+        }
+
+        /// The value of one part.
+        @inline(__always)
+        func value(_ index: Int, _ context: RecordContext) throws(RecordFailure) -> Value {
+            let part = parts[index]
+            switch part.kind {
+            case .eventPath:
+                return ExpressionCompiler.resolveEvent(context, part.steps)
+            case .literal, .expression:
+                return try partValue(index, context)
+            }
+        }
+
+        @inline(never)
+        private func partValue(_ index: Int, _ context: RecordContext) throws(RecordFailure) -> Value {
+            switch storage.takeUnretainedValue().source[index] {
+            case .eventPath(let steps): return ExpressionCompiler.resolveEvent(context, steps)
+            case .literal(let bytes): return .text(bytes)
+            case .expression(let evaluator): return try evaluator(context)
+            }
         }
     }
 

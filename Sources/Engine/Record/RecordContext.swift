@@ -13,6 +13,8 @@ public final class RecordContext {
         var offset: Int64 = -1
         var eventTime: Int64 = 0
         var schemaId: [UInt8] = []
+        var schemaType: JSONNode? = nil
+        var schemaVersion: Int64 = 0
         var window: WindowResult? = nil
         var aliases: [JSONNode?] = []
         var aliasDocuments: [OwnedDocument?] = []
@@ -20,6 +22,8 @@ public final class RecordContext {
         var mapValues: [Value] = []
         var mapped: Bool = false
         var pipeline: PipelinePlan? = nil
+        /// The address of `pipeline` (compared without touching its reference count).
+        var pipelineIdentity: UnsafeMutableRawPointer? = nil
         var hold: HoldMark? = nil
         var parkReason: (code: String, message: String)? = nil
         var event: JSONNode?
@@ -43,12 +47,12 @@ public final class RecordContext {
     }
     /// The live input record, when processing one (borrowed; `nil` for window results and released postings).
     var input: InputRecord? {
-        get { fields.pointee.input }
+        _read { yield fields.pointee.input }
         _modify { yield &fields.pointee.input }
     }
     /// Original bytes of a released parked posting (for dead letters).
     var storedOrigin: StoredOrigin? {
-        get { fields.pointee.storedOrigin }
+        _read { yield fields.pointee.storedOrigin }
         _modify { yield &fields.pointee.storedOrigin }
     }
     /// Offset of the input record (window results: the last contributing offset).
@@ -61,24 +65,52 @@ public final class RecordContext {
         get { fields.pointee.eventTime }
         _modify { yield &fields.pointee.eventTime }
     }
-    /// `<type>/v<N>` of the event as received (dead-letter header).
+    /// `<type>/v<N>` of the event as received (dead-letter header); written on first use from the event's
+    /// `type` and `schemaVersion` (see ``setSchemaType(_:version:)``), so records that are not dead-lettered
+    /// never build it.
     var schemaId: [UInt8] {
-        get { fields.pointee.schemaId }
-        _modify { yield &fields.pointee.schemaId }
+        _read {
+            resolveSchemaId()
+            yield fields.pointee.schemaId
+        }
+        _modify {
+            resolveSchemaId()
+            yield &fields.pointee.schemaId
+        }
+    }
+
+    /// Remembers the event's `type` node (borrowed: valid while the record is processed) and version.
+    @inline(__always)
+    func setSchemaType(_ type: JSONNode, version: Int64) {
+        fields.pointee.schemaType = type
+        fields.pointee.schemaVersion = version
+    }
+
+    /// Forgets the borrowed `type` node (the record is done).
+    @inline(__always)
+    func clearSchemaType() {
+        fields.pointee.schemaType = nil
+    }
+
+    private func resolveSchemaId() {
+        guard let type = fields.pointee.schemaType, fields.pointee.schemaId.isEmpty else { return }
+        type.appendUnescapedBytes(to: &fields.pointee.schemaId)
+        fields.pointee.schemaId.append(contentsOf: [0x2F, 0x76])
+        PartitionTask.appendDecimal(fields.pointee.schemaVersion, to: &fields.pointee.schemaId)
     }
     /// The window result, after a window step.
     var window: WindowResult? {
-        get { fields.pointee.window }
+        _read { yield fields.pointee.window }
         _modify { yield &fields.pointee.window }
     }
     /// Enrichment rows and exploded elements by alias slot.
     var aliases: [JSONNode?] {
-        get { fields.pointee.aliases }
+        _read { yield fields.pointee.aliases }
         _modify { yield &fields.pointee.aliases }
     }
     /// Owned documents backing aliases of a released posting.
     var aliasDocuments: [OwnedDocument?] {
-        get { fields.pointee.aliasDocuments }
+        _read { yield fields.pointee.aliasDocuments }
         _modify { yield &fields.pointee.aliasDocuments }
     }
     /// Element index after `explode` (appended to 1:1 idempotency keys), `-1` otherwise.
@@ -88,7 +120,7 @@ public final class RecordContext {
     }
     /// Values of the `map` fields, once `map` ran.
     var mapValues: [Value] {
-        get { fields.pointee.mapValues }
+        _read { yield fields.pointee.mapValues }
         _modify { yield &fields.pointee.mapValues }
     }
     /// `true` once `map` ran.
@@ -96,19 +128,29 @@ public final class RecordContext {
         get { fields.pointee.mapped }
         _modify { yield &fields.pointee.mapped }
     }
+    /// Sets ``pipeline`` (stores only when it changes: no retain and release per record of one pipeline).
+    @inline(__always)
+    func setPipeline(_ plan: Unmanaged<PipelinePlan>) {
+        guard fields.pointee.pipelineIdentity != plan.toOpaque() else { return }
+        pipeline = plan.takeUnretainedValue()
+    }
+
     /// The pipeline being run.
     var pipeline: PipelinePlan? {
-        get { fields.pointee.pipeline }
-        _modify { yield &fields.pointee.pipeline }
+        _read { yield fields.pointee.pipeline }
+        set {
+            fields.pointee.pipelineIdentity = newValue.map { UnsafeMutableRawPointer(Unmanaged.passUnretained($0).toOpaque()) }
+            fields.pointee.pipeline = newValue
+        }
     }
     /// Set by `hold` when the record touches a held lot: `emit` parks the posting.
     var hold: HoldMark? {
-        get { fields.pointee.hold }
+        _read { yield fields.pointee.hold }
         _modify { yield &fields.pointee.hold }
     }
     /// Set by `enrich` (`onMissing: exception`): `emit` writes a PARKED exception instead of the posting.
     var parkReason: (code: String, message: String)? {
-        get { fields.pointee.parkReason }
+        _read { yield fields.pointee.parkReason }
         _modify { yield &fields.pointee.parkReason }
     }
 
@@ -137,7 +179,8 @@ public final class RecordContext {
         storedOrigin = nil
         event = nil
         window = nil
-        schemaId.removeAll(keepingCapacity: true)
+        fields.pointee.schemaType = nil
+        if !fields.pointee.schemaId.isEmpty { fields.pointee.schemaId.removeAll(keepingCapacity: true) }
         resetDownstream()
     }
 

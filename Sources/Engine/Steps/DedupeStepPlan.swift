@@ -36,7 +36,9 @@ struct DedupeEntry: StateCodable {
 final class DedupeNode: StepNode {
     var next: StepNode?
     private let plan: DedupeStepPlan
-    private unowned let task: PartitionTask
+    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
+    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
+    private unowned(unsafe) let task: PartitionTask
     private let store: ChangelogStore
     private let entries: LoggedStore<DedupeEntry>
     private var expiries = Deque<(expiresAt: Int64, index: Int)>()

@@ -56,6 +56,7 @@ final class EmitStepPlan: StepPlan {
             header.contains(.postingDate) || header.contains(.documentDate) || header.contains(.businessDate)
             || periodCheck
         needsPlant = needsDates || header.contains(.plantId)
+        passesThrough = skipValidation && header.isEmpty && !needsPlant && !needsIdempotencyKey
     }
 
     func makeNode(for task: PartitionTask) -> StepNode { EmitNode(plan: self, task: task) }
@@ -65,12 +66,17 @@ final class EmitStepPlan: StepPlan {
     let needsDates: Bool
     /// `true` when the header or the period check needs the plant id.
     let needsPlant: Bool
+    /// `true` when an event that reaches this step unchanged (no map, window, hold or park reason) is written
+    /// as it was received: a record validated against this very schema, routed without a header.
+    let passesThrough: Bool
 }
 
 final class EmitNode: StepNode {
     var next: StepNode?
     private let plan: EmitStepPlan
-    private unowned let task: PartitionTask
+    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
+    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
+    private unowned(unsafe) let task: PartitionTask
     /// Reused buffers, behind a pointer: the accessors are computed, so the many appends per record need
     /// no dynamic exclusivity checks (the node is confined to its task's thread).
     private struct Buffers {
@@ -115,11 +121,48 @@ final class EmitNode: StepNode {
     init(plan: EmitStepPlan, task: PartitionTask) {
         self.plan = plan
         self.task = task
+        passesThrough = plan.passesThrough
+        hasKey = !plan.keyParts.isEmpty
+        keyParts = plan.keyParts.view
+        taskRef = Unmanaged.passUnretained(task)
     }
 
+    /// Copies of what the plan holds (plain stored values: no reference counting to read them per record).
+    private let passesThrough: Bool
+    private let hasKey: Bool
+    private let keyParts: KeyPlan.View
+    /// The task, for calls on the per-record path without a retain (see `task`).
+    private let taskRef: Unmanaged<PartitionTask>
+
     func push(_ context: RecordContext) {
-        if let failure = emit(context) { task.deadLetter(context, failure) }
+        if passesThrough, context.window == nil, !context.mapped, context.hold == nil, context.parkReason == nil,
+            let event = context.event
+        {
+            if let failure = passThrough(context, event) { task.deadLetter(context, failure) }
+        } else if let failure = emit(context) {
+            task.deadLetter(context, failure)
+        }
         next?.push(context)
+    }
+
+    /// Writes the event's bytes as they were received, under the key (what `emit` does for such a record,
+    /// without computing anything the output does not contain).
+    @inline(__always)
+    private func passThrough(_ context: RecordContext, _ event: JSONNode) -> RecordFailure? {
+        let buffers = self.buffers
+        buffers.pointee.keyBuffer.removeAll(keepingCapacity: true)
+        do {
+            try keyParts.append(context, separator: 0x7C, to: &buffers.pointee.keyBuffer)
+        } catch {
+            return error
+        }
+        taskRef._withUnsafeGuaranteedRef { task in
+            task.counters.pointee.outputs += 1
+            buffers.pointee.keyBuffer.withUnsafeBytes { key in
+                task.send(plan.output, key: hasKey ? key : nil, value: event.rawBytes, timestamp: context.eventTime)
+            }
+        }
+        return nil
     }
 
     private func emit(_ context: RecordContext) -> RecordFailure? {
@@ -128,7 +171,7 @@ final class EmitNode: StepNode {
         // Keys.
         keyBuffer.removeAll(keepingCapacity: true)
         do {
-            try plan.keyParts.append(context, separator: 0x7C, to: &keyBuffer)
+            try keyParts.append(context, separator: 0x7C, to: &keyBuffer)
             if plan.needsIdempotencyKey { try buildIdempotencyKey(context) }
         } catch {
             return error

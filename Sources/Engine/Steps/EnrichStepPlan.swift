@@ -24,7 +24,9 @@ final class EnrichStepPlan: StepPlan {
 final class EnrichNode: StepNode {
     var next: StepNode?
     private let plan: EnrichStepPlan
-    private unowned let task: PartitionTask
+    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
+    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
+    private unowned(unsafe) let task: PartitionTask
     private var key: [UInt8] = []
 
     init(plan: EnrichStepPlan, task: PartitionTask) {

@@ -18,7 +18,9 @@ final class ExplodeNode: StepNode {
     var next: StepNode?
     private let array: Evaluator
     private let slot: Int
-    private unowned let task: PartitionTask
+    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
+    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
+    private unowned(unsafe) let task: PartitionTask
 
     init(plan: ExplodeStepPlan, task: PartitionTask) {
         array = plan.array

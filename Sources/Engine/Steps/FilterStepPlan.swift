@@ -12,7 +12,9 @@ final class FilterStepPlan: StepPlan {
 final class FilterNode: StepNode {
     var next: StepNode?
     private let condition: Evaluator
-    private unowned let task: PartitionTask
+    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
+    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
+    private unowned(unsafe) let task: PartitionTask
 
     init(plan: FilterStepPlan, task: PartitionTask) {
         condition = plan.condition

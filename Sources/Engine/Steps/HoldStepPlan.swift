@@ -75,7 +75,9 @@ struct ParkedPosting: StateCodable {
 final class HoldNode: StepNode {
     var next: StepNode?
     private let plan: HoldStepPlan
-    private unowned let task: PartitionTask
+    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
+    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
+    private unowned(unsafe) let task: PartitionTask
     private let store: ChangelogStore
     private let lots: LoggedStore<LotState>
     private let postings: LoggedStore<ParkedPosting>

@@ -15,7 +15,9 @@ final class MapStepPlan: StepPlan {
 final class MapNode: StepNode {
     var next: StepNode?
     private let fields: [Evaluator]
-    private unowned let task: PartitionTask
+    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
+    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
+    private unowned(unsafe) let task: PartitionTask
     /// Values being computed (a map may read the output of the map before it, so it cannot write in place).
     private var buffer: [Value]
 

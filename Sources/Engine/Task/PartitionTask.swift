@@ -2,6 +2,12 @@ import JSON
 import Logging
 import Timekeeping
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Processes one partition of one source topic: validation, every pipeline reading the source, and
 /// the partition's state.
 ///
@@ -40,9 +46,17 @@ public final class PartitionTask {
     let plan: SourcePlan
     let context: RecordContext
     private(set) var pipelines: [PipelineInstance] = []
+    /// Each pipeline's plan and first node, unretained: `pipelines` owns both for the task's lifetime.
+    private let heads: UnsafeMutableBufferPointer<PipelineHead>
+    /// The last event type seen and its entry (see ``typeEntry(_:)``).
+    private let typeCache: UnsafeMutablePointer<TypeCache>
     private let decoder: EnvelopeDecoder
-    private var timeNodes: [StepNode] = []
-    private var tableNodes: [StepNode] = []
+    // Set in `init` only; unchecked exclusivity (the task is confined to one thread) keeps the per-record reads
+    // free of dynamic access checks.
+    @exclusivity(unchecked) private var timeNodes: [StepNode] = []
+    @exclusivity(unchecked) private var tableNodes: [StepNode] = []
+    /// `!timeNodes.isEmpty`.
+    @exclusivity(unchecked) private var hasTimeNodes = false
     private(set) var stores: [StateStore] = []
     private var storesByTopic: [String: StateStore] = [:]
     private var restorePending = false
@@ -67,6 +81,9 @@ public final class PartitionTask {
         times.initialize(to: (Int64.min, engine.clock.now()))
         context = RecordContext(topic: plan.source.topic, partition: partition, aliasCount: plan.aliasCount)
         decoder = EnvelopeDecoder(format: plan.format)
+        heads = .allocate(capacity: max(plan.pipelines.count, 1))
+        typeCache = .allocate(capacity: 1)
+        typeCache.initialize(to: TypeCache())
         for pipelinePlan in plan.pipelines {
             let nodes = pipelinePlan.steps.map { $0.makeNode(for: self) }
             pipelines.append(PipelineInstance(plan: pipelinePlan, nodes: nodes))
@@ -77,12 +94,20 @@ public final class PartitionTask {
             }
         }
         for store in stores { storesByTopic[store.destination.topic] = store }
+        hasTimeNodes = !timeNodes.isEmpty
+        for (index, pipeline) in pipelines.enumerated() {
+            (heads.baseAddress! + index).initialize(to: PipelineHead(plan: pipeline.plan, node: pipeline.head))
+        }
     }
 
     deinit {
         counters.deinitialize(count: 1)
         counters.deallocate()
         times.deallocate()
+        heads.deallocate()
+        typeCache.pointee.release()
+        typeCache.deinitialize(count: 1)
+        typeCache.deallocate()
     }
 
     /// The changelog topics of this task's stores (same partition as the task).
@@ -172,6 +197,7 @@ public final class PartitionTask {
         context.reset()
         context.input = record
         context.offset = record.offset
+        defer { context.clearSchemaType() }
         guard let value = record.value else {
             deadLetterAtSource(RecordFailure("EMPTY_VALUE", "the record has no value"), pipeline: nil)
             return
@@ -195,54 +221,80 @@ public final class PartitionTask {
                 pipeline: nil)
             return
         }
-        _ = typeNode.withUnescapedBytes { type in
-            context.schemaId.append(contentsOf: type)
-            context.schemaId.append(contentsOf: [0x2F, 0x76])
-            Self.appendDecimal(version, to: &context.schemaId)
-            let entry = plan.entry(type: type)
-            let pipelineIndexes = entry.pipelines
-            guard let latest = entry.latest else {
-                deadLetterAtSource(
-                    RecordFailure(
-                        "UNKNOWN_SCHEMA", path: "/type",
-                        "no schema \(String(decoding: context.schemaId, as: UTF8.self))"),
-                    pipeline: pipelineIndexes?.first)
-                return
-            }
-            guard let pipelineIndexes else {
-                counters.pointee.skippedTypes += 1
-                return
-            }
-            guard version > 0, version < Int64(entry.validators.count), let validator = entry.validators[Int(version)]
-            else {
-                deadLetterAtSource(
-                    RecordFailure(
-                        "UNKNOWN_SCHEMA", path: "/schemaVersion",
-                        "no schema \(String(decoding: context.schemaId, as: UTF8.self))"),
-                    pipeline: pipelineIndexes[0])
-                return
-            }
-            guard validator.isValid(root) else {
-                let violation = validator.validate(root, maxErrors: 1).first
-                deadLetterAtSource(
-                    RecordFailure(
-                        "SCHEMA_VIOLATION", path: violation?.instancePointer ?? "",
-                        (violation?.message ?? "does not conform") + " (keyword "
-                            + (violation?.keywordLocation ?? "") + ")"),
-                    pipeline: pipelineIndexes[0])
-                return
-            }
-            if version < Int64(latest) {
-                upcastAndRun(
-                    root, type: String(decoding: type, as: UTF8.self), version: Int(version), pipelines: pipelineIndexes
-                )
-            } else {
-                run(root, pipelines: pipelineIndexes)
+        // `<type>/v<N>` (the dead-letter header) is written only when a dead letter needs it.
+        context.setSchemaType(typeNode, version: version)
+        if !typeNode.hasEscapes, let type = typeNode.rawStringBytes {
+            typeEntry(type)._withUnsafeGuaranteedRef { handleEvent(root, type: type, version: version, entry: $0) }
+        } else {
+            _ = typeNode.withUnescapedBytes { type in
+                typeEntry(type)._withUnsafeGuaranteedRef { handleEvent(root, type: type, version: version, entry: $0) }
             }
         }
     }
 
-    private func upcastAndRun(_ root: JSONNode, type: String, version: Int, pipelines indexes: [Int]) {
+    /// The plan's entry for an event type; the last one is remembered (a source usually carries one type, or a
+    /// few in runs), so most records skip the hash lookup.
+    ///
+    /// The entry is returned unretained: the cache holds it until another type replaces it, which happens only
+    /// in a later call (never while a record of this type is being handled).
+    @inline(__always)
+    private func typeEntry(_ type: UnsafeRawBufferPointer) -> Unmanaged<SourcePlan.TypeEntry> {
+        let cache = typeCache
+        if let entry = cache.pointee.entry, type.count == cache.pointee.type.count,
+            type.count == 0 || memcmp(type.baseAddress!, cache.pointee.type.baseAddress!, type.count) == 0
+        {
+            return entry
+        }
+        let entry = plan.entry(type: type)
+        cache.pointee.remember(type, entry)
+        return Unmanaged.passUnretained(entry)
+    }
+
+    private func handleEvent(
+        _ root: JSONNode, type: UnsafeRawBufferPointer, version: Int64, entry: SourcePlan.TypeEntry
+    ) {
+        guard let latest = entry.latest else {
+            deadLetterAtSource(
+                RecordFailure(
+                    "UNKNOWN_SCHEMA", path: "/type", "no schema \(String(decoding: context.schemaId, as: UTF8.self))"),
+                pipeline: entry.pipelines?.first)
+            return
+        }
+        guard entry.pipelines != nil else {
+            counters.pointee.skippedTypes += 1
+            return
+        }
+        guard version > 0, version < Int64(entry.validators.count), entry.validators[Int(version)] != nil else {
+            deadLetterAtSource(
+                RecordFailure(
+                    "UNKNOWN_SCHEMA", path: "/schemaVersion",
+                    "no schema \(String(decoding: context.schemaId, as: UTF8.self))"),
+                pipeline: entry.pipelines![0])
+            return
+        }
+        let validator = UnsafePointer(entry.validatorSlots[Int(version)]!)
+        guard validator.pointee.isValid(root) else {
+            let violation = validator.pointee.validate(root, maxErrors: 1).first
+            deadLetterAtSource(
+                RecordFailure(
+                    "SCHEMA_VIOLATION", path: violation?.instancePointer ?? "",
+                    (violation?.message ?? "does not conform") + " (keyword "
+                        + (violation?.keywordLocation ?? "") + ")"),
+                pipeline: entry.pipelines![0])
+            return
+        }
+        entry.pipelines!.withUnsafeBufferPointer { indexes in
+            if version < Int64(latest) {
+                upcastAndRun(root, type: String(decoding: type, as: UTF8.self), version: Int(version), pipelines: indexes)
+            } else {
+                run(root, pipelines: indexes)
+            }
+        }
+    }
+
+    private func upcastAndRun(
+        _ root: JSONNode, type: String, version: Int, pipelines indexes: UnsafeBufferPointer<Int>
+    ) {
         let upcast: JSONValue
         do {
             upcast = try plan.upcast(JSONValue(root), type: type, from: version)
@@ -263,10 +315,10 @@ public final class PartitionTask {
         }
     }
 
-    private func run(_ root: JSONNode, pipelines indexes: [Int]) {
+    private func run(_ root: JSONNode, pipelines indexes: UnsafeBufferPointer<Int>) {
         context.event = root
         var eventTime: Int64?
-        if case .node(let node) = ExpressionCompiler.resolveEvent(context, plan.eventTime) {
+        if case .node(let node) = ExpressionCompiler.resolveEvent(context, UnsafeBufferPointer(plan.eventTimeSteps)) {
             eventTime = node.withUnescapedBytes { RFC3339.parse($0) } ?? nil
         }
         guard let eventTime else {
@@ -288,16 +340,17 @@ public final class PartitionTask {
         }
         counters.pointee.valid += 1
         context.eventTime = eventTime
+        let heads = self.heads
         for index in indexes {
-            let pipeline = pipelines[index]
-            context.pipeline = pipeline.plan
+            let head = heads[index]
+            context.setPipeline(head.plan)
             context.resetDownstream()
-            pipeline.head?.push(context)
+            head.node?.push(context)
         }
         context.event = nil
         if eventTime > streamTime {
             streamTime = eventTime
-            for node in timeNodes { node.streamTimeAdvanced() }
+            if hasTimeNodes { for node in timeNodes { node.streamTimeAdvanced() } }
         }
     }
 
@@ -324,5 +377,49 @@ public final class PartitionTask {
         let pipeline = plan.pipelines[index ?? 0]
         context.pipeline = pipeline
         deadLetter(context, failure)
+    }
+}
+
+/// A pipeline's plan and first node as the per-record loop reads them: unretained references, valid while
+/// the task that owns the pipeline instances lives.
+struct PipelineHead {
+    let plan: Unmanaged<PipelinePlan>
+    unowned(unsafe) let node: (any StepNode)?
+
+    init(plan: PipelinePlan, node: (any StepNode)?) {
+        self.plan = Unmanaged.passUnretained(plan)
+        self.node = node
+    }
+}
+
+/// The last event type a task saw (its bytes, copied) and the plan's entry for it.
+struct TypeCache {
+    private var bytes: UnsafeMutableRawPointer?
+    private var capacity = 0
+    private(set) var type = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// Keeps the entry alive (the plan stops caching entries after 4,096 types).
+    private var owner: SourcePlan.TypeEntry?
+    private(set) var entry: Unmanaged<SourcePlan.TypeEntry>?
+
+    mutating func remember(_ type: UnsafeRawBufferPointer, _ entry: SourcePlan.TypeEntry) {
+        if type.count > capacity {
+            bytes?.deallocate()
+            capacity = max(type.count, 32)
+            bytes = .allocate(byteCount: capacity, alignment: 1)
+        }
+        if !type.isEmpty { bytes!.copyMemory(from: type.baseAddress!, byteCount: type.count) }
+        self.type = UnsafeRawBufferPointer(start: bytes, count: type.count)
+        owner = entry
+        self.entry = Unmanaged.passUnretained(entry)
+    }
+
+    /// Frees the copied bytes.
+    mutating func release() {
+        bytes?.deallocate()
+        bytes = nil
+        capacity = 0
+        type = UnsafeRawBufferPointer(start: nil, count: 0)
+        entry = nil
+        owner = nil
     }
 }

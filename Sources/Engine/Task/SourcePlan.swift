@@ -10,6 +10,8 @@ final class SourcePlan {
     let maxBytes: Int
     let pipelines: [PipelinePlan]
     let eventTime: [PathStep]
+    /// `eventTime` in memory the plan owns (read per record without reference counting).
+    let eventTimeSteps: UnsafeMutableBufferPointer<PathStep>
     let aliasCount: Int
     private let catalog: SchemaCatalog
     private var typeIndex = ByteKeyMap<[Int]>()
@@ -21,12 +23,33 @@ final class SourcePlan {
     final class TypeEntry {
         let latest: Int?
         let validators: [CompiledSchema?]
+        /// `validators` in memory the entry owns (`nil` where there is none): a validator is called in place,
+        /// without copying it (and retaining its references) out of an array per record.
+        let validatorSlots: UnsafeMutableBufferPointer<UnsafeMutablePointer<CompiledSchema>?>
         let pipelines: [Int]?
 
         init(latest: Int?, validators: [CompiledSchema?], pipelines: [Int]?) {
             self.latest = latest
             self.validators = validators
             self.pipelines = pipelines
+            validatorSlots = .allocate(capacity: max(validators.count, 1))
+            for (index, validator) in validators.enumerated() {
+                var slot: UnsafeMutablePointer<CompiledSchema>?
+                if let validator {
+                    slot = .allocate(capacity: 1)
+                    slot!.initialize(to: validator)
+                }
+                (validatorSlots.baseAddress! + index).initialize(to: slot)
+            }
+        }
+
+        deinit {
+            for index in validators.indices {
+                guard let slot = validatorSlots[index] else { continue }
+                slot.deinitialize(count: 1)
+                slot.deallocate()
+            }
+            validatorSlots.deallocate()
         }
     }
 
@@ -40,6 +63,8 @@ final class SourcePlan {
         self.pipelines = pipelines
         self.catalog = catalog
         eventTime = PathStep.steps(source.eventTime.segments[...])
+        eventTimeSteps = .allocate(capacity: eventTime.count)
+        _ = eventTimeSteps.initialize(from: eventTime)
         aliasCount = pipelines.map(\.aliasCount).max() ?? 0
         for (index, pipeline) in pipelines.enumerated() {
             for type in pipeline.types {
@@ -58,6 +83,10 @@ final class SourcePlan {
             for plant in plants { map.insert(Array(plant.utf8), value: true) }
             self.plants = map
         }
+    }
+
+    deinit {
+        eventTimeSteps.deallocate()
     }
 
     /// Indexes of the pipelines taking `type`, or `nil`.

@@ -18,7 +18,9 @@ import Topology
 final class WindowNode: StepNode {
     var next: StepNode?
     private let plan: WindowStepPlan
-    private unowned let task: PartitionTask
+    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
+    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
+    private unowned(unsafe) let task: PartitionTask
     private let store: ChangelogStore
     private let windows: LoggedStore<WindowState>
     private let metaMap: LoggedStore<WindowMeta>
