@@ -39,15 +39,16 @@ public struct JSONReader: Sendable {
         guard bytes.count < Int(UInt32.max) else {
             throw JSONError(code: .tooLarge, message: "input larger than 4 GiB")
         }
-        tape.count = 0
-        var parser = TapeParser(bytes: bytes, tape: tape, maxDepth: maxDepth)
+        let storage = tape.storage
+        storage.pointee.count = 0
+        var parser = TapeParser(bytes: bytes, storage: storage, maxDepth: maxDepth)
         do {
             try parser.run()
         } catch {
-            tape.count = 0
+            storage.pointee.count = 0
             throw error.located(in: bytes)
         }
-        tape.count = parser.count
+        storage.pointee.count = parser.count
         return JSONDocument(bytes: bytes, entries: UnsafePointer(parser.entries), count: parser.count)
     }
 }
@@ -86,21 +87,28 @@ struct TapeParser {
     @usableFromInline let base: UnsafePointer<UInt8>
     @usableFromInline let end: Int
     @usableFromInline var pos = 0
-    /// Unowned: the caller of ``JSONReader/parse(_:into:)`` keeps the tape alive for the whole parse.
-    @usableFromInline unowned(unsafe) let tape: JSONTape
+    /// The tape's storage (the caller of ``JSONReader/parse(_:into:)`` keeps the tape alive for the
+    /// whole parse); touched only to grow it.
+    @usableFromInline let storage: UnsafeMutablePointer<JSONTape.Storage>
     @usableFromInline let maxDepth: Int
     /// The tape's storage and entry count, written back when the parse ends.
     @usableFromInline var entries: UnsafeMutablePointer<TapeEntry>
     @usableFromInline var count = 0
+    @usableFromInline let initialCapacity: Int
+    @usableFromInline let initialStack: UnsafeMutablePointer<UInt32>
+    @usableFromInline let initialStackCapacity: Int
 
     @inlinable
-    init(bytes: UnsafeRawBufferPointer, tape: JSONTape, maxDepth: Int) {
+    init(bytes: UnsafeRawBufferPointer, storage: UnsafeMutablePointer<JSONTape.Storage>, maxDepth: Int) {
         // A zero-length buffer may have a nil base; point at a static byte instead (never read).
         base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? TapeParser.emptyBase
         end = bytes.count
-        self.tape = tape
+        self.storage = storage
         self.maxDepth = maxDepth
-        entries = tape.entries
+        entries = storage.pointee.entries
+        initialCapacity = storage.pointee.capacity
+        initialStack = storage.pointee.stack
+        initialStackCapacity = storage.pointee.stackCapacity
     }
 
     // Immutable after initialisation: one zero byte that is never written, so sharing it is safe.
@@ -152,12 +160,19 @@ struct TapeParser {
         return p
     }
 
-    /// Storage for at least one more entry; returns the (possibly moved) entries.
+    /// Storage for at least one more entry; returns the (moved) entries and the new capacity.
     @inlinable @inline(never)
-    func grow(count: Int) -> UnsafeMutablePointer<TapeEntry> {
-        tape.count = count
-        tape.grow(minimum: count + 1)
-        return tape.entries
+    func grow(count: Int) -> (UnsafeMutablePointer<TapeEntry>, Int) {
+        storage.pointee.count = count
+        storage.pointee.grow(minimum: count + 1)
+        return (storage.pointee.entries, storage.pointee.capacity)
+    }
+
+    /// A container stack with room for at least `minimum` levels, and its capacity.
+    @inlinable @inline(never)
+    func growStack(minimum: Int) -> (UnsafeMutablePointer<UInt32>, Int) {
+        storage.pointee.growStack(minimum: minimum)
+        return (storage.pointee.stack, storage.pointee.stackCapacity)
     }
 
     @inlinable
@@ -165,13 +180,13 @@ struct TapeParser {
         let base = self.base
         let end = self.end
         var entries = self.entries
-        var capacity = tape.capacity
+        var capacity = initialCapacity
         var count = 0
         var p = skipWhitespace(pos)
         guard p < end else { throw fail(.emptyInput, "empty input: expected a JSON value", at: p) }
         var depth = 0
-        var stack = tape.stack
-        var stackCapacity = tape.stackCapacity
+        var stack = initialStack
+        var stackCapacity = initialStackCapacity
         // The innermost open container: its tape index, kind and the values completed in it so far.
         var container = 0
         var inObject = false
@@ -192,8 +207,7 @@ struct TapeParser {
                 var flags: UInt32 = 0
                 if close >= end || base[close] != UInt8(ascii: "\"") { (close, flags) = try finishString(start, close) }
                 if count == capacity {
-                    entries = grow(count: count)
-                    capacity = tape.capacity
+                    (entries, capacity) = grow(count: count)
                 }
                 (entries + count).initialize(
                     to: TapeEntry(
@@ -217,8 +231,7 @@ struct TapeParser {
             // One value at `p` (whitespace skipped).
             guard p < end else { throw fail(.unexpectedEnd, "unexpected end of input: expected a value", at: p) }
             if count == capacity {
-                entries = grow(count: count)
-                capacity = tape.capacity
+                (entries, capacity) = grow(count: count)
             }
             let byte = base[p]
             switch byte {
@@ -260,9 +273,7 @@ struct TapeParser {
                     entries[index].a = UInt32(truncatingIfNeeded: count)
                 } else {
                     if depth >= stackCapacity {
-                        tape.growStack(minimum: depth + 1)
-                        stack = tape.stack
-                        stackCapacity = tape.stackCapacity
+                        (stack, stackCapacity) = growStack(minimum: depth + 1)
                     }
                     if depth > 0 { entries[container].b = members }
                     stack[depth] = UInt32(truncatingIfNeeded: index)
@@ -368,7 +379,7 @@ struct TapeParser {
     func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
     /// The number at `start` as a tape entry (its `end` is where the number ends).
-    @inlinable
+    @inlinable @inline(__always)
     func parseNumber(at start: Int) throws(JSONError) -> TapeEntry {
         var p = start
         var negative = false

@@ -12,6 +12,8 @@ struct FastKeyTable {
     let mask: Int
     let seed: UInt64
     let words: UnsafeMutablePointer<UInt64>
+    /// Bytes 8..<16 of each key, zero-padded.
+    let secondWords: UnsafeMutablePointer<UInt64>
     let lengths: UnsafeMutablePointer<Int32>
     let offsets: UnsafeMutablePointer<Int32>
     let blob: UnsafeMutablePointer<UInt8>
@@ -20,6 +22,7 @@ struct FastKeyTable {
     init(_ keys: [[UInt8]], arena: FastProgram.Arena) {
         count = keys.count
         words = arena.allocate(max(count, 1))
+        secondWords = arena.allocate(max(count, 1))
         lengths = arena.allocate(max(count, 1))
         offsets = arena.allocate(max(count, 1))
         blob = arena.allocate(max(keys.reduce(0) { $0 + $1.count }, 1))
@@ -28,6 +31,7 @@ struct FastKeyTable {
         for (index, key) in keys.enumerated() {
             lengthBits |= 1 << UInt64(key.count % 64)
             words[index] = key.withUnsafeBytes { Self.word($0) }
+            secondWords[index] = key.withUnsafeBytes { Self.word(UnsafeRawBufferPointer(rebasing: $0.dropFirst(8))) }
             lengths[index] = Int32(key.count)
             offsets[index] = Int32(position)
             for byte in key {
@@ -82,7 +86,9 @@ struct FastKeyTable {
     func index(of bytes: UnsafeRawBufferPointer, readableEnd: UnsafeRawPointer) -> Int {
         let length = bytes.count
         guard lengthBits & (1 &<< UInt64(truncatingIfNeeded: length & 63)) != 0 else { return -1 }
-        guard let base = bytes.baseAddress else { return index(ofWord: 0, length: 0, base: readableEnd) }
+        guard let base = bytes.baseAddress else {
+            return index(ofWord: 0, length: 0, base: readableEnd, readableEnd: readableEnd)
+        }
         var word: UInt64
         if base + 8 <= readableEnd {
             word = base.loadUnaligned(as: UInt64.self)
@@ -90,22 +96,35 @@ struct FastKeyTable {
         } else {
             word = Self.word(bytes)
         }
-        return index(ofWord: word, length: length, base: base)
+        return index(ofWord: word, length: length, base: base, readableEnd: readableEnd)
     }
 
     @inline(__always)
-    func index(ofWord word: UInt64, length: Int, base: UnsafeRawPointer) -> Int {
+    func index(ofWord word: UInt64, length: Int, base: UnsafeRawPointer, readableEnd: UnsafeRawPointer) -> Int {
         var probe = Self.hash(word, length, seed: seed, mask: mask)
         while true {
             let slot = Int(slots[probe])
             if slot < 0 { return -1 }
             if words[slot] == word && Int(lengths[slot]) == length
-                && (length <= 8 || Self.equal(blob + Int(offsets[slot]) + 8, base + 8, length - 8))
+                && (length <= 8 || restEquals(slot, base, length, readableEnd))
             {
                 return slot
             }
             probe = (probe + 1) & mask
         }
+    }
+
+    /// Bytes 8 and up of the key at `slot` equal those at `base` (both `length` > 8 bytes long).
+    func restEquals(_ slot: Int, _ base: UnsafeRawPointer, _ length: Int, _ readableEnd: UnsafeRawPointer) -> Bool {
+        var second: UInt64
+        if base + 16 <= readableEnd {
+            second = (base + 8).loadUnaligned(as: UInt64.self)
+            if length < 16 { second &= (1 &<< UInt64(truncatingIfNeeded: (length &- 8) &* 8)) &- 1 }
+        } else {
+            second = Self.word(UnsafeRawBufferPointer(start: base + 8, count: length - 8))
+        }
+        guard secondWords[slot] == second else { return false }
+        return length <= 16 || Self.equal(blob + Int(offsets[slot]) + 16, base + 16, length - 16)
     }
 
     @inline(__always)

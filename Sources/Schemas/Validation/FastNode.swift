@@ -55,12 +55,49 @@ enum FastCheck {
     case generic(SchemaOp)
 }
 
+/// How an object member's value is checked: the common one-keyword schemas are checked inline in
+/// the member loop, anything else (or any unusual value) goes through its node.
+enum FastLeaf {
+    /// The name is only `required`: the member is subject to `additionalProperties`.
+    case requiredOnly
+    case anything
+    /// Strings are checked by the rules; other values by the node.
+    case string(UnsafePointer<FastStringRules>, FastRef)
+    /// `Int64` values in the range are valid; other values go to the node.
+    case integer(low: Int64, high: Int64, FastRef)
+    /// Strings must be one of the values; other values go to the node.
+    case values(UnsafePointer<FastKeyTable>, FastRef)
+    case node(FastRef)
+
+    init(_ node: FastRef?) {
+        guard let node else {
+            self = .requiredOnly
+            return
+        }
+        let fast = node.pointee
+        guard fast.kind == .native else {
+            self = fast.kind == .alwaysValid ? .anything : .node(node)
+            return
+        }
+        guard fast.checks.count == 1 else {
+            self = fast.checks.isEmpty && fast.typeMask == FastNode.allTypes ? .anything : .node(node)
+            return
+        }
+        switch fast.checks[0] {
+        case .string(let rules) where fast.typeMask & TypeBits.string != 0: self = .string(rules, node)
+        case .integerRange(let low, let high, _) where fast.typeMask & TypeBits.integer != 0:
+            self = .integer(low: low, high: high, node)
+        case .stringValues(let table) where fast.typeMask & TypeBits.string != 0: self = .values(table, node)
+        default: self = .node(node)
+        }
+    }
+}
+
 /// `properties` (at most 64 names including `required` ones) + `required` + `additionalProperties`.
 struct FastObjectRules {
     var names: FastKeyTable
-    /// Per name: its `properties` schema, or `nil` when the name is only `required` (such a member is
-    /// then subject to `additionalProperties`, as in the general validator).
-    var schemas: UnsafePointer<FastRef?>
+    /// Per name: how its `properties` schema checks the value.
+    var leaves: UnsafePointer<FastLeaf>
     var requiredMask: UInt64
     /// `additionalProperties`; `nil` when absent (any other member is allowed).
     var additional: FastRef?

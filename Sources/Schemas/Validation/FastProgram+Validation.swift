@@ -158,10 +158,13 @@ extension FastProgram {
 
     @inline(__always)
     static func slot(of key: JSONNode, in table: UnsafePointer<FastKeyTable>, readableEnd: UnsafeRawPointer) -> Int {
-        guard !key.hasEscapes else {
-            return key.withUnescapedBytes { table.pointee.index(of: $0, readableEnd: end(of: $0)) } ?? -1
-        }
-        return table.pointee.index(of: key.rawStringBytes!, readableEnd: readableEnd)
+        guard !key.hasEscapes else { return escapedSlot(of: key, in: table) }
+        return table.pointee.index(of: key.rawStringBytes.unsafelyUnwrapped, readableEnd: readableEnd)
+    }
+
+    @inline(never)
+    static func escapedSlot(of key: JSONNode, in table: UnsafePointer<FastKeyTable>) -> Int {
+        key.withUnescapedBytes { table.pointee.index(of: $0, readableEnd: end(of: $0)) } ?? -1
     }
 
     static func checkObject(_ rulesPointer: UnsafePointer<FastObjectRules>, _ instance: JSONNode) -> Bool {
@@ -173,15 +176,41 @@ extension FastProgram {
         for (key, value) in instance.members {
             let slot = slot(of: key, in: names, readableEnd: end)
             if slot >= 0 {
-                seen |= 1 << UInt64(slot)
-                if let schema = rules.schemas[slot] {
-                    guard schema.pointee.kind == .alwaysValid || conforms(schema, value) else { return false }
+                seen |= 1 &<< UInt64(truncatingIfNeeded: slot)
+                switch rules.leaves[slot] {
+                case .anything: continue
+                case .string(let stringRules, let node):
+                    if let raw = value.rawStringBytes, !value.hasEscapes {
+                        guard checkString(stringRules, raw) else { return false }
+                    } else {
+                        guard conforms(node, value) else { return false }
+                    }
                     continue
+                case .integer(let low, let high, let node):
+                    if let number = value.int64, number >= low, number <= high { continue }
+                    guard conforms(node, value) else { return false }
+                    continue
+                case .values(let table, let node):
+                    guard isValue(value, in: table, node, readableEnd: end) else { return false }
+                    continue
+                case .node(let node):
+                    guard conforms(node, value) else { return false }
+                    continue
+                case .requiredOnly: break
                 }
             }
             if let additional = rules.additional, !conforms(additional, value) { return false }
         }
         return seen & rules.requiredMask == rules.requiredMask
+    }
+
+    /// `value` is a string in `table`, or conforms to `node`.
+    @inline(never)
+    static func isValue(
+        _ value: JSONNode, in table: UnsafePointer<FastKeyTable>, _ node: FastRef, readableEnd: UnsafeRawPointer
+    ) -> Bool {
+        guard let raw = value.rawStringBytes, !value.hasEscapes else { return conforms(node, value) }
+        return table.pointee.index(of: raw, readableEnd: readableEnd) >= 0
     }
 
     /// The string keywords over unescaped UTF-8 `bytes`.

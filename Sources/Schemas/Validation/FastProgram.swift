@@ -215,7 +215,8 @@ struct FastProgramBuilder {
                 var requiredMask: UInt64 = 0
                 for index in rules.required { requiredMask |= 1 << UInt64(index) }
                 let object = FastObjectRules(
-                    names: FastKeyTable(rules.names.keys, arena: arena), schemas: arena.buffer(schemas).baseAddress!,
+                    names: FastKeyTable(rules.names.keys, arena: arena),
+                    leaves: arena.buffer(schemas.map(FastLeaf.init)).baseAddress!,
                     requiredMask: requiredMask, additional: rules.additional.map { node($0) })
                 checks.append(.object(arena.single(object)))
             case .items(let prefix, let rest):
