@@ -99,6 +99,25 @@ struct FastKeyTable {
         return index(ofWord: word, length: length, base: base, readableEnd: readableEnd)
     }
 
+    /// ``index(of:readableEnd:)``, trying the key declared at `hint` first: producers usually write
+    /// members in schema order, so the next member is mostly the next declared key (no hashing).
+    @inline(__always)
+    func index(of bytes: UnsafeRawBufferPointer, readableEnd: UnsafeRawPointer, hint: Int) -> Int {
+        let length = bytes.count
+        guard let base = bytes.baseAddress, base + 8 <= readableEnd else {
+            return index(of: bytes, readableEnd: readableEnd)
+        }
+        var word = base.loadUnaligned(as: UInt64.self)
+        if length < 8 { word &= (1 &<< UInt64(truncatingIfNeeded: length &* 8)) &- 1 }
+        if hint < count && words[hint] == word && Int(lengths[hint]) == length
+            && (length <= 8 || restEquals(hint, base, length, readableEnd))
+        {
+            return hint
+        }
+        guard lengthBits & (1 &<< UInt64(truncatingIfNeeded: length & 63)) != 0 else { return -1 }
+        return index(ofWord: word, length: length, base: base, readableEnd: readableEnd)
+    }
+
     @inline(__always)
     func index(ofWord word: UInt64, length: Int, base: UnsafeRawPointer, readableEnd: UnsafeRawPointer) -> Int {
         var probe = Self.hash(word, length, seed: seed, mask: mask)

@@ -173,9 +173,14 @@ extension FastProgram {
         let end = document.baseAddress! + document.count
         var seen: UInt64 = 0
         let names = UnsafePointer<FastKeyTable>(rulesPointer.pointer(to: \.names)!)
+        var hint = 0
         for (key, value) in instance.members {
-            let slot = slot(of: key, in: names, readableEnd: end)
+            let slot =
+                key.hasEscapes
+                ? escapedSlot(of: key, in: names)
+                : names.pointee.index(of: key.rawStringBytes.unsafelyUnwrapped, readableEnd: end, hint: hint)
             if slot >= 0 {
+                hint = slot &+ 1
                 seen |= 1 &<< UInt64(truncatingIfNeeded: slot)
                 switch rules.leaves[slot] {
                 case .anything: continue
