@@ -246,7 +246,32 @@ struct TapeParser {
                         end: UInt32(truncatingIfNeeded: close), a: 0, b: 0))
                 count &+= 1
                 p = close &+ 1
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            case UInt8(ascii: "1")...UInt8(ascii: "9"):
+                // Fast path: up to 17 digits of a non-negative integer, not followed by a fraction or exponent.
+                var q = p &+ 1
+                var value = UInt64(byte &- UInt8(ascii: "0"))
+                while q < end && q &- p < 18 {
+                    let digit = base[q] &- UInt8(ascii: "0")
+                    if digit >= 10 { break }
+                    value = value &* 10 &+ UInt64(digit)
+                    q &+= 1
+                }
+                let next = q < end ? base[q] : 0x20
+                if q &- p < 18 && next != UInt8(ascii: ".") && next | 0x20 != UInt8(ascii: "e") {
+                    (entries + count).initialize(
+                        to: TapeEntry(
+                            meta: UInt32(JSONKind.number.rawValue) | TapeEntry.flagIntegerSyntax | TapeEntry.flagInt64,
+                            start: UInt32(truncatingIfNeeded: p), end: UInt32(truncatingIfNeeded: q),
+                            a: UInt32(truncatingIfNeeded: value), b: UInt32(truncatingIfNeeded: value &>> 32)))
+                    count &+= 1
+                    p = q
+                } else {
+                    let number = try parseNumber(at: p)
+                    (entries + count).initialize(to: number)
+                    count &+= 1
+                    p = Int(number.end)
+                }
+            case UInt8(ascii: "-"), UInt8(ascii: "0"):
                 let number = try parseNumber(at: p)
                 (entries + count).initialize(to: number)
                 count &+= 1
