@@ -162,6 +162,13 @@ import Testing
                 #"{"items":{"format":"uuid"},"prefixItems":[true]}"#, #"[1,"01958f3a-6c1e-7b2a-9d4e-3f5a6b7c8d01"]"#,
                 true
             ),
+            (#"{"format":"uuid"}"#, #""01958F3A-6C1E-7B2A-9D4E-3F5A6B7C8D01""#, true),
+            (#"{"format":"uuid"}"#, #""01958f3a-6c1e-7b2a-9d4e-3f5a6b7c8dg1""#, false),
+            (#"{"format":"uuid"}"#, #""01958f3a-6c1e-7b2a-9d4e-3f5a6b7c8d0é""#, false),
+            (#"{"format":"uuid"}"#, #""01958f3a-6c1e-7b2a-9d4e:3f5a6b7c8d01""#, false),
+            (#"{"format":"uuid"}"#, #""01958f3a-6c1e-7b2a-9d4e-3f5a6b7c8d0""#, false),
+            (#"{"format":"uuid"}"#, #""01958f3a-6c1e-7b2a-9d4e-3f5a6b7c8d0/""#, false),
+            (#"{"format":"uuid"}"#, #""01958f3a-6c1e-7b2a-9d4e-3f5a6b7c8d0@""#, false),
             (#"{"items":{"format":"date-time"}}"#, #"["2025-03-14T09:15:02.120+01:00","2025-02-30T00:00:00Z"]"#, false),
             (#"{"not":{"pattern":"^0+(\\.0+)?$"}}"#, #""00.00""#, false),
             (##"{"$ref":"#/$defs/a","$defs":{"a":{"type":"integer"}},"minimum":3}"##, "2", false),
