@@ -28,7 +28,7 @@ public struct CompiledSchema: Sendable {
 
     /// `true` if `instance` conforms (fast path: no error details).
     public func isValid(_ instance: JSONNode) -> Bool {
-        if let fastRoot { return FastProgram.conforms(fastRoot, instance) }
+        if let fastRoot { return FastProgram.conforms(fastRoot, instance, nil) }
         return isValidByGeneralValidator(instance)
     }
 

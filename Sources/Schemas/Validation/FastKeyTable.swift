@@ -17,6 +17,10 @@ struct FastKeyTable {
     let lengths: UnsafeMutablePointer<Int32>
     let offsets: UnsafeMutablePointer<Int32>
     let blob: UnsafeMutablePointer<UInt8>
+    /// For member-name tables of a program: each key's program-wide name id, and for each name id
+    /// the slot holding it here (-1: none). Set after the whole program is built (see ``FastPresence``).
+    var nameIDs: UnsafePointer<Int32>?
+    var slotOfID: UnsafePointer<Int8>?
 
     /// Builds the table of `keys` (at most 32,767) with storage from `arena`.
     init(_ keys: [[UInt8]], arena: FastProgram.Arena) {
@@ -64,6 +68,11 @@ struct FastKeyTable {
             while slots[probe] >= 0 { probe = (probe + 1) & mask }
             slots[probe] = Int16(index)
         }
+    }
+
+    /// The key at `slot`.
+    func key(_ slot: Int) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: blob + Int(offsets[slot]), count: Int(lengths[slot])))
     }
 
     /// The first 8 bytes of `bytes`, zero-padded, little-endian.

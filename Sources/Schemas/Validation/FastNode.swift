@@ -22,6 +22,9 @@ struct FastNode {
     /// Allowed instance types (``TypeBits``).
     var typeMask: UInt8 = FastNode.allTypes
     var checks = UnsafeBufferPointer<FastCheck>(start: nil, count: 0)
+    /// The first check is `.object` and later checks ask about the same object's members: the object
+    /// pass records what it found (``FastPresence``) for them.
+    var recordsPresence = false
     /// The general node this was compiled from (for `fallback` and generic checks).
     let general: NodeRef
 
@@ -69,6 +72,11 @@ enum FastLeaf {
     case values(UnsafePointer<FastKeyTable>, FastRef)
     case node(FastRef)
 
+    var isRequiredOnly: Bool {
+        if case .requiredOnly = self { return true }
+        return false
+    }
+
     init(_ node: FastRef?) {
         guard let node else {
             self = .requiredOnly
@@ -95,7 +103,7 @@ enum FastLeaf {
 
 /// `properties` (at most 64 names including `required` ones) + `required` + `additionalProperties`.
 struct FastObjectRules {
-    var names: FastKeyTable
+    var names: UnsafePointer<FastKeyTable>
     /// Per name: how its `properties` schema checks the value.
     var leaves: UnsafePointer<FastLeaf>
     var requiredMask: UInt64
@@ -119,4 +127,34 @@ struct FastStringRules {
 
     /// `true` when the pattern accepts only ASCII bytes (the byte count is then the character count).
     var asciiPattern: Bool { runTable != nil || runs.count > 0 }
+}
+
+/// What the member pass of an object check found in one object instance: which names of its table
+/// occur and where their values are. Later checks of the same instance (`required`,
+/// `dependentSchemas`, an `if` over some members, a `$ref`'d rule set) answer from it instead of
+/// scanning the members again, whenever all the names they ask about are in that table.
+struct FastPresence {
+    let table: UnsafePointer<FastKeyTable>
+    let seen: UInt64
+    /// Tape index of the value of each present slot of `table`.
+    let values: UnsafePointer<Int32>
+
+    /// The slots of `other` whose names occur, as bits; `nil` when `other` has a name `table` lacks.
+    @inline(__always)
+    func bits(for other: UnsafePointer<FastKeyTable>) -> UInt64? {
+        guard let ids = other.pointee.nameIDs, let slotOfID = table.pointee.slotOfID else { return nil }
+        var bits: UInt64 = 0
+        for index in 0..<other.pointee.count {
+            let slot = Int(slotOfID[Int(ids[index])])
+            if slot < 0 { return nil }
+            if seen & (1 &<< UInt64(truncatingIfNeeded: slot)) != 0 { bits |= 1 &<< UInt64(truncatingIfNeeded: index) }
+        }
+        return bits
+    }
+
+    /// The tape index of the value named by slot `index` of `other` (which must be present).
+    @inline(__always)
+    func valueIndex(of index: Int, in other: UnsafePointer<FastKeyTable>) -> Int {
+        Int(values[Int(table.pointee.slotOfID.unsafelyUnwrapped[Int(other.pointee.nameIDs.unsafelyUnwrapped[index])])])
+    }
 }

@@ -3,7 +3,7 @@ import JSON
 extension FastProgram {
     /// `true` if `instance` conforms (the same answer as the general validator's fast mode).
     @inline(__always)
-    func isValid(_ instance: JSONNode) -> Bool { Self.conforms(root, instance) }
+    func isValid(_ instance: JSONNode) -> Bool { Self.conforms(root, instance, nil) }
 
     /// The ``TypeBits`` bit of a kind (numbers: `number`; `integer` is decided apart).
     @inline(__always)
@@ -18,7 +18,9 @@ extension FastProgram {
         }
     }
 
-    static func conforms(_ node: FastRef, _ instance: JSONNode) -> Bool {
+    /// `true` if `instance` conforms to `node`.
+    /// - Parameter presence: What an object check of this same instance found, if one ran.
+    static func conforms(_ node: FastRef, _ instance: JSONNode, _ presence: FastPresence?) -> Bool {
         let fast = node.pointee
         switch fast.kind {
         case .native: break
@@ -33,7 +35,22 @@ extension FastProgram {
                 return false
             }
         }
-        for check in fast.checks where !apply(check, fast.general, instance, kind) { return false }
+        if fast.recordsPresence && kind == .object && presence == nil,
+            case .object(let rules) = fast.checks[0]
+        {
+            return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 64) { values in
+                var seen: UInt64 = 0
+                var duplicate = false
+                guard checkObject(rules, instance, values.baseAddress!, &seen, &duplicate) else { return false }
+                let found =
+                    duplicate ? nil : FastPresence(table: rules.pointee.names, seen: seen, values: values.baseAddress!)
+                for check in fast.checks.dropFirst() where !apply(check, fast.general, instance, kind, found) {
+                    return false
+                }
+                return true
+            }
+        }
+        for check in fast.checks where !apply(check, fast.general, instance, kind, presence) { return false }
         return true
     }
 
@@ -50,7 +67,9 @@ extension FastProgram {
     }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    static func apply(_ check: FastCheck, _ general: NodeRef, _ instance: JSONNode, _ kind: JSONKind) -> Bool {
+    static func apply(
+        _ check: FastCheck, _ general: NodeRef, _ instance: JSONNode, _ kind: JSONKind, _ presence: FastPresence?
+    ) -> Bool {
         switch check {
         case .string(let rules):
             guard let raw = instance.rawStringBytes else { return true }
@@ -82,22 +101,27 @@ extension FastProgram {
 
         case .object(let rules):
             guard kind == .object else { return true }
-            return checkObject(rules, instance)
+            if let presence, rules.pointee.additional == nil, let bits = presence.bits(for: rules.pointee.names) {
+                return checkObject(rules, bits, presence, instance)
+            }
+            var seen: UInt64 = 0
+            var duplicate = false
+            return checkObject(rules, instance, nil, &seen, &duplicate)
 
         case .required(let table):
             guard kind == .object else { return true }
             let count = table.pointee.count
             let all: UInt64 = count == 64 ? ~0 : (1 << UInt64(count)) &- 1
-            return memberBits(table, instance) & all == all
+            return (presence?.bits(for: table) ?? memberBits(table, instance)) & all == all
 
         case .items(let prefix, let rest):
             guard kind == .array else { return true }
             var position = 0
             for element in instance.elements {
                 if position < prefix.count {
-                    guard conforms(prefix[position], element) else { return false }
+                    guard conforms(prefix[position], element, nil) else { return false }
                 } else if let rest {
-                    guard conforms(rest, element) else { return false }
+                    guard conforms(rest, element, nil) else { return false }
                 } else {
                     return true
                 }
@@ -106,35 +130,35 @@ extension FastProgram {
             return true
 
         case .allOf(let schemas):
-            for schema in schemas where !conforms(schema, instance) { return false }
+            for schema in schemas where !conforms(schema, instance, presence) { return false }
             return true
         case .anyOf(let schemas):
-            for schema in schemas where conforms(schema, instance) { return true }
+            for schema in schemas where conforms(schema, instance, presence) { return true }
             return false
         case .oneOf(let schemas):
             var matched = 0
-            for schema in schemas where conforms(schema, instance) {
+            for schema in schemas where conforms(schema, instance, presence) {
                 matched += 1
                 if matched > 1 { return false }
             }
             return matched == 1
         case .not(let schema):
-            return !conforms(schema, instance)
+            return !conforms(schema, instance, presence)
         case .conditional(let condition, let then, let otherwise):
-            if conforms(condition, instance) {
-                if let then { return conforms(then, instance) }
+            if conforms(condition, instance, presence) {
+                if let then { return conforms(then, instance, presence) }
             } else if let otherwise {
-                return conforms(otherwise, instance)
+                return conforms(otherwise, instance, presence)
             }
             return true
 
         case .dependentSchemas(let triggers, let schemas):
             guard kind == .object else { return true }
-            var present = memberBits(triggers, instance)
+            var present = presence?.bits(for: triggers) ?? memberBits(triggers, instance)
             while present != 0 {
                 let index = present.trailingZeroBitCount
                 present &= present &- 1
-                guard conforms(schemas[index], instance) else { return false }
+                guard conforms(schemas[index], instance, presence) else { return false }
             }
             return true
 
@@ -167,12 +191,19 @@ extension FastProgram {
         key.withUnescapedBytes { table.pointee.index(of: $0, readableEnd: end(of: $0)) } ?? -1
     }
 
-    static func checkObject(_ rulesPointer: UnsafePointer<FastObjectRules>, _ instance: JSONNode) -> Bool {
+    /// `properties` + `required` + `additionalProperties` in one pass over the members.
+    /// - Parameters:
+    ///   - record: When given, receives the tape index of each named member's value; `seen` gets the
+    ///     named slots found and `duplicate` whether a name occurred twice.
+    static func checkObject(
+        _ rulesPointer: UnsafePointer<FastObjectRules>, _ instance: JSONNode, _ record: UnsafeMutablePointer<Int32>?,
+        _ seen: inout UInt64, _ duplicate: inout Bool
+    ) -> Bool {
         let rules = rulesPointer.pointee
         let document = instance.document.bytes
         let end = document.baseAddress! + document.count
-        var seen: UInt64 = 0
-        let names = UnsafePointer<FastKeyTable>(rulesPointer.pointer(to: \.names)!)
+        var found: UInt64 = 0
+        let names = rules.names
         var hint = 0
         for (key, value) in instance.members {
             let slot =
@@ -181,32 +212,58 @@ extension FastProgram {
                 : names.pointee.index(of: key.rawStringBytes.unsafelyUnwrapped, readableEnd: end, hint: hint)
             if slot >= 0 {
                 hint = slot &+ 1
-                seen |= 1 &<< UInt64(truncatingIfNeeded: slot)
-                switch rules.leaves[slot] {
-                case .anything: continue
-                case .string(let stringRules, let node):
-                    if let raw = value.rawStringBytes, !value.hasEscapes {
-                        guard checkString(stringRules, raw) else { return false }
-                    } else {
-                        guard conforms(node, value) else { return false }
-                    }
+                let bit: UInt64 = 1 &<< UInt64(truncatingIfNeeded: slot)
+                if let record {
+                    if found & bit != 0 { duplicate = true }
+                    record[slot] = Int32(truncatingIfNeeded: value.index)
+                }
+                found |= bit
+                if !rules.leaves[slot].isRequiredOnly {
+                    guard checkLeaf(rules.leaves[slot], value, end) else { return false }
                     continue
-                case .integer(let low, let high, let node):
-                    if let number = value.int64, number >= low, number <= high { continue }
-                    guard conforms(node, value) else { return false }
-                    continue
-                case .values(let table, let node):
-                    guard isValue(value, in: table, node, readableEnd: end) else { return false }
-                    continue
-                case .node(let node):
-                    guard conforms(node, value) else { return false }
-                    continue
-                case .requiredOnly: break
                 }
             }
-            if let additional = rules.additional, !conforms(additional, value) { return false }
+            if let additional = rules.additional, !conforms(additional, value, nil) { return false }
         }
-        return seen & rules.requiredMask == rules.requiredMask
+        seen = found
+        return found & rules.requiredMask == rules.requiredMask
+    }
+
+    /// The object check from what an earlier pass over the same object found (`bits`: the names of
+    /// `rules` that occur); only for rules without `additionalProperties`.
+    static func checkObject(
+        _ rulesPointer: UnsafePointer<FastObjectRules>, _ bits: UInt64, _ presence: FastPresence, _ instance: JSONNode
+    ) -> Bool {
+        let rules = rulesPointer.pointee
+        guard bits & rules.requiredMask == rules.requiredMask else { return false }
+        let document = instance.document
+        let end = document.bytes.baseAddress! + document.bytes.count
+        var remaining = bits
+        while remaining != 0 {
+            let slot = remaining.trailingZeroBitCount
+            remaining &= remaining &- 1
+            let value = document.node(at: presence.valueIndex(of: slot, in: rules.names))
+            guard checkLeaf(rules.leaves[slot], value, end) else { return false }
+        }
+        return true
+    }
+
+    /// One member value against its property (`requiredOnly`: unconstrained here).
+    @inline(__always)
+    static func checkLeaf(_ leaf: FastLeaf, _ value: JSONNode, _ end: UnsafeRawPointer) -> Bool {
+        switch leaf {
+        case .anything, .requiredOnly: return true
+        case .string(let stringRules, let node):
+            if let raw = value.rawStringBytes, !value.hasEscapes { return checkString(stringRules, raw) }
+            return conforms(node, value, nil)
+        case .integer(let low, let high, let node):
+            if let number = value.int64, number >= low, number <= high { return true }
+            return conforms(node, value, nil)
+        case .values(let table, let node):
+            return isValue(value, in: table, node, readableEnd: end)
+        case .node(let node):
+            return conforms(node, value, nil)
+        }
     }
 
     /// `value` is a string in `table`, or conforms to `node`.
@@ -214,7 +271,7 @@ extension FastProgram {
     static func isValue(
         _ value: JSONNode, in table: UnsafePointer<FastKeyTable>, _ node: FastRef, readableEnd: UnsafeRawPointer
     ) -> Bool {
-        guard let raw = value.rawStringBytes, !value.hasEscapes else { return conforms(node, value) }
+        guard let raw = value.rawStringBytes, !value.hasEscapes else { return conforms(node, value, nil) }
         return table.pointee.index(of: raw, readableEnd: readableEnd) >= 0
     }
 

@@ -62,6 +62,7 @@ final class FastProgram: @unchecked Sendable {
         guard let depth = graphDepth(root, &depths, &visiting), depth <= maxGraphDepth else { return nil }
         var builder = FastProgramBuilder(arena: Arena())
         let fastRoot = builder.node(root)
+        builder.assignNameIDs()
         return FastProgram(root: fastRoot, arena: builder.arena, fallbackCount: builder.fallbacks)
     }
 
@@ -114,6 +115,10 @@ struct FastProgramBuilder {
     let arena: FastProgram.Arena
     var built: [NodeRef: FastRef] = [:]
     var fallbacks = 0
+    /// Member-name tables (objects, `required`, `dependentSchemas`), for ``assignNameIDs()``.
+    var memberTables: [UnsafeMutablePointer<FastKeyTable>] = []
+    /// Largest name-id storage (ids × tables) for which presence sharing is set up.
+    static let maxPresenceStorage = 1 << 20
 
     init(arena: FastProgram.Arena) { self.arena = arena }
 
@@ -138,6 +143,38 @@ struct FastProgramBuilder {
         }
         built[general] = result
         return result
+    }
+
+    /// A member-name table (at most 64 keys), registered for name ids.
+    mutating func memberTable(_ keys: [[UInt8]]) -> UnsafePointer<FastKeyTable> {
+        let table: UnsafeMutablePointer<FastKeyTable> = arena.allocate(1)
+        table.initialize(to: FastKeyTable(keys, arena: arena))
+        memberTables.append(table)
+        return UnsafePointer(table)
+    }
+
+    /// Numbers every distinct member name of the program and fills each table's id maps, so that
+    /// ``FastPresence`` can translate between tables.
+    mutating func assignNameIDs() {
+        var ids: [[UInt8]: Int32] = [:]
+        for table in memberTables {
+            for slot in 0..<table.pointee.count where ids[table.pointee.key(slot)] == nil {
+                ids[table.pointee.key(slot)] = Int32(ids.count)
+            }
+        }
+        guard ids.count * memberTables.count <= Self.maxPresenceStorage else { return }
+        for table in memberTables {
+            let nameIDs: UnsafeMutablePointer<Int32> = arena.allocate(table.pointee.count)
+            let slotOfID: UnsafeMutablePointer<Int8> = arena.allocate(ids.count)
+            slotOfID.initialize(repeating: -1, count: ids.count)
+            for slot in 0..<table.pointee.count {
+                let id = ids[table.pointee.key(slot)]!
+                (nameIDs + slot).initialize(to: id)
+                slotOfID[Int(id)] = Int8(slot)
+            }
+            table.pointee.nameIDs = UnsafePointer(nameIDs)
+            table.pointee.slotOfID = UnsafePointer(slotOfID)
+        }
     }
 
     mutating func nodes(_ list: UnsafeBufferPointer<NodeRef>) -> UnsafeBufferPointer<FastRef> {
@@ -203,7 +240,7 @@ struct FastProgramBuilder {
             case .required(let box):
                 let table = box.takeUnretainedValue()
                 if table.count <= 64 {
-                    checks.append(.required(arena.single(FastKeyTable(table.keys, arena: arena))))
+                    checks.append(.required(memberTable(table.keys)))
                 } else {
                     checks.append(.generic(op))
                 }
@@ -215,7 +252,7 @@ struct FastProgramBuilder {
                 var requiredMask: UInt64 = 0
                 for index in rules.required { requiredMask |= 1 << UInt64(index) }
                 let object = FastObjectRules(
-                    names: FastKeyTable(rules.names.keys, arena: arena),
+                    names: memberTable(rules.names.keys),
                     leaves: arena.buffer(schemas.map(FastLeaf.init)).baseAddress!,
                     requiredMask: requiredMask, additional: rules.additional.map { node($0) })
                 checks.append(.object(arena.single(object)))
@@ -235,7 +272,7 @@ struct FastProgramBuilder {
                 guard rules.triggers.count <= 64 else { return false }
                 checks.append(
                     .dependentSchemas(
-                        triggers: arena.single(FastKeyTable(rules.triggers.keys, arena: arena)),
+                        triggers: memberTable(rules.triggers.keys),
                         schemas: arena.buffer(rules.schemas.map { node($0) })))
             case .enumeration, .multipleOf, .minItems, .maxItems, .uniqueItems, .minProperties, .maxProperties,
                 .dependentRequired:
@@ -252,6 +289,14 @@ struct FastProgramBuilder {
         }
         if hasString { checks.insert(.string(arena.single(string)), at: 0) }
         fast.checks = arena.buffer(checks)
+        if case .object = checks.first, checks.count > 1 {
+            fast.recordsPresence = checks.dropFirst().contains {
+                switch $0 {
+                case .required, .dependentSchemas, .allOf, .anyOf, .oneOf, .not, .conditional, .object: true
+                default: false
+                }
+            }
+        }
         return true
     }
 

@@ -183,6 +183,48 @@ import Testing
         }
     }
 
+    static let envelopeRules = #"""
+        {
+          "type": "object",
+          "properties": {"a": {}, "b": {}, "c": {"type": "integer"}},
+          "allOf": [
+            {
+              "if": {"required": ["a"], "properties": {"a": {"const": true}}},
+              "then": {"required": ["b"]}
+            },
+            {"dependentSchemas": {"b": {"required": ["a"]}}},
+            {"properties": {"c": {"minimum": 5}}},
+            {"not": {"required": ["z"]}}
+          ]
+        }
+        """#
+
+    /// Checks after an object pass reuse what it found about the same object (``FastPresence``).
+    @Test(
+        arguments: [
+            (#"{"a":true,"b":1}"#, true),
+            (#"{"a":true}"#, false),
+            (#"{"a":false}"#, true),
+            (#"{"b":1}"#, false),
+            (#"{"a":false,"b":1,"c":5}"#, true),
+            (#"{"a":false,"b":1,"c":4}"#, false),
+            (#"{"a":false,"a":true}"#, true),
+            (#"{"a":true,"a":false}"#, true),
+            (#"{"a":true,"a":true}"#, false),
+            (#"{"\u0061":true,"b":1}"#, true),
+            (#"{"\u0061":true}"#, false),
+            (#"{"a":false,"z":1}"#, false),
+            (#"{"a":false,"y":1}"#, true),
+        ])
+    func rulesOverTheSameObjectAgree(instance: String, expected: Bool) throws {
+        let schema = try compileSchema(Self.envelopeRules)
+        #expect(schema.fast?.fallbackCount == 0)
+        try withInstance(instance) { root in
+            #expect(schema.isValid(root) == expected, "\(instance)")
+            #expect(schema.isValidByGeneralValidator(root) == expected, "\(instance)")
+        }
+    }
+
     @Test func recursiveSchemasUseTheGeneralValidator() throws {
         let schema = try compileSchema(##"{"properties":{"child":{"$ref":"#"}},"type":"object"}"##)
         #expect(schema.fast == nil)
