@@ -22,7 +22,10 @@ struct FastKeyTable {
     var nameIDs: UnsafePointer<Int32>?
     var slotOfID: UnsafePointer<Int8>?
 
-    /// Builds the table of `keys` (at most 32,767) with storage from `arena`.
+    /// The most keys a table holds (slots are 16-bit).
+    static let maxCount = Int(Int16.max)
+
+    /// Builds the table of `keys` (at most ``maxCount``) with storage from `arena`.
     init(_ keys: [[UInt8]], arena: FastProgram.Arena) {
         count = keys.count
         words = arena.allocate(max(count, 1))
@@ -51,7 +54,8 @@ struct FastKeyTable {
         // Search a multiplier without collisions; keep the best one otherwise.
         var best: (seed: UInt64, collisions: Int) = (0x9E37_79B9_7F4A_7C15, Int.max)
         var candidate: UInt64 = 0x9E37_79B9_7F4A_7C15
-        for _ in 0..<500 where best.collisions > 0 {
+        // Bounded work for huge `enum`s: they keep the best multiplier found (probing resolves collisions).
+        for _ in 0..<max(1, min(500, 50_000 / max(count, 1))) where best.collisions > 0 {
             var used = Set<Int>()
             var collisions = 0
             for index in 0..<count {

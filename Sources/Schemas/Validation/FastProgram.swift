@@ -40,8 +40,9 @@ final class FastProgram: @unchecked Sendable {
         deinit { for block in blocks { block.deallocate() } }
     }
 
-    /// The deepest schema graph given a fast program (well below the general validator's guard).
-    static let maxGraphDepth = 200
+    /// The deepest schema graph given a fast program (far below the general validator's guard, and
+    /// a shallow native stack on task threads); real schemas are a few levels deep.
+    static let maxGraphDepth = 64
 
     let root: FastRef
     let arena: Arena
@@ -215,6 +216,10 @@ struct FastProgramBuilder {
                 hasString = true
             case .constantString(let box), .enumStrings(let box):
                 let table = box.takeUnretainedValue()
+                guard table.count <= FastKeyTable.maxCount else {
+                    checks.append(.generic(op))
+                    continue
+                }
                 checks.append(.stringValues(arena.single(FastKeyTable(table.keys, arena: arena))))
             case .constantInteger(let value): checks.append(.constInteger(value))
             case .constant(let box):

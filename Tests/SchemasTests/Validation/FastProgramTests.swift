@@ -225,6 +225,26 @@ import Testing
         }
     }
 
+    @Test func hugeEnumsStayExact() throws {
+        let values = (0..<40_000).map { "\"v\($0)\"" }.joined(separator: ",")
+        let schema = try compileSchema("{\"properties\":{\"s\":{\"enum\":[" + values + "]}}}")
+        #expect(schema.fast != nil)
+        try withInstance(#"{"s":"v39999"}"#) { #expect(schema.isValid($0)) }
+        try withInstance(#"{"s":"v40000"}"#) { #expect(!schema.isValid($0)) }
+    }
+
+    @Test func deepSchemasUseTheGeneralValidator() throws {
+        let depth = FastProgram.maxGraphDepth + 10
+        let chain = (0..<depth).map { "\"d\($0)\":{\"minimum\":0,\"$ref\":\"#/$defs/d\($0 + 1)\"}" }
+        let schema = try compileSchema(
+            "{\"$ref\":\"#/$defs/d0\",\"$defs\":{" + chain.joined(separator: ",")
+                + ",\"d\(depth)\":{\"type\":\"integer\"}}}")
+        #expect(schema.fast == nil)
+        try withInstance("1") { #expect(schema.isValid($0)) }
+        try withInstance("-1") { #expect(!schema.isValid($0)) }
+        try withInstance("1.5") { #expect(!schema.isValid($0)) }
+    }
+
     @Test func recursiveSchemasUseTheGeneralValidator() throws {
         let schema = try compileSchema(##"{"properties":{"child":{"$ref":"#"}},"type":"object"}"##)
         #expect(schema.fast == nil)
