@@ -50,6 +50,13 @@ extension FastProgram {
                 return true
             }
         }
+        if fast.checks.count == 1, case .object(let rules) = fast.checks[0], presence == nil {
+            // The most common node (a closed object such as `Qty` or `EquipmentRef`): no dispatch.
+            guard kind == .object else { return true }
+            var seen: UInt64 = 0
+            var duplicate = false
+            return checkObject(rules, instance, nil, &seen, &duplicate)
+        }
         for check in fast.checks where !apply(check, fast.general, instance, kind, presence) { return false }
         return true
     }
