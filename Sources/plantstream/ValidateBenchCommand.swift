@@ -66,7 +66,7 @@ struct ValidateBenchCommand: ParsableCommand {
         print("schemas: \(rows.first?.schemaSource ?? "-"); median of \(runs) runs, single core")
         let header = [
             "schema", "bytes/event", "validate ev/s", "validate MB/s", "parse-only ev/s", "Foundation ev/s",
-            "vs Foundation",
+            "vs Foundation", "validate ev/CPU-s",
         ]
         print(header.joined(separator: " | "))
         for row in rows {
@@ -78,7 +78,7 @@ struct ValidateBenchCommand: ParsableCommand {
                     String(format: "%.0f", row.validateEventsPerSecond), String(format: "%.0f", megabytes),
                     String(format: "%.0f", row.parseEventsPerSecond),
                     String(format: "%.0f", row.foundationEventsPerSecond),
-                    String(format: "%.1f×", ratio),
+                    String(format: "%.1f×", ratio), String(format: "%.0f", row.validateEventsPerCPUSecond),
                 ].joined(separator: " | "))
         }
     }
