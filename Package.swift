@@ -37,6 +37,8 @@ let package = Package(
         ),
         // Byte-level JSON reader and writer, exact decimals; no Foundation.
         .target(name: "JSON"),
+        // Civil time on epoch milliseconds: RFC 3339 on bytes, IANA zone transition tables.
+        .target(name: "Timekeeping"),
         // Schema registry in git, JSON Schema 2020-12 validator, compatibility, upcasting.
         .target(
             name: "Schemas",
@@ -60,6 +62,7 @@ let package = Package(
                 "JSON",
                 "Schemas",
                 "Topology",
+                "Timekeeping",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -69,7 +72,7 @@ let package = Package(
         // Realistic plant event generator (no Kafka): machines, orders, holds, faults.
         .target(
             name: "Simulator",
-            dependencies: ["JSON", "Topology"]
+            dependencies: ["JSON", "Topology", "Timekeeping"]
         ),
         // Wiring: Kafka sources and sinks, changelogs, services.
         .target(
@@ -88,7 +91,7 @@ let package = Package(
         // Benchmarks run by `plantstream bench` (commands, never timed tests).
         .target(
             name: "Benchmarks",
-            dependencies: ["Runtime", "KafkaClient", "Engine", "Schemas", "JSON", "Simulator"]
+            dependencies: ["Runtime", "KafkaClient", "Engine", "Schemas", "JSON", "Simulator", "Timekeeping"]
         ),
         // The library product users import to add custom steps.
         .target(
@@ -117,11 +120,18 @@ let package = Package(
         ),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"]),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas", "JSON"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "Schemas"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "PlantStreamTesting", "Topology", "Schemas", "JSON"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "KafkaClient", "Simulator", "JSON"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "PlantStream", "PlantStreamTesting", "Topology", "Schemas", "JSON", "Timekeeping"]
+        ),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["Runtime", "KafkaClient", "Simulator", "JSON", "Engine", "PlantStreamTesting", "Topology"]
+        ),
         .testTarget(name: "CLITests", dependencies: ["KafkaClient"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "JSON", "Schemas", "Topology"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "JSON", "Schemas", "Topology", "Timekeeping"]),
     ]
 )

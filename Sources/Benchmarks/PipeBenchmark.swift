@@ -39,6 +39,11 @@ public struct PipeBenchmark: Sendable {
         public var lingerMilliseconds = 1
         /// When to wait for delivery reports.
         public var deliveryWait = DeliveryWait.batch
+        /// Preload the records in contiguous blocks, one per partition (record `i` into partition
+        /// `i × partitions / records`), and copy each record to its input partition (instead of
+        /// partitioning by key): an even spread whatever the keys, in full batches, so large runs fit the
+        /// embedded broker's retention (`bench e2e` uses it).
+        public var partitionEvenly = false
         /// Extra librdkafka properties for the copy loop's producer (override the defaults).
         public var producerProperties: [String: String] = [:]
         /// Extra librdkafka properties for the copy loop's consumer (override the defaults).
@@ -157,6 +162,7 @@ public struct PipeBenchmark: Sendable {
                 for record in batch {
                     try producer.send(
                         to: output,
+                        partition: settings.partitionEvenly ? record.partition : nil,
                         key: record.key,
                         value: record.value,
                         headers: .copy(record.headers),
@@ -213,9 +219,10 @@ public struct PipeBenchmark: Sendable {
         for index in 0..<settings.records {
             Self.fill(&key, &value, index: index, size: settings.recordSize)
             bytes += key.count + value.count
+            let partition = settings.partitionEvenly ? Int32(index * settings.partitions / settings.records) : nil
             try key.withUnsafeBytes { keyBytes in
                 try value.withUnsafeBytes { valueBytes in
-                    try producer.send(to: input, key: keyBytes, value: valueBytes)
+                    try producer.send(to: input, partition: partition, key: keyBytes, value: valueBytes)
                 }
             }
         }

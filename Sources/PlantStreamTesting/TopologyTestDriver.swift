@@ -74,6 +74,7 @@ public final class TopologyTestDriver {
     ///   - tables: In-memory rows per table name (replacing the files' rows).
     ///   - wallClock: Initial wall-clock time.
     ///   - customSteps: Custom step factories.
+    ///   - customStepSpecs: The specs the loader parses custom steps with.
     /// - Throws: ``Topology/TopologyError`` with every lint finding, or ``Engine/EngineError``.
     public convenience init(
         topologyFile path: String,
@@ -81,9 +82,11 @@ public final class TopologyTestDriver {
         environment: [String: String] = [:],
         tables: [String: [JSONValue]] = [:],
         wallClock: Int64 = 0,
-        customSteps: StepRegistry = StepRegistry()
+        customSteps: StepRegistry = StepRegistry(),
+        customStepSpecs: [StepSpec] = []
     ) throws {
-        let topology = try TopologyLoader(environment: environment).load(contentsOf: path)
+        let topology = try TopologyLoader(environment: environment, customSteps: customStepSpecs).load(
+            contentsOf: path)
         let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         func resolve(_ relative: String) -> String { relative.hasPrefix("/") ? relative : folder + "/" + relative }
         try self.init(
@@ -102,9 +105,11 @@ public final class TopologyTestDriver {
         environment: [String: String] = [:],
         tables: [String: [JSONValue]] = [:],
         wallClock: Int64 = 0,
-        customSteps: StepRegistry = StepRegistry()
+        customSteps: StepRegistry = StepRegistry(),
+        customStepSpecs: [StepSpec] = []
     ) throws {
-        let topology = try TopologyLoader(environment: environment).load(text: yaml, file: "topology.yaml")
+        let topology = try TopologyLoader(environment: environment, customSteps: customStepSpecs).load(
+            text: yaml, file: "topology.yaml")
         try self.init(
             topology: topology, region: region, schemasDirectory: schemasDirectory,
             referenceDirectory: referenceDirectory, tables: tables, wallClock: wallClock, customSteps: customSteps)

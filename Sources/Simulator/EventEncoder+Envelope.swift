@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 import Topology
 
 /// Envelope writing: plain canonical JSON, CloudEvents binary mode and structured mode.
@@ -28,8 +29,8 @@ extension EventEncoder {
         slot.body.member("source", string: sources[header.source].uri)
         slot.body.member("sourceSeq", int: sequence)
         slot.body.member(
-            "occurredAt", timestamp: header.occurredAt, offsetSeconds: zone.offset(at: header.occurredAt))
-        slot.body.member("ingestedAt", timestamp: ingestedAt, offsetSeconds: zone.offset(at: ingestedAt))
+            "occurredAt", timestamp: header.occurredAt, offsetSeconds: zone.offsetSeconds(at: header.occurredAt))
+        slot.body.member("ingestedAt", timestamp: ingestedAt, offsetSeconds: zone.offsetSeconds(at: ingestedAt))
         slot.body.member("plantId", string: plants[header.plant].id)
         if header.machine >= 0 {
             slot.body.name("equipment")
@@ -74,7 +75,7 @@ extension EventEncoder {
         slot.body.string(header.type.name)
         slot.typeRange = typeStart..<slot.body.bytes.count
         slot.body.name("time")
-        slot.body.timestamp(header.occurredAt, offsetSeconds: plant.zone.offset(at: header.occurredAt))
+        slot.body.timestamp(header.occurredAt, offsetSeconds: plant.zone.offsetSeconds(at: header.occurredAt))
         slot.body.name("datacontenttype")
         slot.body.literal("application/json")
         slot.body.name("dataschema")
@@ -86,7 +87,7 @@ extension EventEncoder {
         slot.body.name("plantid")
         slot.body.string(plant.id)
         slot.body.name("ingestedat")
-        slot.body.timestamp(ingestedAt, offsetSeconds: plant.zone.offset(at: ingestedAt))
+        slot.body.timestamp(ingestedAt, offsetSeconds: plant.zone.offsetSeconds(at: ingestedAt))
         slot.body.name("sourceseq")
         slot.body.int(sequence)
         if header.machine >= 0 {
@@ -137,12 +138,12 @@ extension EventEncoder {
         add("ce_type", header.type.name)
         add(
             "ce_time",
-            CivilTime.timestampString(header.occurredAt, offsetSeconds: plant.zone.offset(at: header.occurredAt)))
+            RFC3339.string(header.occurredAt, offsetSeconds: plant.zone.offsetSeconds(at: header.occurredAt)))
         add("ce_dataschema", schemaURIs[header.type.rawValue][header.version - 1])
         add("content-type", "application/json")
         if let subject = header.subject { add("ce_subject", subject) }
         add("ce_plantid", plant.id)
-        add("ce_ingestedat", CivilTime.timestampString(ingestedAt, offsetSeconds: plant.zone.offset(at: ingestedAt)))
+        add("ce_ingestedat", RFC3339.string(ingestedAt, offsetSeconds: plant.zone.offsetSeconds(at: ingestedAt)))
         add("ce_sourceseq", String(sequence))
         if header.machine >= 0 {
             let machine = machines[header.machine]

@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 import Topology
 
 /// Turns simulated events into Kafka records: envelope (plain or CloudEvents), key, topic, and the
@@ -93,7 +94,7 @@ struct EventEncoder: Sendable {
 
     struct Plant: Sendable {
         var id: String
-        var zone: ZoneOffsetTable
+        var zone: ZoneRules
     }
 
     struct Machine: Sendable {

@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 
 extension JSONWriter {
     /// Writes a member name known at compile time (the `StaticString` overload, not `String`'s).
@@ -41,7 +42,7 @@ extension JSONWriter {
     mutating func member(_ name: StaticString, timestamp ms: Int64, offsetSeconds: Int32) {
         withUnsafeTemporaryAllocation(byteCount: name.utf8CodeUnitCount + 36, alignment: 1) { buffer in
             let index = Self.putName(name, into: buffer)
-            let count = CivilTime.writeTimestamp(
+            let count = RFC3339.writeQuotedTimestamp(
                 ms, offsetSeconds: offsetSeconds, into: UnsafeMutableRawBufferPointer(rebasing: buffer[index...]))
             raw(UnsafeRawBufferPointer(rebasing: buffer[0..<(index + count)]))
         }
@@ -110,7 +111,7 @@ extension JSONWriter {
     @inline(__always)
     mutating func timestamp(_ ms: Int64, offsetSeconds: Int32) {
         withUnsafeTemporaryAllocation(byteCount: 32, alignment: 1) { buffer in
-            let count = CivilTime.writeTimestamp(ms, offsetSeconds: offsetSeconds, into: buffer)
+            let count = RFC3339.writeQuotedTimestamp(ms, offsetSeconds: offsetSeconds, into: buffer)
             raw(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
@@ -118,7 +119,7 @@ extension JSONWriter {
     /// Writes a `YYYY-MM-DD` string for a day number.
     mutating func date(days: Int64) {
         withUnsafeTemporaryAllocation(byteCount: 16, alignment: 1) { buffer in
-            let count = CivilTime.writeDate(days: days, into: buffer)
+            let count = RFC3339.writeQuotedDate(days: days, into: buffer)
             raw(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }

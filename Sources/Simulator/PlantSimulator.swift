@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 
 /// A deterministic generator of realistic plant event streams (domain.md §2.8) as Kafka records.
 ///
@@ -52,7 +53,7 @@ public struct PlantSimulator: Sendable, IteratorProtocol, Sequence {
         }
         let start = configuration.startMs ?? scenario.defaultStartMs
         startMs = start
-        let zones = scenario.plants.map { ZoneOffsetTable(identifier: $0.timeZone, from: start) ?? .utc }
+        let zones = scenario.plants.map { ZoneRules(identifier: $0.timeZone) ?? .utc }
         var encoderPlants: [EventEncoder.Plant] = []
         var encoderMachines: [EventEncoder.Machine] = []
         for (index, plant) in scenario.plants.enumerated() {

@@ -1,3 +1,5 @@
+import Timekeeping
+
 /// Maps reference rows to ``ScenarioPlant`` values.
 ///
 /// Column names follow domain.md §2.6 and the files in `reference/`. What the reference data does not
@@ -31,7 +33,7 @@ struct ScenarioBuilder {
             throw SimulatorError(.nothingToGenerate, "no plant to simulate (check --region and --plants)")
         }
         let start = start ?? defaultStart(plant: first)
-        let day = CivilTime.floorDiv(start, CivilTime.msPerDay)
+        let day = CivilTime.floorDiv(start, CivilTime.dayMs)
         var plants: [ScenarioPlant] = []
         for id in ids { plants.append(try plant(id, day: day)) }
         return (plants, start)
@@ -45,10 +47,10 @@ struct ScenarioBuilder {
 
     private func openPeriods(_ plant: String) -> [(from: Int64, to: Int64)] {
         ReferenceTables.entries(calendar(plant)?["openPeriods"]).compactMap { entry in
-            guard let from = entry["from"].flatMap(CivilTime.parseInstant),
-                let to = entry["to"].flatMap(CivilTime.parseInstant)
+            guard let from = entry["from"].flatMap(RFC3339.parseLenient),
+                let to = entry["to"].flatMap(RFC3339.parseLenient)
             else { return nil }
-            return (from / CivilTime.msPerDay, to / CivilTime.msPerDay)
+            return (from / CivilTime.dayMs, to / CivilTime.dayMs)
         }
     }
 
@@ -58,9 +60,9 @@ struct ScenarioBuilder {
         if !periods.isEmpty && !periods.contains(where: { $0.from <= day && day <= $0.to }) {
             day = periods[periods.count - 1].from
         }
-        let localSix = day * CivilTime.msPerDay + 6 * CivilTime.msPerHour
-        let zone = calendar(plant)?["timeZone"].flatMap { ZoneOffsetTable(identifier: $0, from: localSix) } ?? .utc
-        return localSix - Int64(zone.offset(at: localSix)) * CivilTime.msPerSecond
+        let localSix = day * CivilTime.dayMs + 6 * CivilTime.hourMs
+        let zone = calendar(plant)?["timeZone"].flatMap { ZoneRules(identifier: $0) } ?? .utc
+        return localSix - Int64(zone.offsetSeconds(at: localSix)) * CivilTime.secondMs
     }
 
     // MARK: One plant
@@ -302,15 +304,15 @@ struct ScenarioBuilder {
         for shift in shifts {
             guard let start = shift["start"].flatMap(Self.timeOfDay), let end = shift["end"].flatMap(Self.timeOfDay)
             else { continue }
-            var length = (end - start + CivilTime.msPerDay) % CivilTime.msPerDay
-            if length == 0 { length = CivilTime.msPerDay }
-            var offset = 4 * CivilTime.msPerHour
+            var length = (end - start + CivilTime.dayMs) % CivilTime.dayMs
+            if length == 0 { length = CivilTime.dayMs }
+            var offset = 4 * CivilTime.hourMs
             while offset < length {
-                times.append((start + offset) % CivilTime.msPerDay)
-                offset += 4 * CivilTime.msPerHour
+                times.append((start + offset) % CivilTime.dayMs)
+                offset += 4 * CivilTime.hourMs
             }
         }
-        if times.isEmpty { times = [2, 10, 18].map { $0 * CivilTime.msPerHour } }
+        if times.isEmpty { times = [2, 10, 18].map { $0 * CivilTime.hourMs } }
         return Array(Set(times)).sorted()
     }
 
@@ -320,7 +322,7 @@ struct ScenarioBuilder {
         guard parts.count >= 2, let hour = Int64(parts[0]), let minute = Int64(parts[1]), hour < 24, minute < 60 else {
             return nil
         }
-        return hour * CivilTime.msPerHour + minute * CivilTime.msPerMinute
+        return hour * CivilTime.hourMs + minute * CivilTime.minuteMs
     }
 
     /// A decimal text → thousandths (`1250.5` → 1 250 500); `nil` when malformed.
@@ -339,7 +341,7 @@ struct ScenarioBuilder {
 
     /// `YYYY-MM-DD` of a day number.
     static func dateText(_ day: Int64) -> String {
-        let date = CivilTime.civil(fromDays: day)
+        let date = CivilTime.date(days: day)
         func pad(_ value: Int64, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text

@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 
 /// Logistics and telemetry: kanban replenishment signals, deliveries of component lots to line side,
 /// put-away of finished-goods pallets, and machine telemetry samples.
@@ -11,7 +12,7 @@ extension SimulationState {
         plants[plant].signalCounter += 1
         let signalId = "KB-\(spec.id)-" + Self.padded(plants[plant].signalCounter, 6)
         let storage = material.issueStorageLocation ?? spec.issueStorageLocation
-        let requiredBy = now + 2 * CivilTime.msPerHour
+        let requiredBy = now + 2 * CivilTime.hourMs
         let zone = plantZone(plant)
         let trigger = random.chance(0.8) ? "KANBAN_EMPTY" : "MIN_LEVEL"
         var header = EventEncoder.Header(
@@ -30,7 +31,7 @@ extension SimulationState {
             writer.name("storageLocationId")
             writer.string(storage)
             writer.name("requiredBy")
-            writer.timestamp(requiredBy, offsetSeconds: zone.offset(at: requiredBy))
+            writer.timestamp(requiredBy, offsetSeconds: zone.offsetSeconds(at: requiredBy))
             writer.name("trigger")
             writer.string(trigger)
             writer.endObject()
@@ -39,7 +40,7 @@ extension SimulationState {
             material.batchManaged ? nextSupplyLot(plant: plant, material: index, defaultMilli: milli).batch : nil
         schedule(
             Movement(delivery: true, plant: plant, material: index, batch: batch, milli: milli),
-            at: now + random.int64(in: 30...90) * CivilTime.msPerMinute)
+            at: now + random.int64(in: 30...90) * CivilTime.minuteMs)
     }
 
     /// A replenishment arrives at line side: `material.moved` from the warehouse; the lot is staged.
@@ -117,7 +118,7 @@ extension SimulationState {
         let vibration = running ? random.int64(in: 600...4000) : random.int64(in: 20...300)
         let good = !random.chance(0.02)
         let sampledAt = now - random.int64(in: 0...500)
-        let offset = plantZone(machines[machine].plant).offset(at: sampledAt)
+        let offset = plantZone(machines[machine].plant).offsetSeconds(at: sampledAt)
         let state = machines[machine].packMLState
         encoder.emit(machineHeader(.machineTelemetry, machine)) { writer in
             writer.beginObject()

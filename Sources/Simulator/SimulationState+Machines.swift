@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 
 /// Machines: setup, cycles, stops, breakdowns, breaks and idle time, with their state and downtime events.
 extension SimulationState {
@@ -29,7 +30,7 @@ extension SimulationState {
             return
         }
         machines[machine].queue.removeFirst()
-        if let since = machines[machine].idleSince, now - since >= 2 * CivilTime.msPerMinute {
+        if let since = machines[machine].idleSince, now - since >= 2 * CivilTime.minuteMs {
             startDowntime(machine, loss: .noOrder)
             machines[machine].downtimeStart = since
             emitDowntime(machine, loss: .noOrder, open: false, orderId: nil, &encoder)
@@ -44,7 +45,7 @@ extension SimulationState {
         startDowntime(machine, loss: .setupAdjustment)
         emitState(machine, "STOPPED", category: "PLANNED_STOP", reason: machines[machine].downtimeReason, &encoder)
         machines[machine].setupStart = now
-        let setup = random.int64(in: 5...20) * CivilTime.msPerMinute + random.int64(in: 0...59_999)
+        let setup = random.int64(in: 5...20) * CivilTime.minuteMs + random.int64(in: 0...59_999)
         schedule(machine, .endSetup, at: now + setup)
     }
 
@@ -126,7 +127,7 @@ extension SimulationState {
         if now >= machines[machine].nextBreakAt {
             startDowntime(machine, loss: .breakTime)
             emitState(machine, "STOPPED", category: "PLANNED_STOP", reason: machines[machine].downtimeReason, &encoder)
-            schedule(machine, .breakEnd, at: now + 30 * CivilTime.msPerMinute)
+            schedule(machine, .breakEnd, at: now + 30 * CivilTime.minuteMs)
             return
         }
         startCycle(machine)
@@ -175,7 +176,7 @@ extension SimulationState {
         let kind = machines[machine].nextDisturbance
         machines[machine].disturbance = kind
         machines[machine].runMs += now - machines[machine].cycleStart
-        let minute = Double(CivilTime.msPerMinute)
+        let minute = Double(CivilTime.minuteMs)
         let duration: Int64
         switch kind {
         case .minorStop:
@@ -198,7 +199,7 @@ extension SimulationState {
             let orderId = machines[machine].job.map { orders[$0.order].id }
             emitDowntime(machine, loss: .equipmentFailure, open: true, orderId: orderId, &encoder)
         case .plannedMaintenance:
-            duration = random.int64(in: 20...45) * CivilTime.msPerMinute
+            duration = random.int64(in: 20...45) * CivilTime.minuteMs
             startDowntime(machine, loss: .plannedMaintenance)
             emitState(machine, "STOPPED", category: "PLANNED_STOP", reason: machines[machine].downtimeReason, &encoder)
         }
@@ -296,10 +297,10 @@ extension SimulationState {
             writer.name("interval")
             writer.beginObject()
             writer.name("start")
-            writer.timestamp(start, offsetSeconds: zone.offset(at: start))
+            writer.timestamp(start, offsetSeconds: zone.offsetSeconds(at: start))
             if !open {
                 writer.name("end")
-                writer.timestamp(end, offsetSeconds: zone.offset(at: end))
+                writer.timestamp(end, offsetSeconds: zone.offsetSeconds(at: end))
             }
             writer.endObject()
             writer.name("category")
@@ -329,7 +330,7 @@ extension SimulationState {
         let previous = machines[machine].packMLState
         machines[machine].packMLState = state
         let since = now
-        let offset = plantZone(machines[machine].plant).offset(at: since)
+        let offset = plantZone(machines[machine].plant).offsetSeconds(at: since)
         encoder.emit(machineHeader(.machineState, machine)) { writer in
             writer.beginObject()
             writer.name("state")

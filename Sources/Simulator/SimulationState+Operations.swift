@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 
 /// Operations: start, partial reports every 4–6 minutes, completion; the material they consume and the
 /// finished goods the last operation of an order receives.
@@ -28,7 +29,7 @@ extension SimulationState {
         let order = orders[job.order]
         let operation = order.operations[job.operation]
         let startedAt = now
-        let offset = plantZone(order.plant).offset(at: startedAt)
+        let offset = plantZone(order.plant).offsetSeconds(at: startedAt)
         encoder.emit(operationHeader(.operationStarted, machine, job: job)) { writer in
             writer.beginObject()
             writer.name("orderId")
@@ -90,9 +91,9 @@ extension SimulationState {
             writer.name("interval")
             writer.beginObject()
             writer.name("start")
-            writer.timestamp(start, offsetSeconds: zone.offset(at: start))
+            writer.timestamp(start, offsetSeconds: zone.offsetSeconds(at: start))
             writer.name("end")
-            writer.timestamp(end, offsetSeconds: zone.offset(at: end))
+            writer.timestamp(end, offsetSeconds: zone.offsetSeconds(at: end))
             writer.endObject()
             writer.name("yield")
             writer.quantity(milli: state.good * 1000, decimals: material.decimals, uom: material.baseUom)
@@ -129,7 +130,7 @@ extension SimulationState {
             writer.endArray()
             if final {
                 writer.name("completedAt")
-                writer.timestamp(end, offsetSeconds: zone.offset(at: end))
+                writer.timestamp(end, offsetSeconds: zone.offsetSeconds(at: end))
                 writer.name("clearOpenReservations")
                 writer.bool(isLast)
             }
@@ -281,7 +282,7 @@ extension SimulationState {
         let material = plantSpecs[plant].materials[order.material]
         let storage = material.productionStorageLocation ?? plantSpecs[plant].productionStorageLocation
         let zone = plantZone(plant)
-        let day = CivilTime.floorDiv(now + Int64(zone.offset(at: now)) * 1000, CivilTime.msPerDay)
+        let day = CivilTime.floorDiv(now + Int64(zone.offsetSeconds(at: now)) * 1000, CivilTime.dayMs)
         let batch = order.outputBatch
         let milli = quantity * 1000
         var header = EventEncoder.Header(
@@ -333,7 +334,7 @@ extension SimulationState {
         if random.chance(0.3), storage != plantSpecs[plant].finishedStorageLocation {
             schedule(
                 Movement(delivery: false, plant: plant, material: order.material, batch: batch, milli: milli),
-                at: now + random.int64(in: 10...40) * CivilTime.msPerMinute)
+                at: now + random.int64(in: 10...40) * CivilTime.minuteMs)
         }
     }
 }

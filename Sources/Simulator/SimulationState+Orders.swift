@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 
 /// Production orders: release to the shop floor (routing across the line's machines, components from the
 /// bill of materials) and technical completion after the last operation.
@@ -14,7 +15,7 @@ extension SimulationState {
         let spec = plantSpecs[plant]
         let lineSpec = spec.lines[lineState.local]
         guard !lineSpec.products.isEmpty, !lineState.machines.isEmpty else { return }
-        let lead = (initial ? random.int64(in: 1...10) : random.int64(in: 30...90)) * CivilTime.msPerMinute
+        let lead = (initial ? random.int64(in: 1...10) : random.int64(in: 30...90)) * CivilTime.minuteMs
         let start = now + lead
         var reference: Int?
         let references = lineState.referenceOrders
@@ -54,7 +55,7 @@ extension SimulationState {
                         workCenterId: operation.workCenterId, controlKey: operation.controlKey,
                         confirmationNumber: operation.confirmationNumber, autoGoodsReceipt: operation.autoGoodsReceipt,
                         earliestStart: earliest))
-                earliest += random.int64(in: 5...15) * CivilTime.msPerMinute
+                earliest += random.int64(in: 5...15) * CivilTime.minuteMs
             }
         } else {
             product = lineSpec.products[random.index(lineSpec.products.count)]
@@ -68,7 +69,7 @@ extension SimulationState {
             let ideal = max(1000, firstSpec.idealCycleMs[product] ?? firstSpec.defaultIdealCycleMs)
             let parts = Int64(max(1, firstSpec.partsPerCycle))
             let minutes = random.int64(in: 60...150)
-            plannedQty = max(20, (minutes * CivilTime.msPerMinute / ideal * parts) / 10 * 10)
+            plannedQty = max(20, (minutes * CivilTime.minuteMs / ideal * parts) / 10 * 10)
             orderId = String(plants[plant].nextOrderNumber)
             plants[plant].nextOrderNumber += 1
             orderType = "PP01"
@@ -80,7 +81,7 @@ extension SimulationState {
                         workCenterId: machineSpec.workCenterId, controlKey: "PP01",
                         confirmationNumber: String(plants[plant].nextConfirmation + Int64(position)),
                         autoGoodsReceipt: position == operationCount - 1, earliestStart: earliest))
-                earliest += random.int64(in: 5...15) * CivilTime.msPerMinute
+                earliest += random.int64(in: 5...15) * CivilTime.minuteMs
             }
             plants[plant].nextConfirmation += 10
         }
@@ -104,13 +105,13 @@ extension SimulationState {
         reservationCounter += 1
         let minutes =
             plannedQty * spec.machines[machines[operations[0].machine].local].defaultIdealCycleMs
-            / CivilTime.msPerMinute
+            / CivilTime.minuteMs
         let order = OrderRuntime(
             id: orderId, plant: plant, line: line, orderType: orderType, product: product,
             material: productSpec.material,
             materialId: material.id,
             plannedQty: plannedQty, scheduledStart: start,
-            scheduledEnd: start + (minutes + Int64(operations.count) * 10) * CivilTime.msPerMinute,
+            scheduledEnd: start + (minutes + Int64(operations.count) * 10) * CivilTime.minuteMs,
             operations: operations, components: components, reservation: String(reservationCounter),
             outputBatch: material.batchManaged ? newBatch(plant: plant, finished: true) : nil,
             programId: "NC-" + String(material.id.prefix(40)),
@@ -136,9 +137,9 @@ extension SimulationState {
         let line = orders[index].line
         lines[line].openOrders -= 1
         if let reference = orders[index].reference { lines[line].referenceOpen[reference] = false }
-        queue.push(.releaseOrder(line: line), at: now + random.int64(in: 1...10) * CivilTime.msPerMinute)
+        queue.push(.releaseOrder(line: line), at: now + random.int64(in: 1...10) * CivilTime.minuteMs)
         if orders[index].reference == nil {
-            queue.push(.closeOrder(index), at: now + random.int64(in: 60...120) * CivilTime.msPerMinute)
+            queue.push(.closeOrder(index), at: now + random.int64(in: 60...120) * CivilTime.minuteMs)
         } else {
             orders[index].operations = []
             orders[index].components = []
@@ -206,9 +207,9 @@ extension SimulationState {
             writer.name("scheduled")
             writer.beginObject()
             writer.name("start")
-            writer.timestamp(order.scheduledStart, offsetSeconds: zone.offset(at: order.scheduledStart))
+            writer.timestamp(order.scheduledStart, offsetSeconds: zone.offsetSeconds(at: order.scheduledStart))
             writer.name("end")
-            writer.timestamp(order.scheduledEnd, offsetSeconds: zone.offset(at: order.scheduledEnd))
+            writer.timestamp(order.scheduledEnd, offsetSeconds: zone.offsetSeconds(at: order.scheduledEnd))
             writer.endObject()
             writer.name("version")
             writer.int(version)

@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 
 /// Quality: inspection results, holds on finished-goods and component lots and their release (some as
 /// scrap), yield-loss and inventory scrap.
@@ -103,7 +104,7 @@ extension SimulationState {
             writer.string(requestedBy)
             writer.endObject()
         }
-        let delay = random.int64(in: 60...480) * CivilTime.msPerMinute + random.int64(in: 0...59_999)
+        let delay = random.int64(in: 60...480) * CivilTime.minuteMs + random.int64(in: 0...59_999)
         queue.push(.releaseHold(holds.count - 1), at: now + delay)
     }
 

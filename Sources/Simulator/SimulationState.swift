@@ -1,3 +1,5 @@
+import Timekeeping
+
 /// The simulated plants as a discrete-event simulation: every machine, line, order, lot and hold, and a
 /// time-ordered queue of what happens next. Each step runs one action and hands its events to the
 /// encoder.
@@ -238,7 +240,7 @@ struct SimulationState: Sendable {
         var sourceWMS: Int
     }
 
-    static let shiftMs: Int64 = 8 * CivilTime.msPerHour
+    static let shiftMs: Int64 = 8 * CivilTime.hourMs
     /// Orders each line keeps released (more when the order master has more for the line).
     static let openOrdersPerLine = 2
     static let operationIds: [String] = (1...99).map { value in
@@ -249,7 +251,7 @@ struct SimulationState: Sendable {
     let scenario: PlantScenario
     let configuration: SimulatorConfiguration
     /// UTC offsets per plant.
-    let zones: [ZoneOffsetTable]
+    let zones: [ZoneRules]
     var random: RandomSource
     var now: Int64
     var queue = TimedQueue<Action>()
@@ -267,7 +269,7 @@ struct SimulationState: Sendable {
     init(
         scenario: PlantScenario,
         configuration: SimulatorConfiguration,
-        zones: [ZoneOffsetTable],
+        zones: [ZoneRules],
         start: Int64,
         firstSource: Int
     ) {
@@ -284,7 +286,7 @@ struct SimulationState: Sendable {
                 lines.append(
                     LineRuntime(
                         plant: plantIndex, local: lineIndex, machines: global,
-                        breakOffsetMs: Int64(lineIndex % 4) * 10 * CivilTime.msPerMinute))
+                        breakOffsetMs: Int64(lineIndex % 4) * 10 * CivilTime.minuteMs))
             }
             for (machineIndex, machine) in plant.machines.enumerated() {
                 machines.append(
@@ -373,7 +375,7 @@ struct SimulationState: Sendable {
             machines[index].nextBreakAt = nextBreak(after: now, machine: index)
             emitState(index, "IDLE", category: "IDLE", reason: nil, &encoder)
             if configuration.telemetryIntervalSeconds > 0 {
-                let interval = Int64(configuration.telemetryIntervalSeconds) * CivilTime.msPerSecond
+                let interval = Int64(configuration.telemetryIntervalSeconds) * CivilTime.secondMs
                 queue.push(.telemetry(index), at: now + random.int64(in: 0...(interval - 1)))
             }
         }
@@ -472,18 +474,18 @@ struct SimulationState: Sendable {
     func nextBreak(after time: Int64, machine: Int) -> Int64 {
         let plant = machines[machine].plant
         let zone = plantZone(plant)
-        let midnight = zone.localMidnight(containing: time)
+        let midnight = zone.startOfLocalDay(zone.localDay(at: time))
         let offset = lines[machines[machine].line].breakOffsetMs
         for day in 0...1 {
             for breakTime in plantSpecs[plant].breakTimes {
-                let candidate = midnight + Int64(day) * CivilTime.msPerDay + breakTime + offset
+                let candidate = midnight + Int64(day) * CivilTime.dayMs + breakTime + offset
                 if candidate > time { return candidate }
             }
         }
         return time + Self.shiftMs
     }
 
-    func plantZone(_ plant: Int) -> ZoneOffsetTable { zones[plant] }
+    func plantZone(_ plant: Int) -> ZoneRules { zones[plant] }
 
     /// The next lot staged at line side: the ERP snapshot's batches of the material in turn (so holds and
     /// stock look-ups find them), or a new batch when the snapshot has none.

@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run throughput benchmarks on the embedded broker.",
-        subcommands: [Pipe.self, ValidateBenchCommand.self]
+        subcommands: [Pipe.self, ValidateBenchCommand.self, EngineBenchCommand.self, E2EBenchCommand.self]
     )
 }
 

@@ -2,6 +2,7 @@ import Engine
 import JSON
 import PlantStreamTesting
 import Testing
+import Timekeeping
 
 /// The repository's default `topology.yaml` and `reference/` through the driver: every pipeline once.
 @Suite struct DefaultTopologyTests {
@@ -158,5 +159,30 @@ import Testing
         #expect(oee.string("businessDate") == "2026-04-14")
         #expect(oee.string("recordId") != nil)
         #expect(oee.json?["downtimeSec"]?["EQUIPMENT_FAILURE"] == "1200")
+    }
+
+    /// Consumption reported in grams and in kilograms within one hour is converted per event and posted as one
+    /// goods issue in the base unit; the third-decimal rounding residue moves to the next window (a window whose
+    /// rounded quantity is zero posts nothing), so the posted total equals the exact total minus the residue.
+    @Test func goodsIssuesMixEntryUnitsWithoutDrift() throws {
+        let driver = try driver()
+        var id = 500
+        func consume(_ qty: String, _ uom: String, at time: String) throws {
+            id += 1
+            try driver.send(
+                Events.consumed(id: id, at: time, qty: qty, uom: uom, batch: "B240312", order: "1000121"),
+                topic: "mfg.production.v1", key: "DE01|1000121")
+        }
+        try consume("1.25", "KGM", at: "2026-04-14T08:05:00Z")  // 08:00 window: 1.2508 kg → 1.251, residue −0.0002
+        try consume("0.4", "GRM", at: "2026-04-14T08:10:00Z")
+        try consume("0.4", "GRM", at: "2026-04-14T08:20:00Z")
+        try consume("0.1", "GRM", at: "2026-04-14T09:10:00Z")  // 09:00 window: −0.0001 → 0.000, not posted
+        try consume("2", "KGM", at: "2026-04-14T10:30:00Z")  // 10:00 window: 1.9999 → 2.000
+        try consume("1", "KGM", at: "2026-04-14T11:30:00Z")  // closes the 10:00 window; its own stays open
+        #expect(driver.records(output: "dlq").isEmpty, "\(deadLetters(driver))")
+        let issues = driver.records(output: "erp").filter { $0.string("txnType") == "goods_issue" }
+        #expect(issues.map { $0.string("qty.value") } == ["1.251", "2.000"])
+        #expect(issues.map { $0.string("qty.uom") } == ["KGM", "KGM"])
+        #expect(issues.map { $0.string("movementType") } == ["261", "261"])
     }
 }

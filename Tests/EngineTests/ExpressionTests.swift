@@ -1,5 +1,6 @@
 import JSON
 import Testing
+import Timekeeping
 import Topology
 
 @testable import Engine

@@ -152,12 +152,14 @@ import Topology
         driver.flush()
         #expect(driver.changelogRecords(store: "goods-issues-hold").count >= 3)
         try driver.restartTask(topic: Fixtures.productionTopic)
+        #expect(driver.metrics(topic: Fixtures.productionTopic)?.parked == 2)
         driver.clearRecords()
         driver.pipeTableRecord(
             topic: Fixtures.lotStatusTopic, key: lot,
             value: #"{"plantId":"DE01","materialId":"RM-100","batchId":"B240311","status":"RELEASED"}"#)
         let released = driver.records(output: "erp")
         #expect(released.compactMap { $0.string("qty.value") } == ["4.000", "3.000"])
+        #expect(driver.metrics(topic: Fixtures.productionTopic)?.parked == 0)
     }
 
     @Test func aReleaseWhileThePartitionWasAwayIsAppliedAfterRestore() throws {

@@ -2,6 +2,7 @@ import Engine
 import JSON
 import PlantStreamTesting
 import Testing
+import Timekeeping
 import Topology
 
 @Suite struct ValidateStepTests {

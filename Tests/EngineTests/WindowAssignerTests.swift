@@ -1,5 +1,6 @@
 import Engine
 import Testing
+import Timekeeping
 
 @Suite struct WindowAssignerTests {
     func instant(_ text: String) -> Int64 { RFC3339.parse(text)! }

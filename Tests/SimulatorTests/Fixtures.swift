@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Schemas
+import Timekeeping
 import Topology
 
 @testable import Simulator
@@ -134,7 +135,7 @@ enum Fixtures {
 
     /// Epoch milliseconds of an RFC 3339 text.
     static func instant(_ value: JSONValue?) -> Int64? {
-        text(value).flatMap(CivilTime.parseInstant)
+        text(value).flatMap(RFC3339.parseLenient)
     }
 }
 

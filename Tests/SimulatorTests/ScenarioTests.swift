@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Timekeeping
 import Topology
 
 @testable import Simulator
@@ -30,15 +31,15 @@ import Topology
         #expect(plant.reasons(for: .inventoryScrap).map(\.code) == ["INV1", "INV2"])
         #expect(plant.reasons(for: .quality).map(\.code) == ["CONTAM", "CAL"])
         #expect(plant.workCenter("WC-CNC01")?.activityKeys == ["SETUP", "MACHINE", "LABOR"])
-        #expect(plant.breakTimes == [2, 10, 18].map { $0 * CivilTime.msPerHour })
-        #expect(scenario.plants[2].breakTimes == [0, 4, 12, 16].map { $0 * CivilTime.msPerHour })
+        #expect(plant.breakTimes == [2, 10, 18].map { $0 * CivilTime.hourMs })
+        #expect(scenario.plants[2].breakTimes == [0, 4, 12, 16].map { $0 * CivilTime.hourMs })
     }
 
     @Test func theStartPicksEffectiveDatedEquipmentRows() throws {
         let march = try Fixtures.scenario(plants: 1)
         #expect(march.plants[0].machines[4].defaultIdealCycleMs == 38_000)
-        #expect(march.defaultStartMs == CivilTime.parseInstant("2025-03-17T06:00:00+01:00"))
-        let july = try Fixtures.scenario(plants: 1, start: CivilTime.parseInstant("2025-07-01T06:00:00Z"))
+        #expect(march.defaultStartMs == RFC3339.parseLenient("2025-03-17T06:00:00+01:00"))
+        let july = try Fixtures.scenario(plants: 1, start: RFC3339.parseLenient("2025-07-01T06:00:00Z"))
         #expect(july.plants[0].machines[4].defaultIdealCycleMs == 34_200)
     }
 

@@ -118,9 +118,14 @@ import Testing
         // The engine adds the header members the schema declares: analytics records have a header too.
         #expect(oee.header == .analytics && oee.erpHeader)
         #expect(emits[0].schema.isEmpty)
-        guard case .hold(let hold) = topology.pipelines.first(where: { $0.name == "goods-issues" })?.steps[6].kind
+        let issueSteps = topology.pipelines.first { $0.name == "goods-issues" }?.steps ?? []
+        guard
+            let hold = issueSteps.lazy.compactMap({ step -> HoldStep? in
+                if case .hold(let hold) = step.kind { return hold }
+                return nil
+            }).first
         else {
-            Issue.record("goods-issues step 7 is not hold")
+            Issue.record("goods-issues has no hold step")
             return
         }
         #expect(hold.heldWhen.description == "status == 'HELD'")

@@ -122,7 +122,7 @@ public struct CustomStepContext {
 /// Factories of custom steps by name; pass it to ``Engine/init(topology:region:schemas:referenceData:clock:customSteps:logger:)``.
 public final class StepRegistry {
     /// Builds a step from its options.
-    public typealias Factory = (CustomStepContext) throws -> any CustomStep
+    public typealias Factory = @Sendable (CustomStepContext) throws -> any CustomStep
 
     private var factories: [String: Factory] = [:]
 
@@ -164,7 +164,7 @@ final class CustomNode: StepNode {
     func push(_ context: RecordContext) {
         switch step.process(CustomStepRecord(context: context)) {
         case .keep: next?.push(context)
-        case .drop: task.metrics.filtered += 1
+        case .drop: task.counters.pointee.filtered += 1
         case .deadLetter(let code, let message): task.deadLetter(context, RecordFailure(code, message))
         }
     }

@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 import Topology
 
 extension ExpressionCompiler {
@@ -22,8 +23,9 @@ extension ExpressionCompiler {
         }
         switch name {
         case "convert":
-            try arity(4...4)
-            return try compileConvert(compiled, in: scope, at: location)
+            try arity(4...5)
+            return try compileConvert(
+                compiled, scale: arguments.count == 5 ? arguments[4] : nil, in: scope, at: location)
         case "localDate", "localTime":
             try arity(1...1)
             return try compileLocal(compiled[0], time: name == "localTime", in: scope, at: location)
@@ -235,9 +237,9 @@ extension ExpressionCompiler {
         }
     }
 
-    private func compileConvert(_ arguments: [Evaluator], in scope: Scope, at location: SourceLocation)
-        throws(EngineError) -> Evaluator
-    {
+    private func compileConvert(
+        _ arguments: [Evaluator], scale scaleArgument: Expression?, in scope: Scope, at location: SourceLocation
+    ) throws(EngineError) -> Evaluator {
         guard let units = services.units else {
             throw EngineError(.invalidExpression, "convert() needs a units table (top-level units:)", at: location)
         }
@@ -245,6 +247,16 @@ extension ExpressionCompiler {
             throw EngineError(.invalidExpression, "convert() needs plantId in the record", at: location)
         }
         let (quantity, fromUnit, toUnit, material) = (arguments[0], arguments[1], arguments[2], arguments[3])
+        var scale = 3
+        if let scaleArgument {
+            guard case .literal(.number(let text), _) = scaleArgument, let value = Int(text), (0...6).contains(value)
+            else {
+                throw EngineError(
+                    .invalidExpression, "convert() scale must be a literal whole number from 0 to 6",
+                    at: scaleArgument.location)
+            }
+            scale = value
+        }
         let site = callSites.take()
         let windowed = scope.isWindowed
         let scratch = ByteScratch()
@@ -308,9 +320,10 @@ extension ExpressionCompiler {
                         key.append(0x1F)
                         key.append(contentsOf: part)
                     }
-                    return .decimal(try residues.convert(amount, multiplier: multiplier, divisor: divisor, key: key))
+                    return .decimal(
+                        try residues.convert(amount, multiplier: multiplier, divisor: divisor, scale: scale, key: key))
                 }
-                return .decimal(try amount.multiplied(by: multiplier).divided(by: divisor, scale: 3))
+                return .decimal(try amount.multiplied(by: multiplier).divided(by: divisor, scale: scale))
             } catch {
                 throw RecordFailure(
                     error.code == .divisionByZero ? "DIVISION_BY_ZERO" : "DECIMAL_OVERFLOW", error.message)

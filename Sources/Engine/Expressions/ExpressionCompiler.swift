@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 import Topology
 
 /// A compiled expression: evaluates against the current record without parsing or name lookups.
@@ -105,10 +106,7 @@ struct ExpressionCompiler {
         switch scope.record {
         case .event, .row:
             let steps = PathStep.steps(path.segments[...])
-            return { context in
-                guard let event = context.event else { return .null }
-                return Self.resolve(event, steps)
-            }
+            return { context in Self.resolveEvent(context, steps) }
         case .window(let groupNames, let aggregateNames):
             if let index = groupNames.firstIndex(of: root) {
                 return { context in
@@ -122,8 +120,8 @@ struct ExpressionCompiler {
             if let index = aggregateNames.firstIndex(of: root), rest.isEmpty {
                 return { context in context.window?.aggregates[index].value ?? .null }
             }
-            if root == "window", rest.count == 1, case .member(let field) = rest[0] {
-                return try compileWindowField(String(decoding: field, as: UTF8.self), at: location)
+            if root == "window", rest.count == 1, let field = rest[0].name {
+                return try compileWindowField(field, at: location)
             }
             throw EngineError(
                 .invalidExpression,
@@ -162,17 +160,48 @@ struct ExpressionCompiler {
         }
     }
 
+    /// Walks `steps` from the context's event, using the context's cache of top-level members.
+    @inline(__always)
+    static func resolveEvent(_ context: RecordContext, _ steps: [PathStep]) -> Value {
+        guard let event = context.event else { return .null }
+        guard let first = steps.first, let key = first.key, let name = key.baseAddress else {
+            return resolve(event, steps)
+        }
+        let cache = context.rootMembers
+        var current: JSONNode
+        let cached = cache.index(of: name)
+        if cached >= 0 {
+            current = event.document.node(at: cached)
+        } else {
+            guard let found = event.member(utf8: key) else { return .null }
+            cache.remember(name, at: found.index)
+            current = found
+        }
+        var position = 1
+        while position < steps.count {
+            let step = steps[position]
+            if let key = step.key {
+                guard let next = current.member(utf8: key) else { return .null }
+                current = next
+            } else {
+                guard let next = current[step.index] else { return .null }
+                current = next
+            }
+            position += 1
+        }
+        return .node(current)
+    }
+
     /// Walks `steps` from `node`; a missing member or element is `null`.
     @inline(__always)
     static func resolve(_ node: JSONNode, _ steps: [PathStep]) -> Value {
         var current = node
         for step in steps {
-            switch step {
-            case .member(let key):
-                guard let next = key.withUnsafeBytes({ current.member(utf8: $0) }) else { return .null }
+            if let key = step.key {
+                guard let next = current.member(utf8: key) else { return .null }
                 current = next
-            case .index(let index):
-                guard let next = current[index] else { return .null }
+            } else {
+                guard let next = current[step.index] else { return .null }
                 current = next
             }
         }

@@ -1,3 +1,4 @@
+import Synchronization
 import Topology
 
 /// What names mean at one position of a pipeline, used to resolve paths at compile time.
@@ -38,17 +39,45 @@ struct Scope {
     }
 }
 
-/// A compiled path step.
-enum PathStep {
-    case member([UInt8])
-    case index(Int)
+/// A compiled path step: a member name (interned bytes) or an array index. Trivially copyable, so
+/// walking a path retains nothing.
+struct PathStep {
+    /// The member name, or `nil` for an index step.
+    let key: UnsafeRawBufferPointer?
+    let index: Int
+
+    static func member(_ name: String) -> PathStep { PathStep(key: InternedNames.shared.bytes(of: name), index: 0) }
+    static func index(_ index: Int) -> PathStep { PathStep(key: nil, index: index) }
+
+    /// The member name as a string (compile-time use).
+    var name: String? { key.map { String(decoding: $0, as: UTF8.self) } }
 
     static func steps(_ segments: ArraySlice<FieldPath.Segment>) -> [PathStep] {
         segments.map { segment in
             switch segment {
-            case .member(let name): .member(Array(name.utf8))
+            case .member(let name): .member(name)
             case .index(let index): .index(index)
             }
+        }
+    }
+}
+
+/// Member names used by compiled paths, copied once into memory that is never freed (the set of names
+/// a topology uses is small and fixed), so paths can hold plain pointers.
+final class InternedNames: Sendable {
+    static let shared = InternedNames()
+
+    private let names = Mutex<[String: UnsafeRawBufferPointer]>([:])
+
+    func bytes(of name: String) -> UnsafeRawBufferPointer {
+        names.withLock { table in
+            if let bytes = table[name] { return bytes }
+            let utf8 = Array(name.utf8)
+            let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(utf8.count, 1), alignment: 1)
+            utf8.withUnsafeBytes { storage.copyMemory(from: $0) }
+            let bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(storage)[0..<utf8.count])
+            table[name] = bytes
+            return bytes
         }
     }
 }

@@ -5,46 +5,129 @@ import JSON
 /// Holds borrowed views (the input record, the parsed event, enrichment rows) that are valid only
 /// while the record is being processed, plus the window result or map output once those steps ran.
 public final class RecordContext {
-    /// The live input record, when processing one (borrowed; `nil` for window results and released postings).
-    var input: InputRecord?
-    /// Original bytes of a released parked posting (for dead letters).
-    var storedOrigin: StoredOrigin?
+    /// The mutable fields, behind a pointer: the accessors below are computed, so updating them on the
+    /// hot path needs no dynamic exclusivity check (the context is confined to one task's thread).
+    struct Fields {
+        var input: InputRecord? = nil
+        var storedOrigin: StoredOrigin? = nil
+        var offset: Int64 = -1
+        var eventTime: Int64 = 0
+        var schemaId: [UInt8] = []
+        var window: WindowResult? = nil
+        var aliases: [JSONNode?] = []
+        var aliasDocuments: [OwnedDocument?] = []
+        var explodeIndex: Int = -1
+        var mapValues: [Value] = []
+        var mapped: Bool = false
+        var pipeline: PipelinePlan? = nil
+        var hold: HoldMark? = nil
+        var parkReason: (code: String, message: String)? = nil
+        var event: JSONNode?
+    }
+
+    let fields: UnsafeMutablePointer<Fields>
     /// Source topic and partition of the record.
     let topic: String
     let partition: Int32
-    /// Offset of the input record (window results: the last contributing offset).
-    var offset: Int64 = -1
+    /// Top-level members of `event` found so far (by interned name), so repeated paths into the same
+    /// member (`data.a`, `data.b`) scan the event once.
+    let rootMembers: UnsafeMutablePointer<RootMemberCache>
 
     /// The canonical event (envelope + data), when the record is an event.
-    var event: JSONNode?
+    var event: JSONNode? {
+        get { fields.pointee.event }
+        set {
+            fields.pointee.event = newValue
+            rootMembers.pointee.count = 0
+        }
+    }
+    /// The live input record, when processing one (borrowed; `nil` for window results and released postings).
+    var input: InputRecord? {
+        get { fields.pointee.input }
+        _modify { yield &fields.pointee.input }
+    }
+    /// Original bytes of a released parked posting (for dead letters).
+    var storedOrigin: StoredOrigin? {
+        get { fields.pointee.storedOrigin }
+        _modify { yield &fields.pointee.storedOrigin }
+    }
+    /// Offset of the input record (window results: the last contributing offset).
+    var offset: Int64 {
+        get { fields.pointee.offset }
+        _modify { yield &fields.pointee.offset }
+    }
     /// Event time (UTC ms); for window results `window.end - 1`.
-    var eventTime: Int64 = 0
+    var eventTime: Int64 {
+        get { fields.pointee.eventTime }
+        _modify { yield &fields.pointee.eventTime }
+    }
     /// `<type>/v<N>` of the event as received (dead-letter header).
-    var schemaId: [UInt8] = []
+    var schemaId: [UInt8] {
+        get { fields.pointee.schemaId }
+        _modify { yield &fields.pointee.schemaId }
+    }
     /// The window result, after a window step.
-    var window: WindowResult?
+    var window: WindowResult? {
+        get { fields.pointee.window }
+        _modify { yield &fields.pointee.window }
+    }
     /// Enrichment rows and exploded elements by alias slot.
-    var aliases: [JSONNode?]
+    var aliases: [JSONNode?] {
+        get { fields.pointee.aliases }
+        _modify { yield &fields.pointee.aliases }
+    }
     /// Owned documents backing aliases of a released posting.
-    var aliasDocuments: [OwnedDocument?]
+    var aliasDocuments: [OwnedDocument?] {
+        get { fields.pointee.aliasDocuments }
+        _modify { yield &fields.pointee.aliasDocuments }
+    }
     /// Element index after `explode` (appended to 1:1 idempotency keys), `-1` otherwise.
-    var explodeIndex: Int = -1
+    var explodeIndex: Int {
+        get { fields.pointee.explodeIndex }
+        _modify { yield &fields.pointee.explodeIndex }
+    }
     /// Values of the `map` fields, once `map` ran.
-    var mapValues: [Value] = []
+    var mapValues: [Value] {
+        get { fields.pointee.mapValues }
+        _modify { yield &fields.pointee.mapValues }
+    }
     /// `true` once `map` ran.
-    var mapped = false
+    var mapped: Bool {
+        get { fields.pointee.mapped }
+        _modify { yield &fields.pointee.mapped }
+    }
     /// The pipeline being run.
-    var pipeline: PipelinePlan?
+    var pipeline: PipelinePlan? {
+        get { fields.pointee.pipeline }
+        _modify { yield &fields.pointee.pipeline }
+    }
     /// Set by `hold` when the record touches a held lot: `emit` parks the posting.
-    var hold: HoldMark?
+    var hold: HoldMark? {
+        get { fields.pointee.hold }
+        _modify { yield &fields.pointee.hold }
+    }
     /// Set by `enrich` (`onMissing: exception`): `emit` writes a PARKED exception instead of the posting.
-    var parkReason: (code: String, message: String)?
+    var parkReason: (code: String, message: String)? {
+        get { fields.pointee.parkReason }
+        _modify { yield &fields.pointee.parkReason }
+    }
 
     init(topic: String, partition: Int32, aliasCount: Int) {
         self.topic = topic
         self.partition = partition
+        fields = .allocate(capacity: 1)
+        fields.initialize(to: Fields())
+        rootMembers = .allocate(capacity: 1)
+        rootMembers.initialize(to: RootMemberCache())
         aliases = Array(repeating: nil, count: aliasCount)
         aliasDocuments = Array(repeating: nil, count: aliasCount)
+    }
+
+    deinit {
+        fields.deinitialize(count: 1)
+        fields.deallocate()
+        rootMembers.deinitialize(count: 1)
+        rootMembers.deallocate()
     }
 
     /// Clears everything a previous record left.
@@ -90,4 +173,46 @@ struct StoredOrigin {
     var headers: [(name: [UInt8], value: [UInt8]?)]
     var offset: Int64
     var timestamp: Int64
+}
+
+/// A small cache of top-level member positions of the current event.
+struct RootMemberCache {
+    static let capacity = 12
+    var count = 0
+    var names:
+        (
+            UnsafeRawPointer?, UnsafeRawPointer?, UnsafeRawPointer?, UnsafeRawPointer?, UnsafeRawPointer?,
+            UnsafeRawPointer?,
+            UnsafeRawPointer?, UnsafeRawPointer?, UnsafeRawPointer?, UnsafeRawPointer?, UnsafeRawPointer?,
+            UnsafeRawPointer?
+        ) = (nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil)
+    var indexes: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+}
+
+extension UnsafeMutablePointer where Pointee == RootMemberCache {
+    /// The tape index of the member named `name` (an interned pointer), or `-1` when not cached.
+    @inline(__always)
+    func index(of name: UnsafeRawPointer) -> Int {
+        let count = pointee.count
+        let names = UnsafeMutableRawPointer(self).advanced(by: MemoryLayout<RootMemberCache>.offset(of: \.names)!)
+            .assumingMemoryBound(to: UnsafeRawPointer?.self)
+        let indexes = UnsafeMutableRawPointer(self).advanced(by: MemoryLayout<RootMemberCache>.offset(of: \.indexes)!)
+            .assumingMemoryBound(to: Int.self)
+        for slot in 0..<count where names[slot] == name { return indexes[slot] }
+        return -1
+    }
+
+    /// Remembers where `name` is (when there is room).
+    @inline(__always)
+    func remember(_ name: UnsafeRawPointer, at index: Int) {
+        let count = pointee.count
+        guard count < RootMemberCache.capacity else { return }
+        let names = UnsafeMutableRawPointer(self).advanced(by: MemoryLayout<RootMemberCache>.offset(of: \.names)!)
+            .assumingMemoryBound(to: UnsafeRawPointer?.self)
+        let indexes = UnsafeMutableRawPointer(self).advanced(by: MemoryLayout<RootMemberCache>.offset(of: \.indexes)!)
+            .assumingMemoryBound(to: Int.self)
+        names[count] = name
+        indexes[count] = index
+        pointee.count = count + 1
+    }
 }

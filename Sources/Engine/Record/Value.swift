@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 
 /// A value produced while evaluating an expression: borrowed from a document or computed.
 ///
@@ -223,13 +224,14 @@ public enum Value {
             case .false: return .bool(false)
             case .number:
                 if let value = node.decimal { return .decimal(value) }
-                return .json(try! OwnedDocument(copying: node.rawBytes))
+                // A parsed node's bytes are valid JSON; should that ever fail, keep its text.
+                return (try? OwnedDocument(copying: node.rawBytes)).map { .json($0) } ?? .text(Array(node.rawBytes))
             case .string:
                 var bytes: [UInt8] = []
                 node.appendUnescapedBytes(to: &bytes)
                 return .text(bytes)
             case .array, .object:
-                return .json(try! OwnedDocument(copying: node.rawBytes))
+                return (try? OwnedDocument(copying: node.rawBytes)).map { .json($0) } ?? .text(Array(node.rawBytes))
             }
         }
     }

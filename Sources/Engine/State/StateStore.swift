@@ -82,12 +82,38 @@ final class LoggedStore<Value: StateCodable>: TaggedMap {
     }
 
     let tag: UInt8
-    private(set) var map = ByteKeyMap<Entry>()
-    private var dirtyIndexes: [Int] = []
-    private var deletedKeys: [[UInt8]] = []
+
+    /// The mutable parts, behind a pointer: the accessors are computed, so per-record updates need no
+    /// dynamic exclusivity checks (a store is confined to its task's thread).
+    private struct Storage {
+        var map = ByteKeyMap<Entry>()
+        var dirtyIndexes: [Int] = []
+        var deletedKeys: [[UInt8]] = []
+    }
+
+    private let storage: UnsafeMutablePointer<Storage>
+    private(set) var map: ByteKeyMap<Entry> {
+        get { storage.pointee.map }
+        _modify { yield &storage.pointee.map }
+    }
+    private var dirtyIndexes: [Int] {
+        get { storage.pointee.dirtyIndexes }
+        _modify { yield &storage.pointee.dirtyIndexes }
+    }
+    private var deletedKeys: [[UInt8]] {
+        get { storage.pointee.deletedKeys }
+        _modify { yield &storage.pointee.deletedKeys }
+    }
 
     init(tag: UInt8) {
         self.tag = tag
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: Storage())
+    }
+
+    deinit {
+        storage.deinitialize(count: 1)
+        storage.deallocate()
     }
 
     var count: Int { map.count }

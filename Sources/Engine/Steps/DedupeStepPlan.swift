@@ -5,11 +5,11 @@ import DequeModule
 /// State: key → (first seen, expiry) per partition, changelogged; entries expire once the
 /// partition's stream time passes their expiry.
 final class DedupeStepPlan: StepPlan {
-    let keyParts: [Evaluator]
+    let keyParts: KeyPlan
     let ttl: Int64
     let storeDestination: Destination
 
-    init(keyParts: [Evaluator], ttl: Int64, storeDestination: Destination) {
+    init(keyParts: KeyPlan, ttl: Int64, storeDestination: Destination) {
         self.keyParts = keyParts
         self.ttl = ttl
         self.storeDestination = storeDestination
@@ -54,10 +54,7 @@ final class DedupeNode: StepNode {
     func push(_ context: RecordContext) {
         key.removeAll(keepingCapacity: true)
         do {
-            for (position, part) in plan.keyParts.enumerated() {
-                if position > 0 { key.append(0x1F) }
-                try part(context).appendText(to: &key)
-            }
+            try plan.keyParts.append(context, separator: 0x1F, to: &key)
         } catch {
             task.deadLetter(context, error)
             return
@@ -67,7 +64,7 @@ final class DedupeNode: StepNode {
         if let index = key.withUnsafeBytes({ entries.index(of: $0) }) {
             let entry = entries[index]
             if time >= entry.firstSeen - plan.ttl && time < entry.expiresAt {
-                task.metrics.duplicates += 1
+                task.counters.pointee.duplicates += 1
                 return
             }
             entries.update(at: index) { $0 = DedupeEntry(firstSeen: time, expiresAt: expiresAt) }

@@ -1,6 +1,7 @@
 import Crypto
 import JSON
 import Schemas
+import Timekeeping
 
 /// `emit:` — builds the output record (ERP header + map output), validates it against its schema
 /// and writes it; held or parked postings become exceptions instead (see ``HoldNode``).
@@ -18,8 +19,8 @@ final class EmitStepPlan: StepPlan {
     let header: [HeaderField]
     let schemaVersion: [UInt8]?
     let txnType: [UInt8]?
-    let keyParts: [Evaluator]
-    let idempotencyParts: [Evaluator]
+    let keyParts: KeyPlan
+    let idempotencyParts: KeyPlan
     let plant: Evaluator?
     let periodCheck: Bool
     let windowed: Bool
@@ -30,7 +31,7 @@ final class EmitStepPlan: StepPlan {
 
     init(
         output: Destination, schemaID: String, validator: CompiledSchema?, skipValidation: Bool, header: [HeaderField],
-        schemaVersion: [UInt8]?, txnType: [UInt8]?, keyParts: [Evaluator], idempotencyParts: [Evaluator],
+        schemaVersion: [UInt8]?, txnType: [UInt8]?, keyParts: KeyPlan, idempotencyParts: KeyPlan,
         plant: Evaluator?, periodCheck: Bool, windowed: Bool, layout: OutputLayout?, calendar: PlantCalendar,
         targetSystem: String, sourceTopic: String
     ) {
@@ -50,26 +51,66 @@ final class EmitStepPlan: StepPlan {
         self.calendar = calendar
         self.targetSystem = Array(targetSystem.utf8)
         self.sourceTopic = Array(sourceTopic.utf8)
+        needsIdempotencyKey = header.contains(.idempotencyKey) || header.contains(.txnId) || header.contains(.recordId)
+        needsDates =
+            header.contains(.postingDate) || header.contains(.documentDate) || header.contains(.businessDate)
+            || periodCheck
+        needsPlant = needsDates || header.contains(.plantId)
     }
 
     func makeNode(for task: PartitionTask) -> StepNode { EmitNode(plan: self, task: task) }
 
-    var needsIdempotencyKey: Bool {
-        header.contains(.idempotencyKey) || header.contains(.txnId) || header.contains(.recordId)
-    }
-
-    var needsDates: Bool {
-        header.contains(.postingDate) || header.contains(.documentDate) || header.contains(.businessDate) || periodCheck
-    }
+    /// Computed once: what the header needs per record.
+    let needsIdempotencyKey: Bool
+    let needsDates: Bool
+    /// `true` when the header or the period check needs the plant id.
+    let needsPlant: Bool
 }
 
 final class EmitNode: StepNode {
     var next: StepNode?
     private let plan: EmitStepPlan
     private unowned let task: PartitionTask
-    private var idempotencyKey: [UInt8] = []
-    private var txnId: [UInt8] = []
-    private var text: [UInt8] = []
+    /// Reused buffers, behind a pointer: the accessors are computed, so the many appends per record need
+    /// no dynamic exclusivity checks (the node is confined to its task's thread).
+    private struct Buffers {
+        var idempotencyKey: [UInt8] = []
+        var txnId: [UInt8] = []
+        var keyBuffer: [UInt8] = []
+        var writer = JSONWriter(capacity: 4096)
+        var text: [UInt8] = []
+    }
+
+    private let buffers: UnsafeMutablePointer<Buffers> = {
+        let pointer = UnsafeMutablePointer<Buffers>.allocate(capacity: 1)
+        pointer.initialize(to: Buffers())
+        return pointer
+    }()
+    private var idempotencyKey: [UInt8] {
+        get { buffers.pointee.idempotencyKey }
+        _modify { yield &buffers.pointee.idempotencyKey }
+    }
+    private var txnId: [UInt8] {
+        get { buffers.pointee.txnId }
+        _modify { yield &buffers.pointee.txnId }
+    }
+    private var keyBuffer: [UInt8] {
+        get { buffers.pointee.keyBuffer }
+        _modify { yield &buffers.pointee.keyBuffer }
+    }
+    private var writer: JSONWriter {
+        get { buffers.pointee.writer }
+        _modify { yield &buffers.pointee.writer }
+    }
+    private var text: [UInt8] {
+        get { buffers.pointee.text }
+        _modify { yield &buffers.pointee.text }
+    }
+
+    deinit {
+        buffers.deinitialize(count: 1)
+        buffers.deallocate()
+    }
 
     init(plan: EmitStepPlan, task: PartitionTask) {
         self.plan = plan
@@ -85,12 +126,9 @@ final class EmitNode: StepNode {
         let window = context.window
         let createdAt = window?.createdAt ?? context.eventTime
         // Keys.
-        task.keyBuffer.removeAll(keepingCapacity: true)
+        keyBuffer.removeAll(keepingCapacity: true)
         do {
-            for (position, part) in plan.keyParts.enumerated() {
-                if position > 0 { task.keyBuffer.append(0x7C) }
-                try part(context).appendText(to: &task.keyBuffer)
-            }
+            try plan.keyParts.append(context, separator: 0x7C, to: &keyBuffer)
             if plan.needsIdempotencyKey { try buildIdempotencyKey(context) }
         } catch {
             return error
@@ -99,7 +137,7 @@ final class EmitNode: StepNode {
         var postingDay: Int64 = 0
         var documentDay: Int64 = 0
         var plantValue: Value = .null
-        if let plant = plan.plant {
+        if plan.needsPlant, let plant = plan.plant {
             do { plantValue = try plant(context) } catch { return error }
         }
         if plan.needsDates {
@@ -112,9 +150,22 @@ final class EmitNode: StepNode {
             postingDay = zone.localDay(at: postingInstant)
             documentDay = zone.localDay(at: createdAt)
         }
+        if plan.skipValidation, plan.header.isEmpty, !context.mapped, window == nil, context.hold == nil,
+            context.parkReason == nil, let event = context.event
+        {
+            // Passthrough of a record validated against this schema: its bytes as they are.
+            keyBuffer.withUnsafeBytes { key in
+                task.counters.pointee.outputs += 1
+                task.send(
+                    plan.output, key: plan.keyParts.isEmpty ? nil : key, value: event.rawBytes, timestamp: createdAt)
+            }
+            return nil
+        }
         // The record.
-        var writer = task.outputWriter
-        defer { task.outputWriter = writer }
+        // The node owns its writer: a copy would make `reset()` reallocate (copy on write).
+        var writer = JSONWriter(capacity: 0)
+        swap(&writer, &self.writer)
+        defer { swap(&writer, &self.writer) }
         writer.reset()
         if plan.header.isEmpty && !context.mapped, window == nil, let event = context.event {
             writer.raw(event.rawBytes)
@@ -128,6 +179,16 @@ final class EmitNode: StepNode {
         }
         // Validate and route.
         var failure: RecordFailure?
+        if plan.skipValidation && context.hold == nil && context.parkReason == nil && !plan.periodCheck {
+            // A record passed on as validated needs no second parse.
+            writer.withBytes { value in
+                keyBuffer.withUnsafeBytes { key in
+                    task.counters.pointee.outputs += 1
+                    task.send(plan.output, key: plan.keyParts.isEmpty ? nil : key, value: value, timestamp: createdAt)
+                }
+            }
+            return nil
+        }
         let tape = task.outputTape
         writer.withBytes { value in
             let document: JSONDocument
@@ -155,7 +216,7 @@ final class EmitNode: StepNode {
         plantValue: Value, createdAt: Int64
     ) {
         let pipeline = context.pipeline!
-        task.keyBuffer.withUnsafeBytes { key in
+        keyBuffer.withUnsafeBytes { key in
             let kafkaKey: UnsafeRawBufferPointer? = plan.keyParts.isEmpty ? nil : key
             if let hold = context.hold {
                 hold.node.park(
@@ -176,7 +237,7 @@ final class EmitNode: StepNode {
                     txn: document, embedTxn: true, kafkaKey: kafkaKey, timestamp: createdAt)
                 return
             }
-            task.metrics.outputs += 1
+            task.counters.pointee.outputs += 1
             task.send(plan.output, key: kafkaKey, value: value, timestamp: createdAt)
         }
     }
@@ -190,10 +251,7 @@ final class EmitNode: StepNode {
 
     private func buildIdempotencyKey(_ context: RecordContext) throws(RecordFailure) {
         idempotencyKey.removeAll(keepingCapacity: true)
-        for (position, part) in plan.idempotencyParts.enumerated() {
-            if position > 0 { idempotencyKey.append(0x7C) }
-            try part(context).appendText(to: &idempotencyKey)
-        }
+        try plan.idempotencyParts.append(context, separator: 0x7C, to: &idempotencyKey)
         if let window = context.window {
             if !idempotencyKey.isEmpty { idempotencyKey.append(0x7C) }
             Self.appendCompactTimestamp(window.bounds.start, to: &idempotencyKey)

@@ -7,11 +7,11 @@ import Topology
 /// continues without the row (the alias is `null`).
 final class EnrichStepPlan: StepPlan {
     let table: GlobalTable
-    let keyParts: [Evaluator]
+    let keyParts: KeyPlan
     let slot: Int
     let onMissing: EnrichStep.MissingPolicy
 
-    init(table: GlobalTable, keyParts: [Evaluator], slot: Int, onMissing: EnrichStep.MissingPolicy) {
+    init(table: GlobalTable, keyParts: KeyPlan, slot: Int, onMissing: EnrichStep.MissingPolicy) {
         self.table = table
         self.keyParts = keyParts
         self.slot = slot
@@ -35,10 +35,7 @@ final class EnrichNode: StepNode {
     func push(_ context: RecordContext) {
         key.removeAll(keepingCapacity: true)
         do {
-            for (position, part) in plan.keyParts.enumerated() {
-                if position > 0 { key.append(0x7C) }
-                try part(context).appendText(to: &key)
-            }
+            try plan.keyParts.append(context, separator: 0x7C, to: &key)
         } catch {
             task.deadLetter(context, error)
             return

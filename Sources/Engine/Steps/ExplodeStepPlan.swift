@@ -33,7 +33,7 @@ final class ExplodeNode: StepNode {
             return
         }
         guard case .node(let node) = value, node.kind == .array, node.count > 0 else {
-            task.metrics.filtered += 1
+            task.counters.pointee.filtered += 1
             return
         }
         let hold = context.hold

@@ -24,7 +24,7 @@ final class FilterNode: StepNode {
             if try condition(context).isTrue {
                 next?.push(context)
             } else {
-                task.metrics.filtered += 1
+                task.counters.pointee.filtered += 1
             }
         } catch {
             task.deadLetter(context, error)

@@ -10,13 +10,13 @@ import JSON
 /// (default `disposition == 'SCRAP'`) each is written as a CANCELLED exception instead.
 final class HoldStepPlan: StepPlan {
     let table: GlobalTable
-    let lotParts: [Evaluator]
+    let lotParts: KeyPlan
     let heldWhen: Evaluator
     let cancelWhen: Evaluator
     let storeDestination: Destination
 
     init(
-        table: GlobalTable, lotParts: [Evaluator], heldWhen: @escaping Evaluator, cancelWhen: @escaping Evaluator,
+        table: GlobalTable, lotParts: KeyPlan, heldWhen: @escaping Evaluator, cancelWhen: @escaping Evaluator,
         storeDestination: Destination
     ) {
         self.table = table
@@ -99,10 +99,7 @@ final class HoldNode: StepNode {
     func push(_ context: RecordContext) {
         lotKey.removeAll(keepingCapacity: true)
         do {
-            for (position, part) in plan.lotParts.enumerated() {
-                if position > 0 { lotKey.append(0x7C) }
-                try part(context).appendText(to: &lotKey)
-            }
+            try plan.lotParts.append(context, separator: 0x7C, to: &lotKey)
         } catch {
             task.deadLetter(context, error)
             return
@@ -169,7 +166,6 @@ final class HoldNode: StepNode {
             value: ParkedPosting(
                 destination: destination.index, key: key.map { Array($0) }, value: Array(value), timestamp: timestamp,
                 holdId: mark.holdId, pipeline: pipeline.name))
-        task.metrics.parked += 1
         task.writeException(
             pipeline: pipeline, kind: "PARKED", reason: "QUALITY_HOLD",
             message: "lot \(String(decoding: mark.lotKey, as: UTF8.self)) is on quality hold; posting parked",
@@ -203,14 +199,13 @@ final class HoldNode: StepNode {
             guard let index = postings.index(of: key) else { continue }
             let posting = postings[index]
             postings.remove(at: index)
-            task.metrics.parked -= 1
             holdId = posting.holdId
             pipelineName = posting.pipeline
             guard let pipeline = task.plan.pipelines.first(where: { $0.name == posting.pipeline }),
                 posting.destination < task.engine.destinations.count
             else { continue }
             if cancel {
-                task.metrics.cancelled += 1
+                task.counters.pointee.cancelled += 1
                 guard let document = try? OwnedDocument.parse(posting.value) else { continue }
                 task.withOptionalBytes(posting.key) { kafkaKey in
                     task.writeException(
@@ -220,14 +215,14 @@ final class HoldNode: StepNode {
                         timestamp: posting.timestamp)
                 }
             } else {
-                task.metrics.released += 1
+                task.counters.pointee.released += 1
                 let destination = task.engine.destinations[posting.destination]
                 task.withOptionalBytes(posting.key) { kafkaKey in
                     posting.value.withUnsafeBytes { value in
                         task.send(destination, key: kafkaKey, value: value, timestamp: posting.timestamp)
                     }
                 }
-                task.metrics.outputs += 1
+                task.counters.pointee.outputs += 1
                 if let document = try? OwnedDocument.parse(posting.value) {
                     if firstReleased == nil {
                         firstReleased = document

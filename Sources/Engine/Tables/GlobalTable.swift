@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 import Topology
 
 /// A global table, fully loaded on every instance: rows keyed by their key columns joined with `|`,

@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 import Topology
 
 /// Plant time zones and open posting periods from the `plantCalendar` table.

@@ -34,7 +34,7 @@ extension PartitionTask {
     /// as their JSON with the group key.
     func deadLetter(_ context: RecordContext, _ failure: RecordFailure) {
         guard let pipeline = context.pipeline else { return }
-        metrics.deadLetters += 1
+        counters.pointee.deadLetters += 1
         var names: [[UInt8]] = []
         var values: [[UInt8]] = []
         func add(_ name: String, _ value: [UInt8]) {
@@ -155,7 +155,9 @@ extension PartitionTask {
         } else if let key = txn.member("idempotencyKey") {
             key.appendUnescapedBytes(to: &idempotencyKey)
         }
-        var writer = exceptionWriter
+        var writer = JSONWriter()
+        swap(&writer, &exceptionWriter)
+        defer { swap(&writer, &exceptionWriter) }
         writer.reset()
         writer.beginObject()
         writer.key("schemaVersion")
@@ -212,7 +214,7 @@ extension PartitionTask {
         }
         if let violation {
             // An exception that does not validate is an engine or topology bug: keep it visible.
-            metrics.deadLetters += 1
+            counters.pointee.deadLetters += 1
             withHeaders(
                 names: [
                     Array(DeadLetterHeader.code.utf8), Array(DeadLetterHeader.message.utf8),
@@ -232,13 +234,12 @@ extension PartitionTask {
                 }
             }
         } else {
-            metrics.exceptions += 1
+            counters.pointee.exceptions += 1
             writer.withBytes { value in
                 key.withUnsafeBytes { keyBytes in
                     send(destination, key: kafkaKey ?? keyBytes, value: value, timestamp: timestamp)
                 }
             }
         }
-        exceptionWriter = writer
     }
 }

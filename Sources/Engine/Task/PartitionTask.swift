@@ -1,5 +1,6 @@
 import JSON
 import Logging
+import Timekeeping
 
 /// Processes one partition of one source topic: validation, every pipeline reading the source, and
 /// the partition's state.
@@ -18,11 +19,26 @@ public final class PartitionTask {
     /// The partition.
     public let partition: Int32
     /// Counters since the task was created.
-    public internal(set) var metrics = TaskMetrics()
+    public var metrics: TaskMetrics {
+        var metrics = counters.pointee
+        // Counted from the state itself, so restores, releases and cancellations can never skew it.
+        metrics.parked = tableNodes.reduce(0) { $0 + (($1 as? HoldNode)?.parkedCount ?? 0) }
+        return metrics
+    }
+    /// The counters, behind a pointer: updating them on the hot path needs no exclusivity check.
+    let counters: UnsafeMutablePointer<TaskMetrics>
     /// The partition's stream time: the largest event time of a valid record (`Int64.min` before any).
-    public internal(set) var streamTime = Int64.min
+    public internal(set) var streamTime: Int64 {
+        get { times.pointee.streamTime }
+        set { times.pointee.streamTime = newValue }
+    }
     /// Wall-clock time of the last record (for idle windows).
-    public internal(set) var lastActivity: Int64
+    public internal(set) var lastActivity: Int64 {
+        get { times.pointee.lastActivity }
+        set { times.pointee.lastActivity = newValue }
+    }
+    /// Stream time and activity, behind a pointer (no exclusivity checks on the hot path).
+    private let times: UnsafeMutablePointer<(streamTime: Int64, lastActivity: Int64)>
 
     let engine: Engine
     let sink: any Sink
@@ -38,10 +54,7 @@ public final class PartitionTask {
     private(set) var isClosed = false
 
     /// Reused buffers for outputs, dead-letter headers and validation of outputs.
-    var outputWriter = JSONWriter(capacity: 4096)
     var exceptionWriter = JSONWriter(capacity: 4096)
-    var keyBuffer: [UInt8] = []
-    var scratch: [UInt8] = []
     let outputTape = JSONTape(capacity: 256)
     let exceptionTape = JSONTape(capacity: 256)
     private let upcastTape = JSONTape(capacity: 256)
@@ -53,9 +66,12 @@ public final class PartitionTask {
         topic = plan.source.topic
         self.partition = partition
         self.sink = sink
+        counters = .allocate(capacity: 1)
+        counters.initialize(to: TaskMetrics())
+        times = .allocate(capacity: 1)
+        times.initialize(to: (Int64.min, engine.clock.now()))
         context = RecordContext(topic: plan.source.topic, partition: partition, aliasCount: plan.aliasCount)
         decoder = EnvelopeDecoder(format: plan.format)
-        lastActivity = engine.clock.now()
         for pipelinePlan in plan.pipelines {
             let nodes = pipelinePlan.steps.map { $0.makeNode(for: self) }
             pipelines.append(PipelineInstance(plan: pipelinePlan, nodes: nodes))
@@ -66,6 +82,12 @@ public final class PartitionTask {
             }
         }
         for store in stores { storesByTopic[store.destination.topic] = store }
+    }
+
+    deinit {
+        counters.deinitialize(count: 1)
+        counters.deallocate()
+        times.deallocate()
     }
 
     /// The changelog topics of this task's stores (same partition as the task).
@@ -127,10 +149,11 @@ public final class PartitionTask {
     public func flush() {
         guard !isClosed else { return }
         let timestamp = max(streamTime, 0)
+        for node in timeNodes { node.prepareFlush() }
         for store in stores {
             store.writeChanges { key, value in
                 send(store.destination, partition: partition, key: key, value: value, timestamp: timestamp)
-                metrics.changelogRecords += 1
+                counters.pointee.changelogRecords += 1
             }
         }
     }
@@ -150,7 +173,7 @@ public final class PartitionTask {
     }
 
     private func handle(_ record: InputRecord) {
-        metrics.recordsIn += 1
+        counters.pointee.recordsIn += 1
         context.reset()
         context.input = record
         context.offset = record.offset
@@ -180,10 +203,10 @@ public final class PartitionTask {
         _ = typeNode.withUnescapedBytes { type in
             context.schemaId.append(contentsOf: type)
             context.schemaId.append(contentsOf: [0x2F, 0x76])
-            context.schemaId.append(contentsOf: String(version).utf8)
-            let entry = plan.schema(type: type, version: version)
-            let pipelineIndexes = plan.pipelines(forType: type)
-            guard entry.typeKnown else {
+            Self.appendDecimal(version, to: &context.schemaId)
+            let entry = plan.entry(type: type)
+            let pipelineIndexes = entry.pipelines
+            guard let latest = entry.latest else {
                 deadLetterAtSource(
                     RecordFailure(
                         "UNKNOWN_SCHEMA", path: "/type",
@@ -192,10 +215,11 @@ public final class PartitionTask {
                 return
             }
             guard let pipelineIndexes else {
-                metrics.skippedTypes += 1
+                counters.pointee.skippedTypes += 1
                 return
             }
-            guard let validator = entry.validator else {
+            guard version > 0, version < Int64(entry.validators.count), let validator = entry.validators[Int(version)]
+            else {
                 deadLetterAtSource(
                     RecordFailure(
                         "UNKNOWN_SCHEMA", path: "/schemaVersion",
@@ -213,7 +237,7 @@ public final class PartitionTask {
                     pipeline: pipelineIndexes[0])
                 return
             }
-            if version < Int64(entry.latest) {
+            if version < Int64(latest) {
                 upcastAndRun(
                     root, type: String(decoding: type, as: UTF8.self), version: Int(version), pipelines: pipelineIndexes
                 )
@@ -231,7 +255,7 @@ public final class PartitionTask {
             deadLetterAtSource(error, pipeline: indexes[0])
             return
         }
-        metrics.upcast += 1
+        counters.pointee.upcast += 1
         upcastWriter.reset()
         upcastWriter.value(upcast)
         let tape = upcastTape
@@ -245,11 +269,13 @@ public final class PartitionTask {
     }
 
     private func run(_ root: JSONNode, pipelines indexes: [Int]) {
+        context.event = root
         var eventTime: Int64?
-        if case .node(let node) = ExpressionCompiler.resolve(root, plan.eventTime) {
+        if case .node(let node) = ExpressionCompiler.resolveEvent(context, plan.eventTime) {
             eventTime = node.withUnescapedBytes { RFC3339.parse($0) } ?? nil
         }
         guard let eventTime else {
+            context.event = nil
             deadLetterAtSource(
                 RecordFailure(
                     "INVALID_EVENT_TIME", path: plan.source.eventTime.jsonPointer,
@@ -260,12 +286,12 @@ public final class PartitionTask {
         if plan.filtersPlants {
             let takes = root.member("plantId")?.withUnescapedBytes { plan.takesPlant($0) } ?? false
             guard takes else {
-                metrics.skippedPlants += 1
+                counters.pointee.skippedPlants += 1
+                context.event = nil
                 return
             }
         }
-        metrics.valid += 1
-        context.event = root
+        counters.pointee.valid += 1
         context.eventTime = eventTime
         for index in indexes {
             let pipeline = pipelines[index]
@@ -277,6 +303,25 @@ public final class PartitionTask {
         if eventTime > streamTime {
             streamTime = eventTime
             for node in timeNodes { node.streamTimeAdvanced() }
+        }
+    }
+
+    /// Appends the decimal digits of a non-negative integer (negative ones as 0) without allocating.
+    @inline(__always)
+    static func appendDecimal(_ value: Int64, to buffer: inout [UInt8]) {
+        var magnitude = UInt64(max(value, 0))
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var count = 0
+            repeat {
+                scratch[count] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude != 0
+            while count > 0 {
+                count -= 1
+                buffer.append(scratch[count])
+            }
         }
     }
 

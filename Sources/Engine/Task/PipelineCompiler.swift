@@ -91,10 +91,10 @@ final class PipelineCompiler {
                 let key =
                     options.key.isEmpty
                     ? Self.defaultDedupeKey(partitionKey: source.key, at: step.location) : options.key
-                var parts: [Evaluator] = []
-                for part in key { parts.append(try compiler.compile(part, in: scope)) }
                 plans.append(
-                    DedupeStepPlan(keyParts: parts, ttl: options.ttl.milliseconds, storeDestination: store("dedupe")))
+                    DedupeStepPlan(
+                        keyParts: try compiler.compileKey(key, in: scope), ttl: options.ttl.milliseconds,
+                        storeDestination: store("dedupe")))
             case .filter(let options):
                 plans.append(FilterStepPlan(condition: try compiler.compile(options.when, in: scope)))
             case .explode(let options):
@@ -117,8 +117,7 @@ final class PipelineCompiler {
                 if options.onMissing == .exception {
                     try needsExceptions("enrich onMissing: exception", at: step.location)
                 }
-                var parts: [Evaluator] = []
-                for part in options.key { parts.append(try compiler.compile(part, in: scope)) }
+                let parts = try compiler.compileKey(options.key, in: scope)
                 let slot = aliasCount
                 aliasCount += 1
                 scope.aliases[options.alias] = slot
@@ -128,8 +127,7 @@ final class PipelineCompiler {
                     throw EngineError(.unknownTable, "hold names unknown table \(options.table)", at: step.location)
                 }
                 try needsExceptions("hold", at: step.location)
-                var parts: [Evaluator] = []
-                for part in options.lot { parts.append(try compiler.compile(part, in: scope)) }
+                let parts = try compiler.compileKey(options.lot, in: scope)
                 let rowScope = Scope(record: .row)
                 plans.append(
                     HoldStepPlan(
@@ -203,16 +201,18 @@ final class PipelineCompiler {
         guard case .event = scope.record else {
             throw EngineError(.invalidStep, "a window step must come before any other window step", at: location)
         }
-        var groupParts: [Evaluator] = []
-        for entry in options.groupBy { groupParts.append(try compiler.compile(entry.expression, in: scope)) }
+        let groupParts = try compiler.compileKey(options.groupBy.map(\.expression), in: scope)
         var functions: [Aggregate.Function] = []
-        var arguments: [Evaluator?] = []
+        var argumentExpressions: [Expression] = []
+        var hasArgument: [Bool] = []
         for aggregate in options.aggregates {
             functions.append(aggregate.function)
             if let argument = aggregate.argument {
-                arguments.append(try compiler.compile(argument, in: scope))
+                argumentExpressions.append(argument)
+                hasArgument.append(true)
             } else if aggregate.function == .count {
-                arguments.append(nil)
+                argumentExpressions.append(.literal(.string(""), aggregate.location))
+                hasArgument.append(false)
             } else {
                 throw EngineError(
                     .invalidExpression, "\(aggregate.function.rawValue)() needs an argument", at: aggregate.location)
@@ -252,7 +252,8 @@ final class PipelineCompiler {
             throw EngineError(.invalidStep, "plant-local windows need plantId in the record", at: location)
         }
         let plan = WindowStepPlan(
-            kind: kind, groupParts: groupParts, layout: layout, functions: functions, arguments: arguments,
+            kind: kind, groupParts: groupParts, layout: layout, functions: functions,
+            arguments: try compiler.compileKey(argumentExpressions, in: scope), hasArgument: hasArgument,
             grace: options.grace.milliseconds, outOfOrderness: options.outOfOrderness.milliseconds,
             idleTimeout: options.idleTimeout?.milliseconds, late: options.late, retention: Self.lateRetention,
             emitEarly: try options.emitEarly.map { (expression) throws(EngineError) in
@@ -312,19 +313,14 @@ final class PipelineCompiler {
             writer.value(value)
             return writer.bytes
         }
-        var keyParts: [Evaluator] = []
-        for part in options.key { keyParts.append(try compiler.compile(part, in: scope)) }
-        var idempotencyParts: [Evaluator] = []
-        for (index, part) in options.idempotencyKey.enumerated() {
-            if index == 0, case .path(let path, _) = part, path.segments.count == 1, Self.isPrefixWord(path.root),
-                !Self.resolvable(path.root, in: scope)
-            {
-                let bytes = Array(path.root.utf8)
-                idempotencyParts.append { _ in .text(bytes) }
-            } else {
-                idempotencyParts.append(try compiler.compile(part, in: scope))
-            }
+        let keyParts = try compiler.compileKey(options.key, in: scope)
+        var idempotencyExpressions = options.idempotencyKey
+        if case .path(let path, let location)? = idempotencyExpressions.first, path.segments.count == 1,
+            Self.isPrefixWord(path.root), !Self.resolvable(path.root, in: scope)
+        {
+            idempotencyExpressions[0] = .literal(.string(path.root), location)
         }
+        let idempotencyParts = try compiler.compileKey(idempotencyExpressions, in: scope)
         let plant = compiler.plantEvaluator(in: scope)
         let needsPlant =
             header.contains(.plantId) || header.contains(.postingDate) || header.contains(.documentDate)

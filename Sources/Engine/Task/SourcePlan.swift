@@ -5,13 +5,6 @@ import Topology
 /// Everything compiled once for one source topic: envelope options, the pipelines reading it and
 /// an index from event type to those pipelines.
 final class SourcePlan {
-    /// What the catalogue says about one `<type>/v<N>`.
-    struct SchemaEntry {
-        var typeKnown: Bool
-        var validator: CompiledSchema?
-        var latest: Int
-    }
-
     let source: Source
     let format: EnvelopeFormat
     let maxBytes: Int
@@ -21,8 +14,21 @@ final class SourcePlan {
     private let catalog: SchemaCatalog
     private var typeIndex = ByteKeyMap<[Int]>()
     private let plants: ByteKeyMap<Bool>?
-    private var schemaCache = ByteKeyMap<SchemaEntry>()
-    private var cacheKey: [UInt8] = []
+    private var schemaCache = ByteKeyMap<TypeEntry>()
+
+    /// What one event type means for this source: its versions (validators indexed by version) and the
+    /// pipelines taking it.
+    final class TypeEntry {
+        let latest: Int?
+        let validators: [CompiledSchema?]
+        let pipelines: [Int]?
+
+        init(latest: Int?, validators: [CompiledSchema?], pipelines: [Int]?) {
+            self.latest = latest
+            self.validators = validators
+            self.pipelines = pipelines
+        }
+    }
 
     init(
         source: Source, format: EnvelopeFormat, maxBytes: Int, pipelines: [PipelinePlan], plants: [String],
@@ -70,20 +76,20 @@ final class SourcePlan {
     /// `true` when the region restricts plants.
     var filtersPlants: Bool { plants != nil }
 
-    /// The catalogue entry of `<type>/v<version>` (cached; unknown types are cached up to a bound).
-    func schema(type: UnsafeRawBufferPointer, version: Int64) -> SchemaEntry {
-        cacheKey.removeAll(keepingCapacity: true)
-        cacheKey.append(contentsOf: type)
-        cacheKey.append(contentsOf: [0x2F, 0x76])
-        cacheKey.append(contentsOf: String(version).utf8)
-        if let index = cacheKey.withUnsafeBytes({ schemaCache.index(of: $0) }) { return schemaCache[index] }
+    /// Everything about an event type (cached per type; unknown types are cached up to a bound).
+    @inline(__always)
+    func entry(type: UnsafeRawBufferPointer) -> TypeEntry {
+        if let index = schemaCache.index(of: type) { return schemaCache[index] }
         let typeName = String(decoding: type, as: UTF8.self)
-        let id = String(decoding: cacheKey, as: UTF8.self)
         let latest = catalog.latestVersion(ofType: typeName)
-        let entry = SchemaEntry(
-            typeKnown: latest != nil, validator: latest == nil ? nil : catalog.validator(forSchemaID: id),
-            latest: latest ?? 0)
-        if schemaCache.count < 4096 { schemaCache.insert(cacheKey, value: entry) }
+        var validators: [CompiledSchema?] = [nil]
+        if let latest {
+            for number in 1...max(latest, 1) {
+                validators.append(catalog.validator(forSchemaID: "\(typeName)/v\(number)"))
+            }
+        }
+        let entry = TypeEntry(latest: latest, validators: validators, pipelines: pipelines(forType: type))
+        if schemaCache.count < 4096 { schemaCache.insert(type, value: entry) }
         return entry
     }
 
@@ -120,11 +126,13 @@ final class PipelineInstance {
     let plan: PipelinePlan
     let nodes: [StepNode]
 
+    /// The first node.
+    let head: StepNode?
+
     init(plan: PipelinePlan, nodes: [StepNode]) {
         self.plan = plan
         self.nodes = nodes
+        head = nodes.first
         for index in nodes.indices.dropLast() { nodes[index].next = nodes[index + 1] }
     }
-
-    var head: StepNode? { nodes.first }
 }

@@ -14,6 +14,8 @@ protocol StepNode: AnyObject {
     func tableChanged(_ table: GlobalTable, key: UnsafeRawBufferPointer)
     /// State was restored from a changelog: rebuild in-memory indexes.
     func stateRestored()
+    /// The task is about to write changelog records: bring derived entries up to date.
+    func prepareFlush()
     /// The node's state stores.
     var stores: [StateStore] { get }
 }
@@ -23,6 +25,7 @@ extension StepNode {
     func wallClockAdvanced(_ now: Int64) {}
     func tableChanged(_ table: GlobalTable, key: UnsafeRawBufferPointer) {}
     func stateRestored() {}
+    func prepareFlush() {}
     var stores: [StateStore] { [] }
 }
 

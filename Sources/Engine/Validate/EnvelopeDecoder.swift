@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 import Topology
 
 /// Decodes a record's envelope into the canonical event (domain.md §2.2), reusing its tapes and buffer.

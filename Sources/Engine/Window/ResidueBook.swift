@@ -15,13 +15,13 @@ final class ResidueBook {
 
     /// Converts with carried residue for `key` and returns the posted (rounded) value.
     func convert(
-        _ quantity: ExactDecimal, multiplier: ExactDecimal, divisor: ExactDecimal, key: [UInt8]
+        _ quantity: ExactDecimal, multiplier: ExactDecimal, divisor: ExactDecimal, scale: Int, key: [UInt8]
     ) throws(JSONError) -> ExactDecimal {
         let storeKey = key
         let index = storeKey.withUnsafeBytes { store.index(of: $0) }
         let carried = index.map { store[$0].value } ?? .zero
         let exact = try quantity.multiplied(by: multiplier).adding(carried)
-        let (posted, remainder) = try exact.dividedWithRemainder(by: divisor, scale: 3)
+        let (posted, remainder) = try exact.dividedWithRemainder(by: divisor, scale: scale)
         if remainder.isZero {
             if let index { store.remove(at: index) }
         } else if let index {

@@ -1,3 +1,4 @@
+import Timekeeping
 import Topology
 
 /// Assigns event times to tumbling or hopping windows, UTC- or plant-locally aligned, optionally
@@ -100,7 +101,7 @@ public struct WindowAssigner: Sendable {
         while true {
             let period = zone.period(index: index)
             let candidate = end - period.offset
-            if candidate < period.end || index == zone.transitions.count {
+            if candidate < period.end || index == zone.periodCount - 1 {
                 utcEnd = candidate
                 break
             }

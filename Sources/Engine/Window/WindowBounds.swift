@@ -1,3 +1,5 @@
+import Timekeeping
+
 /// A window's interval in UTC epoch milliseconds, `[start, end)`.
 public struct WindowBounds: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// First instant in the window.

@@ -1,5 +1,12 @@
 import JSON
+import Timekeeping
 import Topology
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The per-task state and logic of a window step.
 ///
@@ -16,18 +23,71 @@ final class WindowNode: StepNode {
     private let windows: LoggedStore<WindowState>
     private let metaMap: LoggedStore<WindowMeta>
     private let residues: ResidueBook
-    private var queue = CloseQueue()
+    /// The mutable parts, behind a pointer: the accessors are computed, so per-record updates need no
+    /// dynamic exclusivity checks (the node is confined to its task's thread).
+    private struct Scratch {
+        var queue: CloseQueue = CloseQueue()
+        var sessions: ByteKeyMap<[Int]> = ByteKeyMap<[Int]>()
+        var idleWatermark: Int64 = Int64.min
+        var metaChanged: Bool = false
+        var generation: UInt32 = 0
+        var groupKey: [UInt8] = []
+        var storeKey: [UInt8] = []
+        var assigned: [WindowBounds] = []
+        var inputs: [Value] = []
+    }
+
+    private let scratch: UnsafeMutablePointer<Scratch> = {
+        let pointer = UnsafeMutablePointer<Scratch>.allocate(capacity: 1)
+        pointer.initialize(to: Scratch())
+        return pointer
+    }()
+    private var queue: CloseQueue {
+        get { scratch.pointee.queue }
+        _modify { yield &scratch.pointee.queue }
+    }
     /// Group key → entry indexes of its sessions (session windows only; rebuilt on restore).
-    private var sessions = ByteKeyMap<[Int]>()
-    private var idleWatermark = Int64.min
-    private var generation: UInt32 = 0
+    private var sessions: ByteKeyMap<[Int]> {
+        get { scratch.pointee.sessions }
+        _modify { yield &scratch.pointee.sessions }
+    }
+    private var idleWatermark: Int64 {
+        get { scratch.pointee.idleWatermark }
+        _modify { yield &scratch.pointee.idleWatermark }
+    }
+    /// Stream time or the idle watermark moved since the meta entry was last written.
+    private var metaChanged: Bool {
+        get { scratch.pointee.metaChanged }
+        _modify { yield &scratch.pointee.metaChanged }
+    }
+    private var generation: UInt32 {
+        get { scratch.pointee.generation }
+        _modify { yield &scratch.pointee.generation }
+    }
+    private var groupKey: [UInt8] {
+        get { scratch.pointee.groupKey }
+        _modify { yield &scratch.pointee.groupKey }
+    }
+    private var storeKey: [UInt8] {
+        get { scratch.pointee.storeKey }
+        _modify { yield &scratch.pointee.storeKey }
+    }
+    private var assigned: [WindowBounds] {
+        get { scratch.pointee.assigned }
+        _modify { yield &scratch.pointee.assigned }
+    }
+    private var inputs: [Value] {
+        get { scratch.pointee.inputs }
+        _modify { yield &scratch.pointee.inputs }
+    }
     private let emission: RecordContext
     private let probe: WindowResult
+    private let hasArgument: [Bool]
 
-    private var groupKey: [UInt8] = []
-    private var storeKey: [UInt8] = []
-    private var assigned: [WindowBounds] = []
-    private var inputs: [Value] = []
+    deinit {
+        scratch.deinitialize(count: 1)
+        scratch.deallocate()
+    }
     private static let metaKey: [UInt8] = []
 
     init(plan: WindowStepPlan, task: PartitionTask) {
@@ -41,9 +101,17 @@ final class WindowNode: StepNode {
         probe = WindowResult(
             bounds: WindowBounds(start: 0, end: 0), revision: 0, closedBy: .threshold, groupKey: [], groupValues: [],
             aggregates: [], sources: SourceSet(), fromOffset: 0, toOffset: 0, createdAt: 0)
+        hasArgument = plan.hasArgument
         probe.layout = plan.layout
         probe.residues = residues
         inputs = Array(repeating: .null, count: plan.functions.count)
+    }
+
+    /// Appends `value` as 8 sortable big-endian bytes (as ``StateWriter/write(bigEndian:)``).
+    @inline(__always)
+    static func appendBigEndian(_ value: Int64, to buffer: inout [UInt8]) {
+        let bits = (UInt64(bitPattern: value) ^ (1 << 63)).bigEndian
+        withUnsafeBytes(of: bits) { buffer.append(contentsOf: $0) }
     }
 
     var stores: [StateStore] { [store] }
@@ -57,24 +125,32 @@ final class WindowNode: StepNode {
     // MARK: Records
 
     func push(_ context: RecordContext) {
-        // Group key and aggregate inputs first, so a bad record changes nothing.
-        groupKey.removeAll(keepingCapacity: true)
+        // Group key and aggregate inputs first, so a bad record changes nothing. Buffers are swapped into
+        // locals so the loops below mutate them without an exclusivity check per access.
+        var key: [UInt8] = []
+        var values: [Value] = []
+        swap(&key, &groupKey)
+        swap(&values, &inputs)
+        key.removeAll(keepingCapacity: true)
         var closeNow = false
+        var failure: RecordFailure?
         do throws(RecordFailure) {
-            for (position, part) in plan.groupParts.enumerated() {
-                if position > 0 { groupKey.append(0x1F) }
-                try part(context).appendText(to: &groupKey)
-            }
-            for (index, argument) in plan.arguments.enumerated() {
-                inputs[index] = try argument?(context) ?? .null
-                if plan.functions[index] == .sum, !inputs[index].isNull, inputs[index].decimal == nil {
+            try plan.groupParts.append(context, separator: 0x1F, to: &key)
+            for index in 0..<values.count where hasArgument[index] {
+                values[index] = try plan.arguments.value(index, context)
+                if plan.functions[index] == .sum, !values[index].isNull, values[index].decimal == nil {
                     throw RecordFailure(
                         "EXPRESSION_TYPE", "sum() of a non-number (aggregate \(plan.layout.aggregateNames[index]))")
                 }
             }
             if let closeWhen = plan.closeWhen { closeNow = try closeWhen(context).isTrue }
         } catch {
-            task.deadLetter(context, error)
+            failure = error
+        }
+        swap(&key, &groupKey)
+        swap(&values, &inputs)
+        if let failure {
+            task.deadLetter(context, failure)
             return
         }
         var zone = ZoneRules.utc
@@ -103,17 +179,18 @@ final class WindowNode: StepNode {
         case .session(let gap, let split):
             pushSession(context, gap: gap, split: split, zone: zone, closeNow: closeNow)
         }
-        inputs = inputs.map { _ in .null }
+        for index in inputs.indices { inputs[index] = .null }
     }
 
     /// Adds the record to the fixed window `bounds`; returns `false` when the window is late.
     private func accumulate(_ context: RecordContext, bounds: WindowBounds, closeNow: Bool) -> Bool {
-        storeKey.removeAll(keepingCapacity: true)
-        var writer = StateWriter(reusing: storeKey)
-        writer.write(bigEndian: bounds.start)
-        writer.write(bigEndian: bounds.end)
-        writer.bytes.append(contentsOf: groupKey)
-        storeKey = writer.bytes
+        var key: [UInt8] = []
+        swap(&key, &storeKey)
+        key.removeAll(keepingCapacity: true)
+        Self.appendBigEndian(bounds.start, to: &key)
+        Self.appendBigEndian(bounds.end, to: &key)
+        key.append(contentsOf: groupKey)
+        swap(&key, &storeKey)
         let index: Int
         if let existing = storeKey.withUnsafeBytes({ windows.index(of: $0) }) {
             guard !windows[existing].closed else { return false }
@@ -129,7 +206,9 @@ final class WindowNode: StepNode {
 
     private func insertWindow(_ bounds: WindowBounds, _ context: RecordContext) -> Int {
         var groupValues: [StoredValue] = []
-        for part in plan.groupParts { groupValues.append(((try? part(context)) ?? .null).stored()) }
+        for index in 0..<plan.groupParts.count {
+            groupValues.append(((try? plan.groupParts.value(index, context)) ?? .null).stored())
+        }
         var state = WindowState(bounds: bounds, groupValues: groupValues, aggregateCount: plan.functions.count)
         generation &+= 1
         state.generation = generation
@@ -150,7 +229,6 @@ final class WindowNode: StepNode {
     private func add(_ context: RecordContext, to index: Int) {
         let time = context.eventTime
         let functions = plan.functions
-        let hasArgument = plan.arguments.map { $0 != nil }
         windows.update(at: index) { state in
             Self.accumulate(&state, inputs: inputs, functions: functions, hasArgument: hasArgument, time: time)
             state.count += 1
@@ -255,7 +333,7 @@ final class WindowNode: StepNode {
     private func deliver(_ result: WindowResult) {
         result.layout = plan.layout
         result.residues = residues
-        task.metrics.windowEmissions += 1
+        task.counters.pointee.windowEmissions += 1
         emission.reset()
         emission.window = result
         emission.eventTime = result.bounds.end - 1
@@ -296,12 +374,15 @@ final class WindowNode: StepNode {
             due.append(queue.pop()!)
         }
         guard !due.isEmpty else { return }
-        due.sort { a, b in
-            if a.due != b.due { return a.due < b.due }
-            if a.start != b.start { return a.start < b.start }
-            if a.end != b.end { return a.end < b.end }
-            return windows.isLive(a.index) && windows.isLive(b.index)
-                ? windows.key(at: a.index).lexicographicallyPrecedes(windows.key(at: b.index)) : a.index < b.index
+        if due.count > 1 {
+            // Deterministic order: due time, start, end, then the group key (fetched once per item).
+            let keyed = due.map { item in (item, windows.isLive(item.index) ? windows.key(at: item.index) : []) }
+            due = keyed.sorted { a, b in
+                if a.0.due != b.0.due { return a.0.due < b.0.due }
+                if a.0.start != b.0.start { return a.0.start < b.0.start }
+                if a.0.end != b.0.end { return a.0.end < b.0.end }
+                return Self.bytesPrecede(a.1, b.1)
+            }.map(\.0)
         }
         for item in due {
             guard windows.isLive(item.index) else { continue }
@@ -318,14 +399,32 @@ final class WindowNode: StepNode {
         }
     }
 
+    /// Byte-wise ordering of two keys (memcmp, then length).
+    static func bytesPrecede(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBytes { left in
+            b.withUnsafeBytes { right in
+                let count = min(left.count, right.count)
+                if count > 0, let l = left.baseAddress, let r = right.baseAddress {
+                    let order = memcmp(l, r, count)
+                    if order != 0 { return order < 0 }
+                }
+                return left.count < right.count
+            }
+        }
+    }
+
     private func removeWindow(_ index: Int) {
         if case .session = plan.kind { unindexSession(index) }
         windows.remove(at: index)
     }
 
     func streamTimeAdvanced() {
-        updateMeta()
+        metaChanged = true
         closeDue(closedBy: .watermark)
+    }
+
+    func prepareFlush() {
+        if metaChanged { updateMeta() }
     }
 
     func wallClockAdvanced(_ now: Int64) {
@@ -333,11 +432,12 @@ final class WindowNode: StepNode {
         let candidate = now - plan.outOfOrderness
         guard candidate > idleWatermark else { return }
         idleWatermark = candidate
-        updateMeta()
+        metaChanged = true
         closeDue(closedBy: .idle)
     }
 
     private func updateMeta() {
+        metaChanged = false
         let meta = WindowMeta(streamTime: task.streamTime, idleWatermark: idleWatermark)
         if let index = Self.metaKey.withUnsafeBytes({ metaMap.index(of: $0) }) {
             metaMap.update(at: index) { $0 = meta }
@@ -374,7 +474,7 @@ final class WindowNode: StepNode {
     private func handleLate(_ context: RecordContext, _ late: [WindowBounds]) {
         switch plan.late {
         case .drop:
-            task.metrics.lateDropped += 1
+            task.counters.pointee.lateDropped += 1
         case .deadLetter:
             task.deadLetter(
                 context,
@@ -405,18 +505,18 @@ final class WindowNode: StepNode {
             windows.update(at: index) { $0.closed = true }
             schedule(index, due: bounds.end + plan.grace + plan.retention, purge: true)
         }
-        task.metrics.lateDeltas += 1
+        task.counters.pointee.lateDeltas += 1
         windows.update(at: index) { $0.resetAccumulation() }
         add(context, to: index)
         emit(index, closedBy: .late)
     }
 
     private func storeKey(for bounds: WindowBounds) -> [UInt8] {
-        var writer = StateWriter()
-        writer.write(bigEndian: bounds.start)
-        writer.write(bigEndian: bounds.end)
-        writer.bytes.append(contentsOf: groupKey)
-        return writer.bytes
+        var key: [UInt8] = []
+        Self.appendBigEndian(bounds.start, to: &key)
+        Self.appendBigEndian(bounds.end, to: &key)
+        key.append(contentsOf: groupKey)
+        return key
     }
 
     // MARK: Sessions

@@ -1,4 +1,5 @@
 import JSON
+import Timekeeping
 
 /// One emission of a window: what accumulated since the previous emission of the same window.
 ///

@@ -10,10 +10,12 @@ final class WindowStepPlan: StepPlan {
     }
 
     let kind: Kind
-    let groupParts: [Evaluator]
+    let groupParts: KeyPlan
     let layout: WindowLayout
     let functions: [Aggregate.Function]
-    let arguments: [Evaluator?]
+    /// Aggregate inputs (`count()` without argument: an empty literal, see `hasArgument`).
+    let arguments: KeyPlan
+    let hasArgument: [Bool]
     let grace: Int64
     let outOfOrderness: Int64
     let idleTimeout: Int64?
@@ -28,8 +30,9 @@ final class WindowStepPlan: StepPlan {
     let storeDestination: Destination
 
     init(
-        kind: Kind, groupParts: [Evaluator], layout: WindowLayout, functions: [Aggregate.Function],
-        arguments: [Evaluator?], grace: Int64, outOfOrderness: Int64, idleTimeout: Int64?, late: LatePolicy,
+        kind: Kind, groupParts: KeyPlan, layout: WindowLayout, functions: [Aggregate.Function],
+        arguments: KeyPlan, hasArgument: [Bool], grace: Int64, outOfOrderness: Int64, idleTimeout: Int64?,
+        late: LatePolicy,
         retention: Int64, emitEarly: Evaluator?, closeWhen: Evaluator?, plant: Evaluator?, needsSources: Bool,
         calendar: PlantCalendar, storeDestination: Destination
     ) {
@@ -38,6 +41,7 @@ final class WindowStepPlan: StepPlan {
         self.layout = layout
         self.functions = functions
         self.arguments = arguments
+        self.hasArgument = hasArgument
         self.grace = grace
         self.outOfOrderness = outOfOrderness
         self.idleTimeout = idleTimeout

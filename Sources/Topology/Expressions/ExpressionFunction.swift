@@ -3,13 +3,22 @@ public struct ExpressionFunction: Sendable, Hashable {
     public var name: String
     /// Parameter names as documented, e.g. `["qty", "fromUom", "toUom", "materialId"]`.
     public var parameters: [String]
+    /// Trailing parameters that may be left out (`scale` of `convert`).
+    public var optionalParameters: [String]
     /// Whether the last parameter repeats (`concat(a, ...)`).
     public var isVariadic: Bool
     public var summary: String
 
-    public init(name: String, parameters: [String], isVariadic: Bool = false, summary: String) {
+    public init(
+        name: String,
+        parameters: [String],
+        optionalParameters: [String] = [],
+        isVariadic: Bool = false,
+        summary: String
+    ) {
         self.name = name
         self.parameters = parameters
+        self.optionalParameters = optionalParameters
         self.isVariadic = isVariadic
         self.summary = summary
     }
@@ -17,19 +26,21 @@ public struct ExpressionFunction: Sendable, Hashable {
     /// Fewest arguments accepted.
     public var minimumArity: Int { parameters.count }
     /// Most arguments accepted; `nil` when variadic.
-    public var maximumArity: Int? { isVariadic ? nil : parameters.count }
+    public var maximumArity: Int? { isVariadic ? nil : parameters.count + optionalParameters.count }
 
-    /// `convert(qty, fromUom, toUom, materialId)`, `concat(a, ...)`.
+    /// `convert(qty, fromUom, toUom, materialId[, scale])`, `concat(a, ...)`.
     public var signature: String {
-        name + "(" + parameters.joined(separator: ", ") + (isVariadic ? ", ..." : "") + ")"
+        let optional = optionalParameters.map { "[, \($0)]" }.joined()
+        return name + "(" + parameters.joined(separator: ", ") + optional + (isVariadic ? ", ..." : "") + ")"
     }
 
     /// The functions every expression may call.
     public static let all: [ExpressionFunction] = [
         ExpressionFunction(
-            name: "convert", parameters: ["qty", "fromUom", "toUom", "materialId"],
-            summary: "Converts a quantity with the per-material factors of `units.table` (half-up to 3 decimals; "
-                + "in a windowed pipeline the rounding residue is carried per group key)."),
+            name: "convert", parameters: ["qty", "fromUom", "toUom", "materialId"], optionalParameters: ["scale"],
+            summary: "Converts a quantity with the per-material factors of `units.table`, half-up to `scale` "
+                + "decimals (a literal 0...6, default 3); after a window the rounding residue is carried per "
+                + "group key, so posted totals never drift."),
         ExpressionFunction(
             name: "localDate", parameters: ["ts"],
             summary: "The plant-local date (YYYY-MM-DD) of a timestamp, via `plantCalendar`."),

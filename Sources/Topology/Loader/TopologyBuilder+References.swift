@@ -139,16 +139,28 @@ extension TopologyBuilder {
             }
             let count = arguments.count
             if count < function.minimumArity || count > (function.maximumArity ?? Int.max) {
+                let plural = function.minimumArity == 1 && function.optionalParameters.isEmpty ? "" : "s"
                 let expected =
                     function.isVariadic
-                    ? "at least \(function.minimumArity) argument\(function.minimumArity == 1 ? "" : "s")"
-                    : "\(function.minimumArity) argument\(function.minimumArity == 1 ? "" : "s")"
+                    ? "at least \(function.minimumArity) argument\(plural)"
+                    : function.optionalParameters.isEmpty
+                        ? "\(function.minimumArity) argument\(plural)"
+                        : "\(function.minimumArity) to \(function.maximumArity ?? function.minimumArity) arguments"
                 report(
                     .wrongArity, at: location,
                     "\(name)() takes \(expected) (\(function.signature)); found \(count)")
                 return
             }
             switch name {
+            case "convert" where count == 5:
+                guard case .literal(.number(let text), _) = arguments[4], let scale = Int(text),
+                    (0...6).contains(scale)
+                else {
+                    report(
+                        .invalidOption, at: arguments[4].location,
+                        "convert() scale must be a literal whole number from 0 to 6")
+                    return
+                }
             case "lookup":
                 guard case .literal(.string(let table), let tableLocation) = arguments[0] else {
                     report(

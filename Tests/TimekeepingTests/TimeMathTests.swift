@@ -1,5 +1,5 @@
-import Engine
 import Testing
+import Timekeeping
 
 @Suite struct TimeMathTests {
     @Test(arguments: [

@@ -1,5 +1,5 @@
-import Engine
 import Testing
+import Timekeeping
 
 @Suite struct ZoneRulesTests {
     func instant(_ text: String) -> Int64 { RFC3339.parse(text)! }

@@ -2,6 +2,12 @@
 ///
 /// Algorithms from Howard Hinnant's "chrono-Compatible Low-Level Date Algorithms".
 public enum CivilTime {
+    /// Milliseconds per second.
+    public static let secondMs: Int64 = 1000
+    /// Milliseconds per minute.
+    public static let minuteMs: Int64 = 60_000
+    /// Milliseconds per hour.
+    public static let hourMs: Int64 = 3_600_000
     /// Milliseconds per day.
     public static let dayMs: Int64 = 86_400_000
 

@@ -125,8 +125,9 @@ public enum RFC3339 {
         return String(decoding: buffer, as: UTF8.self)
     }
 
+    /// Appends a two-digit, zero-padded number (0 ... 99).
     @inlinable @inline(__always)
-    static func appendTwo(_ value: Int64, to buffer: inout [UInt8]) {
+    public static func appendTwo(_ value: Int64, to buffer: inout [UInt8]) {
         buffer.append(UInt8(0x30 + value / 10))
         buffer.append(UInt8(0x30 + value % 10))
     }

@@ -63,8 +63,9 @@ public struct ZoneRules: Sendable, Hashable {
     }
 
     /// Index of the period containing `instant`.
+    /// Index of the offset period containing `instant` (0 ... ``periodCount`` − 1).
     @inlinable
-    func periodIndex(at instant: Int64) -> Int {
+    public func periodIndex(at instant: Int64) -> Int {
         var low = 0
         var high = transitions.count
         while low < high {
@@ -74,14 +75,19 @@ public struct ZoneRules: Sendable, Hashable {
         return low
     }
 
+    /// The offset period at `index` (see ``periodIndex(at:)``).
     @inlinable
-    func period(index: Int) -> Period {
+    public func period(index: Int) -> Period {
         Period(
             start: index == 0 ? Int64.min : transitions[index - 1],
             end: index == transitions.count ? Int64.max : transitions[index],
             offset: offsets[index]
         )
     }
+
+    /// Number of offset periods (one more than the number of transitions).
+    @inlinable
+    public var periodCount: Int { offsets.count }
 
     /// The offset period containing `instant`.
     @inlinable
@@ -119,5 +125,18 @@ public struct ZoneRules: Sendable, Hashable {
     public func localDayBounds(at instant: Int64) -> (start: Int64, end: Int64) {
         let day = localDay(at: instant)
         return (startOfLocalDay(day), startOfLocalDay(day + 1))
+    }
+
+    /// The UTC offset in whole seconds at `instant` (for writing `±hh:mm`).
+    @inlinable
+    public func offsetSeconds(at instant: Int64) -> Int32 {
+        Int32(truncatingIfNeeded: offset(at: instant) / 1000)
+    }
+
+    /// Milliseconds since local midnight at `instant`.
+    @inlinable
+    public func localTimeOfDay(_ instant: Int64) -> Int64 {
+        let local = instant + offset(at: instant)
+        return local - CivilTime.floorDiv(local, CivilTime.dayMs) * CivilTime.dayMs
     }
 }

@@ -1,1 +1,0 @@
-// Runtime module. Placeholder until its issue lands.

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Runtime
+import Topology
+
+/// `plantstream run`: processes one region — consumes its sources, runs the pipelines, writes ERP
+/// transactions, dead letters, exceptions and state changelogs.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Process one region: plant events in, ERP-ready transactions out.",
+        discussion: """
+            Lints the topology first and refuses to start on errors (printed as file:line:column). Joins the \
+            consumer group <application>-<region> on the region's source topics, loads the global tables from \
+            their compacted topics, restores each assigned partition's state from its changelog before its \
+            first record, and commits input offsets only after every output of those records is acknowledged \
+            (at_least_once) or inside a Kafka transaction (exactly_once). SIGINT/SIGTERM finish the current \
+            batch, commit, leave the group and exit 0. See docs/runtime.md.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The topology file.", valueName: "F"))
+    var topology = "topology.yaml"
+
+    @Option(help: ArgumentHelp("The region to run (regions[].name).", valueName: "NAME"))
+    var region: String
+
+    @Option(help: ArgumentHelp("Kafka bootstrap servers (default: the region's bootstrapServers).", valueName: "H:P"))
+    var bootstrapServers: String?
+
+    @Option(
+        help: ArgumentHelp("This instance's id in logs and client ids (default: <hostname>-<pid>).", valueName: "ID"))
+    var instanceId: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Exit 0 once every assigned partition is caught up and idle for this long (e.g. 3s).", valueName: "DUR"))
+    var exitWhenIdle: String?
+
+    @Option(
+        name: .customShort("X"),
+        help: ArgumentHelp(
+            "A librdkafka property for every client (repeatable), e.g. -X fetch.wait.max.ms=10.",
+            valueName: "KEY=VALUE"))
+    var properties: [String] = []
+
+    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "LEVEL"))
+    var logLevel = "info"
+
+    func validate() throws {
+        if let exitWhenIdle, DurationValue(parsing: exitWhenIdle) == nil {
+            throw ValidationError("--exit-when-idle \(exitWhenIdle): expected a duration such as 3s, 500ms or 2m")
+        }
+        for property in properties where !property.contains("=") || property.hasPrefix("=") {
+            throw ValidationError("-X \(property): expected KEY=VALUE")
+        }
+        if Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError(
+                "--log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "plantstream.run")
+        var configuration = RuntimeConfiguration(
+            topologyPath: topology, region: region, bootstrapServers: bootstrapServers,
+            exitWhenIdle: exitWhenIdle.flatMap(DurationValue.init(parsing:)).map { .milliseconds($0.milliseconds) },
+            kafkaProperties: Self.properties(properties))
+        if let instanceId { configuration.instanceID = instanceId }
+        let plan: RuntimePlan
+        do {
+            plan = try RuntimePlan.load(configuration)
+        } catch {
+            for finding in error.findings { Self.printError(finding) }
+            Self.printError("run: \(error.message)")
+            throw ExitCode(1)
+        }
+        for warning in plan.warnings { Self.printError(warning) }
+        do {
+            try await ProcessorService.runUntilStopped(plan: plan, logger: logger)
+        } catch {
+            Self.printError("run: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// `KEY=VALUE` items as a dictionary.
+    static func properties(_ items: [String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for item in items {
+            guard let equals = item.firstIndex(of: "=") else { continue }
+            result[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        }
+        return result
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
