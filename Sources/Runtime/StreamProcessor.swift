@@ -700,7 +700,7 @@ final class StreamProcessor {
         statistics.lateDeltas = totals.lateDeltas
         statistics.windowEmissions = totals.windowEmissions
         statistics.exceptions = totals.exceptions
-        statistics.parked = max(0, totals.parked)
+        statistics.parked = totals.parked
         statistics.released = totals.released
         statistics.cancelled = totals.cancelled
         statistics.changelogRecords = totals.changelogRecords

@@ -168,7 +168,6 @@ final class HoldNode: StepNode {
             value: ParkedPosting(
                 destination: destination.index, key: key.map { Array($0) }, value: Array(value), timestamp: timestamp,
                 holdId: mark.holdId, pipeline: pipeline.name))
-        task.counters.pointee.parked += 1
         task.writeException(
             pipeline: pipeline, kind: "PARKED", reason: "QUALITY_HOLD",
             message: "lot \(String(decoding: mark.lotKey, as: UTF8.self)) is on quality hold; posting parked",
@@ -181,7 +180,6 @@ final class HoldNode: StepNode {
     }
 
     func stateRestored() {
-        task.counters.pointee.parked += postings.count
         for index in lots.indexes { recheck(lots.key(at: index)) }
     }
 
@@ -203,7 +201,6 @@ final class HoldNode: StepNode {
             guard let index = postings.index(of: key) else { continue }
             let posting = postings[index]
             postings.remove(at: index)
-            task.counters.pointee.parked -= 1
             holdId = posting.holdId
             pipelineName = posting.pipeline
             guard let pipeline = task.plan.pipelines.first(where: { $0.name == posting.pipeline }),

@@ -25,7 +25,12 @@ public final class PartitionTask {
     /// The partition.
     public let partition: Int32
     /// Counters since the task was created.
-    public var metrics: TaskMetrics { counters.pointee }
+    public var metrics: TaskMetrics {
+        var metrics = counters.pointee
+        // Counted from the state itself, so restores, releases and cancellations can never skew it.
+        metrics.parked = tableNodes.reduce(0) { $0 + (($1 as? HoldNode)?.parkedCount ?? 0) }
+        return metrics
+    }
     /// The counters, behind a pointer: updating them on the hot path needs no exclusivity check.
     let counters: UnsafeMutablePointer<TaskMetrics>
     /// The partition's stream time: the largest event time of a valid record (`Int64.min` before any).
