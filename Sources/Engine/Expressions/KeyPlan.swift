@@ -56,7 +56,9 @@ struct KeyPlan {
                     bytes: UnsafeRawBufferPointer(start: nil, count: 0))
                 switch part {
                 case .eventPath(let path):
-                    for (offset, step) in path.enumerated() { (steps.baseAddress! + stepOffset + offset).initialize(to: step) }
+                    for (offset, step) in path.enumerated() {
+                        (steps.baseAddress! + stepOffset + offset).initialize(to: step)
+                    }
                     flat.kind = .eventPath
                     flat.steps = UnsafeBufferPointer(start: steps.baseAddress! + stepOffset, count: path.count)
                     stepOffset += path.count

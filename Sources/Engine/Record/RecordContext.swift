@@ -39,7 +39,7 @@ public final class RecordContext {
 
     /// The canonical event (envelope + data), when the record is an event.
     var event: JSONNode? {
-        get { fields.pointee.event }
+        _read { yield fields.pointee.event }
         set {
             fields.pointee.event = newValue
             rootMembers.pointee.count = 0
@@ -139,7 +139,9 @@ public final class RecordContext {
     var pipeline: PipelinePlan? {
         _read { yield fields.pointee.pipeline }
         set {
-            fields.pointee.pipelineIdentity = newValue.map { UnsafeMutableRawPointer(Unmanaged.passUnretained($0).toOpaque()) }
+            fields.pointee.pipelineIdentity = newValue.map {
+                UnsafeMutableRawPointer(Unmanaged.passUnretained($0).toOpaque())
+            }
             fields.pointee.pipeline = newValue
         }
     }

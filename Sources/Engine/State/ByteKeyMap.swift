@@ -100,9 +100,9 @@ public struct ByteKeyMap<Value> {
         while true {
             let entryIndex = slots[slot]
             if entryIndex == Self.empty { return nil }
-            if entryIndex >= 0 {
-                let entry = entries[Int(entryIndex)]
-                if entry.hash == hash && Self.equal(entry.key, key) { return Int(entryIndex) }
+            // Fields are read in place: copying the entry out would retain its key and value per probe.
+            if entryIndex >= 0, entries[Int(entryIndex)].hash == hash, Self.equal(entries[Int(entryIndex)].key, key) {
+                return Int(entryIndex)
             }
             slot = (slot + 1) & mask
         }
@@ -160,7 +160,7 @@ public struct ByteKeyMap<Value> {
     /// The value at an entry index (must be live).
     @inlinable
     public subscript(entryIndex: Int) -> Value {
-        get { entries[entryIndex].value! }
+        _read { yield entries[entryIndex].value! }
         _modify { yield &entries[entryIndex].value! }
         set { entries[entryIndex].value = newValue }
     }

@@ -79,6 +79,8 @@ final class LoggedStore<Value: StateCodable>: TaggedMap {
     struct Entry {
         var value: Value
         var dirty: Bool
+        /// The changelog holds this entry's key (it was written or restored): removing it needs a tombstone.
+        var persisted: Bool
     }
 
     let tag: UInt8
@@ -93,15 +95,15 @@ final class LoggedStore<Value: StateCodable>: TaggedMap {
 
     private let storage: UnsafeMutablePointer<Storage>
     private(set) var map: ByteKeyMap<Entry> {
-        get { storage.pointee.map }
+        _read { yield storage.pointee.map }
         _modify { yield &storage.pointee.map }
     }
     private var dirtyIndexes: [Int] {
-        get { storage.pointee.dirtyIndexes }
+        _read { yield storage.pointee.dirtyIndexes }
         _modify { yield &storage.pointee.dirtyIndexes }
     }
     private var deletedKeys: [[UInt8]] {
-        get { storage.pointee.deletedKeys }
+        _read { yield storage.pointee.deletedKeys }
         _modify { yield &storage.pointee.deletedKeys }
     }
 
@@ -129,7 +131,10 @@ final class LoggedStore<Value: StateCodable>: TaggedMap {
 
     /// The value at an entry index.
     @inline(__always)
-    subscript(index: Int) -> Value { map[index].value }
+    subscript(index: Int) -> Value {
+        // Borrowed in place: reading one field of a state must not copy (and retain) all of it.
+        _read { yield storage.pointee.map[index].value }
+    }
 
     /// The key at an entry index.
     func key(at index: Int) -> [UInt8] { map.key(at: index) }
@@ -143,7 +148,7 @@ final class LoggedStore<Value: StateCodable>: TaggedMap {
     /// Inserts a new key (logged) and returns its entry index.
     @discardableResult
     func insert(_ key: UnsafeRawBufferPointer, value: Value) -> Int {
-        let index = map.insert(key, value: Entry(value: value, dirty: true))
+        let index = map.insert(key, value: Entry(value: value, dirty: true, persisted: false))
         dirtyIndexes.append(index)
         return index
     }
@@ -171,8 +176,10 @@ final class LoggedStore<Value: StateCodable>: TaggedMap {
     }
 
     /// Removes an entry (logged as a tombstone).
+    /// Removes the entry; its key gets a tombstone only if the changelog holds it (an entry added and removed
+    /// between two flushes never reached the changelog).
     func remove(at index: Int) {
-        deletedKeys.append(map.key(at: index))
+        if map[index].persisted { deletedKeys.append(map.key(at: index)) }
         map.remove(at: index)
     }
 
@@ -196,6 +203,7 @@ final class LoggedStore<Value: StateCodable>: TaggedMap {
         deletedKeys.removeAll(keepingCapacity: true)
         for index in dirtyIndexes where map.isLive(index) && map[index].dirty {
             map[index].dirty = false
+            map[index].persisted = true
             key.removeAll(keepingCapacity: true)
             key.append(tag)
             key.append(contentsOf: map.key(at: index))
@@ -215,9 +223,9 @@ final class LoggedStore<Value: StateCodable>: TaggedMap {
         var reader = StateReader(value)
         let decoded = try Value.decode(from: &reader)
         if let existing {
-            map[existing] = Entry(value: decoded, dirty: false)
+            map[existing] = Entry(value: decoded, dirty: false, persisted: true)
         } else {
-            map.insert(key, value: Entry(value: decoded, dirty: false))
+            map.insert(key, value: Entry(value: decoded, dirty: false, persisted: true))
         }
     }
 }

@@ -93,23 +93,23 @@ final class EmitNode: StepNode {
         return pointer
     }()
     private var idempotencyKey: [UInt8] {
-        get { buffers.pointee.idempotencyKey }
+        _read { yield buffers.pointee.idempotencyKey }
         _modify { yield &buffers.pointee.idempotencyKey }
     }
     private var txnId: [UInt8] {
-        get { buffers.pointee.txnId }
+        _read { yield buffers.pointee.txnId }
         _modify { yield &buffers.pointee.txnId }
     }
     private var keyBuffer: [UInt8] {
-        get { buffers.pointee.keyBuffer }
+        _read { yield buffers.pointee.keyBuffer }
         _modify { yield &buffers.pointee.keyBuffer }
     }
     private var writer: JSONWriter {
-        get { buffers.pointee.writer }
+        _read { yield buffers.pointee.writer }
         _modify { yield &buffers.pointee.writer }
     }
     private var text: [UInt8] {
-        get { buffers.pointee.text }
+        _read { yield buffers.pointee.text }
         _modify { yield &buffers.pointee.text }
     }
 
@@ -299,9 +299,10 @@ final class EmitNode: StepNode {
             if !idempotencyKey.isEmpty { idempotencyKey.append(0x7C) }
             Self.appendCompactTimestamp(window.bounds.start, to: &idempotencyKey)
             idempotencyKey.append(0x7C)
-            idempotencyKey.append(contentsOf: String(window.sizeSeconds).utf8)
+            // Both are non-negative (a window ends after it starts; revisions count from 0).
+            PartitionTask.appendDecimal(window.sizeSeconds, to: &idempotencyKey)
             idempotencyKey.append(0x7C)
-            idempotencyKey.append(contentsOf: String(window.revision).utf8)
+            PartitionTask.appendDecimal(Int64(window.revision), to: &idempotencyKey)
         } else if let event = context.event {
             if !idempotencyKey.isEmpty { idempotencyKey.append(0x7C) }
             event.member("source")?.appendUnescapedBytes(to: &idempotencyKey)

@@ -269,7 +269,7 @@ public final class PartitionTask {
             counters.pointee.skippedTypes += 1
             return
         }
-        guard version > 0, version < Int64(entry.validators.count), entry.validators[Int(version)] != nil else {
+        guard version > 0, version < Int64(entry.validators.count), entry.validatorSlots[Int(version)] != nil else {
             deadLetterAtSource(
                 RecordFailure(
                     "UNKNOWN_SCHEMA", path: "/schemaVersion",
@@ -290,7 +290,8 @@ public final class PartitionTask {
         }
         entry.pipelines!.withUnsafeBufferPointer { indexes in
             if version < Int64(latest) {
-                upcastAndRun(root, type: String(decoding: type, as: UTF8.self), version: Int(version), pipelines: indexes)
+                upcastAndRun(
+                    root, type: String(decoding: type, as: UTF8.self), version: Int(version), pipelines: indexes)
             } else {
                 run(root, pipelines: indexes)
             }

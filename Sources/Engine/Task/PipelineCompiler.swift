@@ -181,9 +181,25 @@ final class PipelineCompiler {
                 }
             }
         }
+        Self.narrowSources(plans)
         return PipelinePlan(
             name: pipeline.name, types: pipeline.types, deadLetter: deadLetter, exceptions: exceptions, steps: plans,
             aliasCount: aliasCount)
+    }
+
+    /// Windows keep the `sources` lineage and the first correlation id (a SHA-256 per event) only when a later
+    /// step can read them: an emit whose header writes `sources` or `correlationId`, or a custom step (which
+    /// sees the window result).
+    static func narrowSources(_ plans: [StepPlan]) {
+        for (position, plan) in plans.enumerated() {
+            guard let window = plan as? WindowStepPlan, window.needsSources else { continue }
+            window.needsSources = plans[(position + 1)...].contains { later in
+                if let emit = later as? EmitStepPlan {
+                    return emit.header.contains(.sources) || emit.header.contains(.correlationId)
+                }
+                return later is CustomStepPlan
+            }
+        }
     }
 
     /// `[<source key>, source, sourceEventId ?? eventId]`.

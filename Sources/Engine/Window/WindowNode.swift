@@ -45,12 +45,12 @@ final class WindowNode: StepNode {
         return pointer
     }()
     private var queue: CloseQueue {
-        get { scratch.pointee.queue }
+        _read { yield scratch.pointee.queue }
         _modify { yield &scratch.pointee.queue }
     }
     /// Group key → entry indexes of its sessions (session windows only; rebuilt on restore).
     private var sessions: ByteKeyMap<[Int]> {
-        get { scratch.pointee.sessions }
+        _read { yield scratch.pointee.sessions }
         _modify { yield &scratch.pointee.sessions }
     }
     private var idleWatermark: Int64 {
@@ -67,19 +67,19 @@ final class WindowNode: StepNode {
         _modify { yield &scratch.pointee.generation }
     }
     private var groupKey: [UInt8] {
-        get { scratch.pointee.groupKey }
+        _read { yield scratch.pointee.groupKey }
         _modify { yield &scratch.pointee.groupKey }
     }
     private var storeKey: [UInt8] {
-        get { scratch.pointee.storeKey }
+        _read { yield scratch.pointee.storeKey }
         _modify { yield &scratch.pointee.storeKey }
     }
     private var assigned: [WindowBounds] {
-        get { scratch.pointee.assigned }
+        _read { yield scratch.pointee.assigned }
         _modify { yield &scratch.pointee.assigned }
     }
     private var inputs: [Value] {
-        get { scratch.pointee.inputs }
+        _read { yield scratch.pointee.inputs }
         _modify { yield &scratch.pointee.inputs }
     }
     private let emission: RecordContext
@@ -139,10 +139,16 @@ final class WindowNode: StepNode {
         do throws(RecordFailure) {
             try plan.groupParts.append(context, separator: 0x1F, to: &key)
             for index in 0..<values.count where hasArgument[index] {
-                values[index] = try plan.arguments.value(index, context)
-                if plan.functions[index] == .sum, !values[index].isNull, values[index].decimal == nil {
-                    throw RecordFailure(
-                        "EXPRESSION_TYPE", "sum() of a non-number (aggregate \(plan.layout.aggregateNames[index]))")
+                let value = try plan.arguments.value(index, context)
+                if plan.functions[index] == .sum, !value.isNull {
+                    // Parsed once: `accumulate` adds the decimal as it is.
+                    guard let number = value.decimal else {
+                        throw RecordFailure(
+                            "EXPRESSION_TYPE", "sum() of a non-number (aggregate \(plan.layout.aggregateNames[index]))")
+                    }
+                    values[index] = .decimal(number)
+                } else {
+                    values[index] = value
                 }
             }
             if let closeWhen = plan.closeWhen { closeNow = try closeWhen(context).isTrue }
@@ -220,11 +226,11 @@ final class WindowNode: StepNode {
     }
 
     private func schedule(_ index: Int, due: Int64, purge: Bool) {
-        let state = windows[index]
+        let bounds = windows[index].bounds
+        let generation = windows[index].generation
         queue.push(
             CloseQueue.Item(
-                due: due, start: state.bounds.start, end: state.bounds.end, index: index,
-                generation: state.generation, purge: purge))
+                due: due, start: bounds.start, end: bounds.end, index: index, generation: generation, purge: purge))
     }
 
     /// Accumulates the current inputs into the window at `index`.
@@ -388,14 +394,14 @@ final class WindowNode: StepNode {
         }
         for item in due {
             guard windows.isLive(item.index) else { continue }
-            let state = windows[item.index]
-            guard state.generation == item.generation, state.bounds.start == item.start,
-                state.bounds.end == item.end
-            else { continue }
+            let (generation, bounds, closed) = (
+                windows[item.index].generation, windows[item.index].bounds, windows[item.index].closed
+            )
+            guard generation == item.generation, bounds.start == item.start, bounds.end == item.end else { continue }
             if item.purge {
-                guard state.closed else { continue }
+                guard closed else { continue }
                 removeWindow(item.index)
-            } else if !state.closed {
+            } else if !closed {
                 close(item.index, closedBy: closedBy)
             }
         }

@@ -25,7 +25,8 @@ final class WindowStepPlan: StepPlan {
     let emitEarly: Evaluator?
     let closeWhen: Evaluator?
     let plant: Evaluator?
-    let needsSources: Bool
+    /// `true` when a later step reads the window's `sources` or `correlationId` (set while compiling the pipeline).
+    var needsSources: Bool
     let calendar: PlantCalendar
     let storeDestination: Destination
 
