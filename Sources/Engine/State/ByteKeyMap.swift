@@ -8,13 +8,17 @@ public struct ByteKeyMap<Value> {
     struct Entry {
         @usableFromInline var hash: UInt64
         @usableFromInline var key: [UInt8]
-        @usableFromInline var value: Value?
+        /// Not optional, so that reads borrow it in place (a read through `!` copies the payload). A removed
+        /// entry keeps its value until its index is reused or the map is cleared.
+        @usableFromInline var value: Value
+        @usableFromInline var live: Bool
 
         @inlinable
-        init(hash: UInt64, key: [UInt8], value: Value?) {
+        init(hash: UInt64, key: [UInt8], value: Value) {
             self.hash = hash
             self.key = key
             self.value = value
+            live = true
         }
     }
 
@@ -151,7 +155,7 @@ public struct ByteKeyMap<Value> {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != Int32(entryIndex) { slot = (slot + 1) & mask }
         slots[slot] = Self.tombstone
-        entries[entryIndex].value = nil
+        entries[entryIndex].live = false
         entries[entryIndex].key = []
         freeList.append(Int32(entryIndex))
         liveCount -= 1
@@ -160,9 +164,14 @@ public struct ByteKeyMap<Value> {
     /// The value at an entry index (must be live).
     @inlinable
     public subscript(entryIndex: Int) -> Value {
-        _read { yield entries[entryIndex].value! }
-        _modify { yield &entries[entryIndex].value! }
-        set { entries[entryIndex].value = newValue }
+        _read {
+            assert(entries[entryIndex].live, "entry \(entryIndex) was removed")
+            yield entries[entryIndex].value
+        }
+        _modify {
+            assert(entries[entryIndex].live, "entry \(entryIndex) was removed")
+            yield &entries[entryIndex].value
+        }
     }
 
     /// The key bytes at an entry index.
@@ -172,14 +181,14 @@ public struct ByteKeyMap<Value> {
     /// `true` if the entry index holds a live entry.
     @inlinable
     public func isLive(_ entryIndex: Int) -> Bool {
-        entryIndex < entries.count && entries[entryIndex].value != nil
+        entryIndex < entries.count && entries[entryIndex].live
     }
 
     /// Live entry indexes in index order.
     public var indexes: [Int] {
         var result: [Int] = []
         result.reserveCapacity(liveCount)
-        for index in entries.indices where entries[index].value != nil { result.append(index) }
+        for index in entries.indices where entries[index].live { result.append(index) }
         return result
     }
 
@@ -195,7 +204,7 @@ public struct ByteKeyMap<Value> {
         if liveCount * 4 >= size { size <<= 1 }
         slots = Array(repeating: Self.empty, count: size)
         let mask = size - 1
-        for index in entries.indices where entries[index].value != nil {
+        for index in entries.indices where entries[index].live {
             var slot = Int(truncatingIfNeeded: entries[index].hash) & mask
             while slots[slot] != Self.empty { slot = (slot + 1) & mask }
             slots[slot] = Int32(index)

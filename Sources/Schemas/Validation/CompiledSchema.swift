@@ -6,24 +6,42 @@ import JSON
 /// failure and allocates nothing for typical schemas. ``validate(_:maxErrors:)-(JSONNode,_)`` also
 /// explains every failure (instance pointer, keyword location, message).
 public struct CompiledSchema: Sendable {
+    /// The compiled parts, behind one reference: a copy of the schema (an array element, an optional
+    /// unwrapped per record) retains one object instead of each part.
+    final class Parts: Sendable {
+        let uri: String
+        let rootNode: SchemaNode
+        let store: SchemaNodeStore
+        let tracksDynamicScope: Bool
+        let fast: FastProgram?
+        /// `fast`'s root, kept apart so that the hot path touches no reference count. Safe to share:
+        /// it points into `fast`'s storage, which is written only while building and freed with `fast`.
+        nonisolated(unsafe) let fastRoot: FastRef?
+
+        init(uri: String, rootNode: SchemaNode, store: SchemaNodeStore, tracksDynamicScope: Bool) {
+            self.uri = uri
+            self.rootNode = rootNode
+            self.store = store
+            self.tracksDynamicScope = tracksDynamicScope
+            fast = FastProgram.build(root: rootNode.data, tracksDynamicScope: tracksDynamicScope)
+            fastRoot = fast?.root
+        }
+    }
+
+    let parts: Parts
+
     /// The URI the schema was compiled from.
-    public let uri: String
-    let rootNode: SchemaNode
-    let store: SchemaNodeStore
-    let tracksDynamicScope: Bool
+    public var uri: String { parts.uri }
+    var rootNode: SchemaNode { parts.rootNode }
+    var store: SchemaNodeStore { parts.store }
+    var tracksDynamicScope: Bool { parts.tracksDynamicScope }
     /// The flat form used by ``isValid(_:)-(JSONNode)`` (nil for recursive or dynamic-scope schemas).
-    let fast: FastProgram?
-    /// `fast`'s root, kept apart so that the hot path touches no reference count. Safe to share:
-    /// it points into `fast`'s storage, which is written only while building and freed with `fast`.
-    nonisolated(unsafe) let fastRoot: FastRef?
+    var fast: FastProgram? { parts.fast }
+    /// `fast`'s root (see ``Parts/fastRoot``).
+    var fastRoot: FastRef? { parts.fastRoot }
 
     init(uri: String, rootNode: SchemaNode, store: SchemaNodeStore, tracksDynamicScope: Bool) {
-        self.uri = uri
-        self.rootNode = rootNode
-        self.store = store
-        self.tracksDynamicScope = tracksDynamicScope
-        fast = FastProgram.build(root: rootNode.data, tracksDynamicScope: tracksDynamicScope)
-        fastRoot = fast?.root
+        parts = Parts(uri: uri, rootNode: rootNode, store: store, tracksDynamicScope: tracksDynamicScope)
     }
 
     /// `true` if `instance` conforms (fast path: no error details).
