@@ -45,7 +45,13 @@ struct ExpressionCompiler {
                 }
             }
         case .binary(let op, let left, let right, _):
-            return try compileBinary(op, try compile(left, in: scope), try compile(right, in: scope))
+            switch op {
+            case .add, .subtract, .multiply, .divide:
+                return try compileArithmetic(
+                    op, try compileOperand(left, in: scope), try compileOperand(right, in: scope))
+            default:
+                return try compileBinary(op, try compile(left, in: scope), try compile(right, in: scope))
+            }
         case .call(let name, let arguments, let location):
             return try compileCall(name, arguments, in: scope, at: location)
         }
@@ -268,30 +274,61 @@ struct ExpressionCompiler {
                 return .bool(accept(order))
             }
         case .add, .subtract, .multiply, .divide:
-            return { (context) throws(RecordFailure) -> Value in
-                let lhs = try left(context)
-                let rhs = try right(context)
-                if lhs.isNull || rhs.isNull { return .null }
-                guard let a = lhs.decimal, let b = rhs.decimal else {
-                    throw RecordFailure("EXPRESSION_TYPE", "operator \(op.rawValue) needs numbers")
-                }
-                do throws(JSONError) {
-                    switch op {
-                    case .add: return .decimal(try a.adding(b))
-                    case .subtract: return .decimal(try a.subtracting(b))
-                    case .multiply: return .decimal(try a.multiplied(by: b))
-                    default: return .decimal(try a.divided(by: b, scale: Self.divisionScale).normalized())
-                    }
-                } catch {
-                    throw RecordFailure(
-                        error.code == .divisionByZero ? "DIVISION_BY_ZERO" : "DECIMAL_OVERFLOW", error.message)
-                }
-            }
+            return try compileArithmetic(op, .evaluator(left), .evaluator(right))
         }
     }
 
     /// Digits kept by `/` (rounded half-up); use `round()` for another scale.
     static let divisionScale = 6
+
+    /// An operand of an arithmetic operator: a path into the event is resolved in place (as its compiled
+    /// path would), anything else by its evaluator. Saves a closure call and its context's reference count per
+    /// operand in expressions such as `data.totalCount - data.goodCount`.
+    enum Operand {
+        case eventPath([PathStep])
+        case evaluator(Evaluator)
+
+        @inline(__always)
+        func value(_ context: RecordContext) throws(RecordFailure) -> Value {
+            switch self {
+            case .eventPath(let steps): ExpressionCompiler.resolveEvent(context, steps)
+            case .evaluator(let evaluator): try evaluator(context)
+            }
+        }
+    }
+
+    private func compileOperand(_ expression: Expression, in scope: Scope) throws(EngineError) -> Operand {
+        if case .path(let path, let location) = expression, Self.isEventPath(path, in: scope) {
+            _ = try compilePath(path, in: scope, at: location)  // the same checks as the general form
+            return .eventPath(PathStep.steps(path.segments[...]))
+        }
+        return .evaluator(try compile(expression, in: scope))
+    }
+
+    /// `+ - * /` (as ``compileBinary(_:_:_:)`` would compile them, over operands).
+    private func compileArithmetic(_ op: Expression.BinaryOperator, _ left: Operand, _ right: Operand)
+        throws(EngineError) -> Evaluator
+    {
+        { (context) throws(RecordFailure) -> Value in
+            let lhs = try left.value(context)
+            let rhs = try right.value(context)
+            if lhs.isNull || rhs.isNull { return .null }
+            guard let a = lhs.decimal, let b = rhs.decimal else {
+                throw RecordFailure("EXPRESSION_TYPE", "operator \(op.rawValue) needs numbers")
+            }
+            do throws(JSONError) {
+                switch op {
+                case .add: return .decimal(try a.adding(b))
+                case .subtract: return .decimal(try a.subtracting(b))
+                case .multiply: return .decimal(try a.multiplied(by: b))
+                default: return .decimal(try a.divided(by: b, scale: Self.divisionScale).normalized())
+                }
+            } catch {
+                throw RecordFailure(
+                    error.code == .divisionByZero ? "DIVISION_BY_ZERO" : "DECIMAL_OVERFLOW", error.message)
+            }
+        }
+    }
 }
 
 /// Hands out call-site numbers (shared by copies of a compiler).

@@ -321,8 +321,9 @@ final class WindowNode: StepNode {
 
     // MARK: Emitting and closing
 
-    /// Emits what accumulated in the window at `index` (if anything) and starts a new revision.
-    private func emit(_ index: Int, closedBy: WindowResult.ClosedBy) {
+    /// Emits what accumulated in the window at `index` (if anything) and starts a new revision (`reset`: false
+    /// when the window is forgotten right after, so its accumulation need not be cleared).
+    private func emit(_ index: Int, closedBy: WindowResult.ClosedBy, reset: Bool = true) {
         guard windows[index].count > 0 else { return }
         let key = windows.key(at: index)
         let result: WindowResult = windows.update(at: index) { state in
@@ -332,7 +333,7 @@ final class WindowNode: StepNode {
                 fromOffset: state.fromOffset, toOffset: state.toOffset, createdAt: state.maxEventTime)
             result.correlationId = state.correlationId
             state.revision += 1
-            state.resetAccumulation()
+            if reset { state.resetAccumulation() }
             return result
         }
         deliver(result)
@@ -363,13 +364,15 @@ final class WindowNode: StepNode {
 
     /// Closes the window: emits the remainder, then remembers it (post_delta) or forgets it.
     private func close(_ index: Int, closedBy: WindowResult.ClosedBy) {
-        emit(index, closedBy: closedBy)
         let bounds = windows[index].bounds
-        windows.update(at: index) { $0.closed = true }
         let forgetAt = bounds.end + plan.grace + (plan.late == .postDelta ? plan.retention : 0)
-        if forgetAt <= watermark {
+        // Emitting moves no watermark (later steps do not change the task's stream time).
+        let forget = forgetAt <= watermark
+        emit(index, closedBy: closedBy, reset: !forget)
+        if forget {
             removeWindow(index)
         } else {
+            windows.update(at: index) { $0.closed = true }
             schedule(index, due: forgetAt, purge: true)
         }
     }
