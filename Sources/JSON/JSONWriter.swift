@@ -80,6 +80,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes a member name and the colon.
+    @_disfavoredOverload
     public mutating func key(_ name: String) {
         var name = name
         name.withUTF8 { key(utf8: UnsafeRawBufferPointer($0)) }
@@ -99,7 +100,9 @@ public struct JSONWriter: Sendable {
         string(utf8: UnsafeRawBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount))
     }
 
-    /// Writes a string value.
+    /// Writes a string value. (Disfavoured so that literals take the `StaticString` overload, which needs no
+    /// copy of the string.)
+    @_disfavoredOverload
     public mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }

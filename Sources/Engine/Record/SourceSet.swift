@@ -97,11 +97,10 @@ public struct SourceSet: Sendable, Hashable {
 
     /// Appends the digest as 64 hex digits.
     public func appendDigestHex(to buffer: inout [UInt8]) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
         for word in [digestWords.0, digestWords.1, digestWords.2, digestWords.3] {
             var shift: UInt64 = 60
             while true {
-                buffer.append(hex[Int((word >> shift) & 0xF)])
+                buffer.append(UUIDv5.hexDigit(UInt8((word >> shift) & 0xF)))
                 if shift == 0 { break }
                 shift -= 4
             }

@@ -16,17 +16,23 @@ public enum UUIDv5 {
         namespace.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         hasher.update(bufferPointer: name)
         let digest = hasher.finalize()
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        buffer.reserveCapacity(buffer.count + 36)
         digest.withUnsafeBytes { bytes in
             for index in 0..<16 {
                 var byte = bytes[index]
                 if index == 6 { byte = (byte & 0x0F) | 0x50 }
                 if index == 8 { byte = (byte & 0x3F) | 0x80 }
                 if index == 4 || index == 6 || index == 8 || index == 10 { buffer.append(0x2D) }
-                buffer.append(hex[Int(byte >> 4)])
-                buffer.append(hex[Int(byte & 0x0F)])
+                buffer.append(hexDigit(byte >> 4))
+                buffer.append(hexDigit(byte & 0x0F))
             }
         }
+    }
+
+    /// The lower-case hex digit of a nibble (no table to allocate or retain).
+    @inline(__always)
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? 0x30 + nibble : 0x57 + nibble
     }
 
     /// The UUIDv5 of a string (tests, tools).

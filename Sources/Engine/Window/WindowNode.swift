@@ -85,6 +85,10 @@ final class WindowNode: StepNode {
     private let emission: RecordContext
     private let probe: WindowResult
     private let hasArgument: [Bool]
+    /// The plan's key parts as plain views (no reference counting to read them per record); valid while `plan`,
+    /// which this node holds, lives.
+    private let groupView: KeyPlan.View
+    private let argumentView: KeyPlan.View
 
     deinit {
         scratch.deinitialize(count: 1)
@@ -104,6 +108,8 @@ final class WindowNode: StepNode {
             bounds: WindowBounds(start: 0, end: 0), revision: 0, closedBy: .threshold, groupKey: [], groupValues: [],
             aggregates: [], sources: SourceSet(), fromOffset: 0, toOffset: 0, createdAt: 0)
         hasArgument = plan.hasArgument
+        groupView = plan.groupParts.view
+        argumentView = plan.arguments.view
         probe.layout = plan.layout
         probe.residues = residues
         inputs = Array(repeating: .null, count: plan.functions.count)
@@ -137,9 +143,9 @@ final class WindowNode: StepNode {
         var closeNow = false
         var failure: RecordFailure?
         do throws(RecordFailure) {
-            try plan.groupParts.append(context, separator: 0x1F, to: &key)
+            try groupView.append(context, separator: 0x1F, to: &key)
             for index in 0..<values.count where hasArgument[index] {
-                let value = try plan.arguments.value(index, context)
+                let value = try argumentView.value(index, context)
                 if plan.functions[index] == .sum, !value.isNull {
                     // Parsed once: `accumulate` adds the decimal as it is.
                     guard let number = value.decimal else {
@@ -214,8 +220,9 @@ final class WindowNode: StepNode {
 
     private func insertWindow(_ bounds: WindowBounds, _ context: RecordContext) -> Int {
         var groupValues: [StoredValue] = []
-        for index in 0..<plan.groupParts.count {
-            groupValues.append(((try? plan.groupParts.value(index, context)) ?? .null).stored())
+        groupValues.reserveCapacity(groupView.parts.count)
+        for index in 0..<groupView.parts.count {
+            groupValues.append(((try? groupView.value(index, context)) ?? .null).stored())
         }
         var state = WindowState(bounds: bounds, groupValues: groupValues, aggregateCount: plan.functions.count)
         generation &+= 1
