@@ -89,6 +89,11 @@ final class WindowNode: StepNode {
     /// which this node holds, lives.
     private let groupView: KeyPlan.View
     private let argumentView: KeyPlan.View
+    /// The plan's assigner for fixed windows (`nil` for sessions) and whether it needs the plant's zone, read
+    /// once: `plan.kind` would be copied per record.
+    private let fixedAssigner: WindowAssigner?
+    private let needsZone: Bool
+    private let utc = ZoneRules.utc
 
     deinit {
         scratch.deinitialize(count: 1)
@@ -110,6 +115,8 @@ final class WindowNode: StepNode {
         hasArgument = plan.hasArgument
         groupView = plan.groupParts.view
         argumentView = plan.arguments.view
+        if case .fixed(let assigner) = plan.kind { fixedAssigner = assigner } else { fixedAssigner = nil }
+        needsZone = plan.needsZone
         probe.layout = plan.layout
         probe.residues = residues
         inputs = Array(repeating: .null, count: plan.functions.count)
@@ -167,8 +174,10 @@ final class WindowNode: StepNode {
             task.deadLetter(context, failure)
             return
         }
-        var zone = ZoneRules.utc
-        if plan.needsZone {
+        if !needsZone {
+            // No per-record copy of the zone (its tables would be retained and released).
+            place(context, zone: utc, closeNow: closeNow)
+        } else {
             var plantValue: Value = .null
             if let plant = plan.plant { plantValue = (try? plant(context)) ?? .null }
             guard let found = plan.calendar.zone(for: plantValue) else {
@@ -179,21 +188,24 @@ final class WindowNode: StepNode {
                         "plant \(plantValue.string ?? "null") is not in the plant calendar"))
                 return
             }
-            zone = found
+            place(context, zone: found, closeNow: closeNow)
         }
-        switch plan.kind {
-        case .fixed(let assigner):
+        for index in inputs.indices { inputs[index] = .null }
+    }
+
+    /// Assigns the record to its windows and accumulates it.
+    private func place(_ context: RecordContext, zone: ZoneRules, closeNow: Bool) {
+        if let fixedAssigner {
             assigned.removeAll(keepingCapacity: true)
-            assigner.assign(context.eventTime, zone: zone, into: &assigned)
+            fixedAssigner.assign(context.eventTime, zone: zone, into: &assigned)
             var lateWindows: [WindowBounds] = []
             for bounds in assigned {
                 if !accumulate(context, bounds: bounds, closeNow: closeNow) { lateWindows.append(bounds) }
             }
             if !lateWindows.isEmpty { handleLate(context, lateWindows) }
-        case .session(let gap, let split):
+        } else if case .session(let gap, let split) = plan.kind {
             pushSession(context, gap: gap, split: split, zone: zone, closeNow: closeNow)
         }
-        for index in inputs.indices { inputs[index] = .null }
     }
 
     /// Adds the record to the fixed window `bounds`; returns `false` when the window is late.
