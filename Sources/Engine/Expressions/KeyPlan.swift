@@ -11,16 +11,20 @@ struct KeyPlan {
     enum Part {
         case eventPath([PathStep])
         case literal([UInt8])
+        /// A field of the preceding `map` (what its compiled path reads: the value once mapped, else `null`).
+        case mapField(Int)
         case expression(Evaluator)
     }
 
     /// One part as the hot path reads it (trivial: pointers into the plan's storage).
     struct FlatPart {
         enum Kind: UInt8 {
-            case eventPath, literal, expression
+            case eventPath, literal, mapField, expression
         }
 
         var kind: Kind
+        /// The field index of a `mapField` part.
+        var field: Int = 0
         /// The path of an `eventPath` part.
         var steps: UnsafeBufferPointer<PathStep>
         /// The bytes of a `literal` part.
@@ -42,7 +46,7 @@ struct KeyPlan {
                 switch part {
                 case .eventPath(let steps): stepCount += steps.count
                 case .literal(let bytes): byteCount += bytes.count
-                case .expression: break
+                case .mapField, .expression: break
                 }
             }
             self.parts = .allocate(capacity: parts.count)
@@ -72,6 +76,9 @@ struct KeyPlan {
                     flat.kind = .literal
                     flat.bytes = UnsafeRawBufferPointer(start: bytes.baseAddress! + byteOffset, count: literal.count)
                     byteOffset += literal.count
+                case .mapField(let field):
+                    flat.kind = .mapField
+                    flat.field = field
                 case .expression:
                     break
                 }
@@ -134,6 +141,8 @@ struct KeyPlan {
                     }
                 case .literal:
                     buffer.append(contentsOf: part.bytes)
+                case .mapField:
+                    if context.mapped { context.mapValues[part.field].appendText(to: &buffer) }
                 case .expression:
                     try appendExpression(index, context, to: &buffer)
                 }
@@ -155,6 +164,8 @@ struct KeyPlan {
             switch part.kind {
             case .eventPath:
                 return ExpressionCompiler.resolveEvent(context, part.steps)
+            case .mapField:
+                return context.mapped ? context.mapValues[part.field] : .null
             case .literal, .expression:
                 return try partValue(index, context)
             }
@@ -165,6 +176,7 @@ struct KeyPlan {
             switch storage.takeUnretainedValue().source[index] {
             case .eventPath(let steps): return ExpressionCompiler.resolveEvent(context, steps)
             case .literal(let bytes): return .text(bytes)
+            case .mapField(let field): return context.mapped ? context.mapValues[field] : .null
             case .expression(let evaluator): return try evaluator(context)
             }
         }
@@ -197,6 +209,9 @@ extension ExpressionCompiler {
             case .path(let path, let location) where Self.isEventPath(path, in: scope):
                 _ = try compilePath(path, in: scope, at: location)
                 parts.append(.eventPath(PathStep.steps(path.segments[...])))
+            case .path(let path, let location) where scope.mapFields?[path.description] != nil:
+                _ = try compilePath(path, in: scope, at: location)
+                parts.append(.mapField(scope.mapFields![path.description]!))
             default:
                 parts.append(.expression(try compile(expression, in: scope)))
             }
