@@ -1,8 +1,28 @@
-// Schemas the fuzz target validates against: the bench stand-in catalogue and one schema that uses
-// every applicator (unevaluated*, $dynamicRef, contains, dependentSchemas, if/then/else, patterns).
+import Foundation
+
+// Schemas the fuzz target validates against: the real catalogue in schemas/ (run.sh runs from the
+// package root) and one schema that uses every applicator (unevaluated*, $dynamicRef, contains,
+// dependentSchemas, if/then/else, patterns).
 enum FuzzSchemas {
-    static let resources: [(String, String)] =
-        BenchSchemas.resources + [("https://schemas.plantstream.dev/kitchen-sink/v1.json", kitchenSink)]
+    static let base = "https://schemas.plantstream.dev/"
+
+    /// `(uri, json)` of every `schemas/<type>/v<N>.json` plus the kitchen sink.
+    static let resources: [(String, [UInt8])] = {
+        var resources = [(base + "kitchen-sink/v1.json", Array(kitchenSink.utf8))]
+        let files = FileManager.default.enumerator(atPath: "schemas")?.compactMap { $0 as? String } ?? []
+        for file in files.sorted() where file.hasSuffix(".json") && !file.contains("examples/") {
+            guard let data = FileManager.default.contents(atPath: "schemas/" + file) else { continue }
+            resources.append((base + file, Array(data)))
+        }
+        return resources
+    }()
+
+    /// The schemas validated against each input: the benchmarked event types, the envelope, a few
+    /// catalogue schemas with combinators, and the kitchen sink.
+    static let validated = [
+        "machine.cycle/v2.json", "machine.cycle/v1.json", "operation.reported/v1.json", "mfg.envelope/v1.json",
+        "inspection.result/v1.json", "erp.exception/v1.json", "kitchen-sink/v1.json",
+    ].map { base + $0 }
 
     static let kitchenSink = #"""
         {

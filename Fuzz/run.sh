@@ -12,9 +12,9 @@ flags=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6)
 # JSON module as its own Swift module (the validator sources import it).
 swiftc "${flags[@]}" -emit-library -static -module-name JSON -emit-module -emit-module-path "$out/JSON.swiftmodule" \
     -o "$out/libJSON.a" Sources/JSON/*.swift
-# Validator sources + the bench stand-in schemas + the fuzz entry point in one executable module.
+# Validator sources + the fuzz entry point (schemas are read from schemas/ at start-up) in one executable module.
 swiftc "${flags[@]}" -module-name SchemasFuzz -I "$out" -L "$out" -lJSON \
-    Sources/Schemas/Validation/*.swift Sources/Benchmarks/Validate/BenchSchemas.swift \
+    Sources/Schemas/Validation/*.swift \
     Fuzz/FuzzSchemas.swift Fuzz/FuzzTarget.swift -o "$out/json-schema-fuzz"
 
 # Seed corpus: JSONTestSuite files and the schemas/instances of the JSON-Schema-Test-Suite.

@@ -13,7 +13,8 @@ public struct ValidateBenchmark: Sendable {
         public var runs = 5
         /// Minimum duration of one run in seconds.
         public var secondsPerRun = 1.0
-        /// A catalogue folder (`<type>/v<N>.json` files) to load instead of the built-in stand-ins.
+        /// The catalogue folder (`<type>/v<N>.json` + `subject.yaml`); `nil`: `schemas/` in the current
+        /// directory, else the package's own `schemas/`. Each type is validated against its newest version.
         public var schemasDirectory: String?
         /// Event types to measure (`machine.cycle`, `operation.reported`).
         public var types = ["machine.cycle", "operation.reported"]
@@ -36,6 +37,11 @@ public struct ValidateBenchmark: Sendable {
         public var foundationEventsPerSecond: Double
         /// Where the schema came from.
         public var schemaSource: String
+        /// The schema the events were validated against (`<type>/v<N>`).
+        public var schemaID: String = ""
+        /// Parse + validate events per second of CPU time used (median): what one core does, less
+        /// sensitive than wall time to other work on a shared machine.
+        public var validateEventsPerCPUSecond: Double = 0
     }
 
     /// The configuration.
@@ -45,52 +51,48 @@ public struct ValidateBenchmark: Sendable {
     public init(configuration: Configuration = Configuration()) { self.configuration = configuration }
 
     /// Runs every measurement.
-    /// - Throws: ``SchemasError`` if the schemas do not compile, or a description if an event is rejected.
+    /// - Throws: ``SchemasError`` if the catalogue does not load, or a description if an event is rejected.
     public func run(progress: (String) -> Void = { _ in }) throws -> [Row] {
-        let (compiler, source) = try makeCompiler()
+        let catalogue = try loadCatalogue()
         var rows: [Row] = []
         for type in configuration.types {
-            let schema = try compiler.compile("https://schemas.plantstream.dev/\(type)/v1.json")
-            var generator = BenchEvents(seed: 42)
-            let events: [[UInt8]] = (0..<configuration.distinctEvents).map { index in
-                type == "machine.cycle" ? generator.machineCycle(index) : generator.operationReported(index)
+            let (schema, id) = try latestSchema(type, in: catalogue.registry)
+            let batch = EventBatch(type: type, count: configuration.distinctEvents)
+            try checkAllValid(batch, schema, id)
+            progress("\(id): \(batch.count) events, \(batch.bytes.count / batch.count) bytes each")
+            var validateRuns: [Rate] = []
+            let validate = median {
+                let rate = measureValidate(batch, schema)
+                validateRuns.append(rate)
+                return rate.wall
             }
-            try checkAllValid(events, schema, type)
-            let totalBytes = events.reduce(0) { $0 + $1.count }
-            progress("\(type): \(events.count) events, \(totalBytes / events.count) bytes each")
-            let validate = median { measureValidate(events, schema) }
-            let parse = median { measureParse(events) }
-            let foundation = median { measureFoundation(events) }
+            let validateCPU = validateRuns.map(\.cpu).sorted()[validateRuns.count / 2]
+            let parse = median { measureParse(batch).wall }
+            let foundation = median { measureFoundation(batch).wall }
             rows.append(
                 Row(
-                    type: type, bytesPerEvent: Double(totalBytes) / Double(events.count),
+                    type: type, bytesPerEvent: Double(batch.bytes.count) / Double(batch.count),
                     validateEventsPerSecond: validate, parseEventsPerSecond: parse,
-                    foundationEventsPerSecond: foundation, schemaSource: source))
+                    foundationEventsPerSecond: foundation, schemaSource: catalogue.source, schemaID: id,
+                    validateEventsPerCPUSecond: validateCPU))
         }
         return rows
     }
 
     /// Runs `passes` untimed parse + validate passes over the events of the configured types (for
-    /// `valgrind --tool=callgrind` or `perf record`); returns the number of valid events.
+    /// `perf record`); returns the number of valid events.
     public func profile(passes: Int, parseOnly: Bool = false) throws -> Int {
-        let (compiler, _) = try makeCompiler()
+        let catalogue = try loadCatalogue()
         var valid = 0
         for type in configuration.types {
-            let schema = try compiler.compile("https://schemas.plantstream.dev/\(type)/v1.json")
-            var generator = BenchEvents(seed: 42)
-            let events: [[UInt8]] = (0..<configuration.distinctEvents).map { index in
-                type == "machine.cycle" ? generator.machineCycle(index) : generator.operationReported(index)
-            }
+            let (schema, _) = try latestSchema(type, in: catalogue.registry)
+            let batch = EventBatch(type: type, count: configuration.distinctEvents)
             let tape = JSONTape()
             let reader = JSONReader()
             for _ in 0..<passes {
-                for event in events {
-                    event.withUnsafeBytes { bytes in
-                        if let document = try? reader.parse(bytes, into: tape),
-                            parseOnly || schema.isValid(document.root)
-                        {
-                            valid += 1
-                        }
+                batch.withEachEvent { bytes in
+                    if let document = try? reader.parse(bytes, into: tape), parseOnly || schema.isValid(document.root) {
+                        valid += 1
                     }
                 }
             }
@@ -98,45 +100,65 @@ public struct ValidateBenchmark: Sendable {
         return valid
     }
 
-    func makeCompiler() throws -> (SchemaCompiler, String) {
-        let compiler = SchemaCompiler()
-        if let directory = configuration.schemasDirectory {
-            let files = FileManager.default.enumerator(atPath: directory)?.compactMap { $0 as? String } ?? []
-            var loaded = 0
-            for file in files.sorted() where file.hasSuffix(".json") && !file.contains("examples/") {
-                let name = file.split(separator: "/").last.map(String.init) ?? file
-                guard name.hasPrefix("v"), let data = FileManager.default.contents(atPath: directory + "/" + file)
-                else {
-                    continue
-                }
-                try compiler.addResource(
-                    json: Array(data), uri: "https://schemas.plantstream.dev/" + file, file: directory + "/" + file)
-                loaded += 1
+    /// The catalogue folder: the configured one, else `schemas/` in the current directory, else the
+    /// package's own `schemas/` (found from this source file's path).
+    public func catalogueDirectory() throws -> String {
+        if let directory = configuration.schemasDirectory { return directory }
+        var candidates = [FileManager.default.currentDirectoryPath + "/schemas"]
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        candidates.append(packageRoot.path + "/schemas")
+        for candidate in candidates {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate + "/mfg.envelope", isDirectory: &isDirectory),
+                isDirectory.boolValue
+            {
+                return candidate
             }
-            return (compiler, "\(directory) (\(loaded) files)")
         }
-        for (uri, text) in BenchSchemas.resources {
-            try compiler.addResource(json: Array(text.utf8), uri: uri)
-        }
-        return (compiler, "built-in stand-ins (domain.md §2.1–2.3)")
+        throw BenchmarkFailure(
+            description: "no schemas/ catalogue in the current directory or at \(packageRoot.path); pass --schemas DIR")
     }
 
-    struct RejectedEvent: Error, CustomStringConvertible {
+    func loadCatalogue() throws -> (registry: SchemaRegistry, source: String) {
+        let directory = try catalogueDirectory()
+        let registry = try SchemaRegistry.load(directory: directory)
+        let files = registry.subjects.reduce(0) { $0 + $1.versions.count }
+        return (registry, "\(directory) (\(registry.subjects.count) subjects, \(files) schema files)")
+    }
+
+    /// The newest version of `type` in the catalogue (what events are upcast to and validated against).
+    func latestSchema(_ type: String, in registry: SchemaRegistry) throws -> (CompiledSchema, String) {
+        guard let subject = registry.subject(named: type) else {
+            throw BenchmarkFailure(description: "the catalogue in \(registry.directory) has no subject \(type)")
+        }
+        return (subject.latest.validator, subject.latest.id.description)
+    }
+
+    struct BenchmarkFailure: Error, CustomStringConvertible {
         let description: String
     }
 
-    func checkAllValid(_ events: [[UInt8]], _ schema: CompiledSchema, _ type: String) throws {
+    /// Both validation paths must accept every generated event (the benchmark measures valid events).
+    func checkAllValid(_ batch: EventBatch, _ schema: CompiledSchema, _ id: String) throws {
         let tape = JSONTape()
-        for event in events {
-            let problems: [SchemaViolation] = try event.withUnsafeBytes { bytes in
-                schema.validate(try JSONReader().parse(bytes, into: tape).root)
-            }
-            if !problems.isEmpty {
-                throw RejectedEvent(
-                    description: "\(type) event rejected: \(problems.map(\.description)); "
-                        + String(decoding: event, as: UTF8.self))
+        var failure: String?
+        batch.withEachEvent { bytes in
+            guard failure == nil else { return }
+            do {
+                let root = try JSONReader().parse(bytes, into: tape).root
+                let problems = schema.validate(root)
+                let fast = schema.isValid(root)
+                if !problems.isEmpty || !fast {
+                    failure =
+                        "\(id) event rejected: \(problems.map(\.description)); "
+                        + String(decoding: bytes, as: UTF8.self)
+                }
+            } catch {
+                failure = "generated \(id) event is not JSON: \(error)"
             }
         }
+        if let failure { throw BenchmarkFailure(description: failure) }
     }
 
     func median(_ measure: () -> Double) -> Double {
@@ -144,54 +166,59 @@ public struct ValidateBenchmark: Sendable {
         return results[results.count / 2]
     }
 
-    /// Times passes over `events` until `secondsPerRun` elapsed; returns events per second.
-    func timed(_ events: [[UInt8]], _ pass: ([[UInt8]]) -> Int) -> Double {
+    /// Events per second of wall time and of the process's CPU time.
+    struct Rate {
+        let wall: Double
+        let cpu: Double
+    }
+
+    /// Times passes over the batch until `secondsPerRun` elapsed.
+    func timed(_ batch: EventBatch, _ pass: () -> Int) -> Rate {
         let clock = ContinuousClock()
         var processed = 0
         var checksum = 0
+        let cpuStart = ResourceUsage.now().cpuSeconds
         let start = clock.now
         var elapsed = Duration.zero
         repeat {
-            checksum &+= pass(events)
-            processed += events.count
+            checksum &+= pass()
+            processed += batch.count
             elapsed = clock.now - start
         } while elapsed < .seconds(configuration.secondsPerRun)
+        let cpu = ResourceUsage.now().cpuSeconds - cpuStart
         precondition(checksum != Int.min)  // keeps the work observable
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Double(processed) / seconds
+        return Rate(wall: Double(processed) / seconds, cpu: Double(processed) / max(cpu, 1e-6))
     }
 
-    func measureValidate(_ events: [[UInt8]], _ schema: CompiledSchema) -> Double {
+    func measureValidate(_ batch: EventBatch, _ schema: CompiledSchema) -> Rate {
         let tape = JSONTape()
         let reader = JSONReader()
-        return timed(events) { events in
+        return timed(batch) {
             var valid = 0
-            for event in events {
-                event.withUnsafeBytes { bytes in
-                    if let document = try? reader.parse(bytes, into: tape), schema.isValid(document.root) { valid += 1 }
-                }
+            batch.withEachEvent { bytes in
+                if let document = try? reader.parse(bytes, into: tape), schema.isValid(document.root) { valid += 1 }
             }
             return valid
         }
     }
 
-    func measureParse(_ events: [[UInt8]]) -> Double {
+    func measureParse(_ batch: EventBatch) -> Rate {
         let tape = JSONTape()
         let reader = JSONReader()
-        return timed(events) { events in
+        return timed(batch) {
             var values = 0
-            for event in events {
-                event.withUnsafeBytes { bytes in
-                    if let document = try? reader.parse(bytes, into: tape) { values += document.valueCount }
-                }
+            batch.withEachEvent { bytes in
+                if let document = try? reader.parse(bytes, into: tape) { values += document.valueCount }
             }
             return values
         }
     }
 
-    func measureFoundation(_ events: [[UInt8]]) -> Double {
-        let data = events.map { Data($0) }
-        return timed(events) { _ in
+    func measureFoundation(_ batch: EventBatch) -> Rate {
+        var data: [Data] = []
+        batch.withEachEvent { data.append(Data($0)) }
+        return timed(batch) {
             var parsed = 0
             for item in data where (try? JSONSerialization.jsonObject(with: item)) != nil { parsed += 1 }
             return parsed

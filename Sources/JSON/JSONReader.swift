@@ -39,15 +39,16 @@ public struct JSONReader: Sendable {
         guard bytes.count < Int(UInt32.max) else {
             throw JSONError(code: .tooLarge, message: "input larger than 4 GiB")
         }
-        tape.count = 0
-        var parser = TapeParser(bytes: bytes, tape: tape, maxDepth: maxDepth)
+        let storage = tape.storage
+        storage.pointee.count = 0
+        var parser = TapeParser(bytes: bytes, storage: storage, maxDepth: maxDepth)
         do {
             try parser.run()
         } catch {
-            tape.count = 0
+            storage.pointee.count = 0
             throw error.located(in: bytes)
         }
-        tape.count = parser.count
+        storage.pointee.count = parser.count
         return JSONDocument(bytes: bytes, entries: UnsafePointer(parser.entries), count: parser.count)
     }
 }
@@ -77,27 +78,37 @@ extension JSONError {
 }
 
 /// The single-pass tokenizer and indexer behind ``JSONReader``.
+///
+/// The hot loop (`run`) keeps the position, the tape's storage and the open container's state in
+/// local variables; strings are scanned 8 bytes at a time for the closing quote, and only strings
+/// with escapes, control bytes or non-ASCII bytes take the out-of-line checking path.
 @usableFromInline
 struct TapeParser {
     @usableFromInline let base: UnsafePointer<UInt8>
     @usableFromInline let end: Int
     @usableFromInline var pos = 0
-    @usableFromInline let tape: JSONTape
+    /// The tape's storage (the caller of ``JSONReader/parse(_:into:)`` keeps the tape alive for the
+    /// whole parse); touched only to grow it.
+    @usableFromInline let storage: UnsafeMutablePointer<JSONTape.Storage>
     @usableFromInline let maxDepth: Int
-    /// Local copies of the tape's storage (class property access is slow in loops); written back by `finish`.
+    /// The tape's storage and entry count, written back when the parse ends.
     @usableFromInline var entries: UnsafeMutablePointer<TapeEntry>
-    @usableFromInline var capacity: Int
     @usableFromInline var count = 0
+    @usableFromInline let initialCapacity: Int
+    @usableFromInline let initialStack: UnsafeMutablePointer<UInt32>
+    @usableFromInline let initialStackCapacity: Int
 
     @inlinable
-    init(bytes: UnsafeRawBufferPointer, tape: JSONTape, maxDepth: Int) {
+    init(bytes: UnsafeRawBufferPointer, storage: UnsafeMutablePointer<JSONTape.Storage>, maxDepth: Int) {
         // A zero-length buffer may have a nil base; point at a static byte instead (never read).
         base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? TapeParser.emptyBase
         end = bytes.count
-        self.tape = tape
+        self.storage = storage
         self.maxDepth = maxDepth
-        entries = tape.entries
-        capacity = tape.capacity
+        entries = storage.pointee.entries
+        initialCapacity = storage.pointee.capacity
+        initialStack = storage.pointee.stack
+        initialStackCapacity = storage.pointee.stackCapacity
     }
 
     // Immutable after initialisation: one zero byte that is never written, so sharing it is safe.
@@ -112,122 +123,255 @@ struct TapeParser {
         JSONError(code: code, offset: offset, message: message)
     }
 
+    /// The first offset at or after `p` that is not JSON whitespace.
     @inlinable @inline(__always)
-    mutating func skipWhitespace() {
-        while pos < end {
-            let byte = base[pos]
-            if byte > 0x20 { return }
-            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
-            pos += 1
+    func skipWhitespace(_ p: Int) -> Int {
+        var p = p
+        while p < end {
+            let byte = base[p]
+            if byte > 0x20 { return p }
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return p }
+            p &+= 1
         }
+        return p
     }
 
+    /// The first offset at or after `p` holding `"`, `\\`, a control byte or a non-ASCII byte, or `end`.
     @inlinable @inline(__always)
-    mutating func append(_ entry: TapeEntry) -> Int {
-        let index = count
-        if index == capacity { grow() }
-        (entries + index).initialize(to: entry)
-        count = index + 1
-        return index
+    func scanString(_ p: Int) -> Int {
+        var p = p
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while p &+ 8 <= end {
+            let word = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let slash = word ^ (ones &* 0x5C)
+            // The lowest set high bit marks the first special byte exactly (borrows only run upwards).
+            let special =
+                (((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((word &- ones &* 0x20) & ~word) | word)
+                & (ones &* 0x80)
+            if special != 0 { return p &+ (special.trailingZeroBitCount &>> 3) }
+            p &+= 8
+        }
+        while p < end {
+            let byte = base[p]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return p }
+            p &+= 1
+        }
+        return p
     }
 
+    /// Storage for at least one more entry; returns the (moved) entries and the new capacity.
     @inlinable @inline(never)
-    mutating func grow() {
-        tape.count = count
-        tape.grow(minimum: count + 1)
-        entries = tape.entries
-        capacity = tape.capacity
+    func grow(count: Int) -> (UnsafeMutablePointer<TapeEntry>, Int) {
+        storage.pointee.count = count
+        storage.pointee.grow(minimum: count + 1)
+        return (storage.pointee.entries, storage.pointee.capacity)
+    }
+
+    /// A container stack with room for at least `minimum` levels, and its capacity.
+    @inlinable @inline(never)
+    func growStack(minimum: Int) -> (UnsafeMutablePointer<UInt32>, Int) {
+        storage.pointee.growStack(minimum: minimum)
+        return (storage.pointee.stack, storage.pointee.stackCapacity)
     }
 
     @inlinable
     mutating func run() throws(JSONError) {
-        skipWhitespace()
-        guard pos < end else { throw fail(.emptyInput, "empty input: expected a JSON value", at: pos) }
+        let base = self.base
+        let end = self.end
+        var entries = self.entries
+        var capacity = initialCapacity
+        var count = 0
+        var p = skipWhitespace(pos)
+        guard p < end else { throw fail(.emptyInput, "empty input: expected a JSON value", at: p) }
         var depth = 0
-        var stack = tape.stack
-        var stackCapacity = tape.stackCapacity
+        var stack = initialStack
+        var stackCapacity = initialStackCapacity
+        // The innermost open container: its tape index, kind and the values completed in it so far.
+        var container = 0
+        var inObject = false
+        var members: UInt32 = 0
+        var expectKey = false
         outer: while true {
-            // Parse one value starting at `pos` (whitespace already skipped).
-            guard pos < end else { throw fail(.unexpectedEnd, "unexpected end of input: expected a value", at: pos) }
-            let byte = base[pos]
+            if expectKey {
+                // `"key"` then `:`; the value follows.
+                guard p < end else {
+                    throw fail(.unexpectedEnd, "unexpected end of input: expected a member name", at: p)
+                }
+                guard base[p] == UInt8(ascii: "\"") else {
+                    throw fail(
+                        .unexpectedCharacter, "unexpected \(describe(base[p])): expected a member name string", at: p)
+                }
+                let start = p &+ 1
+                var close = scanString(start)
+                var flags: UInt32 = 0
+                if close >= end || base[close] != UInt8(ascii: "\"") { (close, flags) = try finishString(start, close) }
+                if count == capacity {
+                    (entries, capacity) = grow(count: count)
+                }
+                (entries + count).initialize(
+                    to: TapeEntry(
+                        meta: UInt32(JSONKind.string.rawValue) | flags, start: UInt32(truncatingIfNeeded: start),
+                        end: UInt32(truncatingIfNeeded: close), a: 0, b: 0))
+                count &+= 1
+                p = close &+ 1
+                if p < end && base[p] == UInt8(ascii: ":") {
+                    p &+= 1
+                } else {
+                    p = skipWhitespace(p)
+                    guard p < end else { throw fail(.unexpectedEnd, "unexpected end of input: expected ':'", at: p) }
+                    guard base[p] == UInt8(ascii: ":") else {
+                        throw fail(.unexpectedCharacter, "unexpected \(describe(base[p])): expected ':'", at: p)
+                    }
+                    p &+= 1
+                }
+                p = skipWhitespace(p)
+                expectKey = false
+            }
+            // One value at `p` (whitespace skipped).
+            guard p < end else { throw fail(.unexpectedEnd, "unexpected end of input: expected a value", at: p) }
+            if count == capacity {
+                (entries, capacity) = grow(count: count)
+            }
+            let byte = base[p]
             switch byte {
+            case UInt8(ascii: "\""):
+                let start = p &+ 1
+                var close = scanString(start)
+                var flags: UInt32 = 0
+                if close >= end || base[close] != UInt8(ascii: "\"") { (close, flags) = try finishString(start, close) }
+                (entries + count).initialize(
+                    to: TapeEntry(
+                        meta: UInt32(JSONKind.string.rawValue) | flags, start: UInt32(truncatingIfNeeded: start),
+                        end: UInt32(truncatingIfNeeded: close), a: 0, b: 0))
+                count &+= 1
+                p = close &+ 1
+            case UInt8(ascii: "1")...UInt8(ascii: "9"):
+                // Fast path: up to 17 digits of a non-negative integer, not followed by a fraction or exponent.
+                var q = p &+ 1
+                var value = UInt64(byte &- UInt8(ascii: "0"))
+                while q < end && q &- p < 18 {
+                    let digit = base[q] &- UInt8(ascii: "0")
+                    if digit >= 10 { break }
+                    value = value &* 10 &+ UInt64(digit)
+                    q &+= 1
+                }
+                let next = q < end ? base[q] : 0x20
+                if q &- p < 18 && next != UInt8(ascii: ".") && next | 0x20 != UInt8(ascii: "e") {
+                    (entries + count).initialize(
+                        to: TapeEntry(
+                            meta: UInt32(JSONKind.number.rawValue) | TapeEntry.flagIntegerSyntax | TapeEntry.flagInt64,
+                            start: UInt32(truncatingIfNeeded: p), end: UInt32(truncatingIfNeeded: q),
+                            a: UInt32(truncatingIfNeeded: value), b: UInt32(truncatingIfNeeded: value &>> 32)))
+                    count &+= 1
+                    p = q
+                } else {
+                    let number = try parseNumber(at: p)
+                    (entries + count).initialize(to: number)
+                    count &+= 1
+                    p = Int(number.end)
+                }
+            case UInt8(ascii: "-"), UInt8(ascii: "0"):
+                let number = try parseNumber(at: p)
+                (entries + count).initialize(to: number)
+                count &+= 1
+                p = Int(number.end)
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 guard depth < maxDepth else {
-                    throw fail(.tooDeep, "nesting deeper than \(maxDepth) levels", at: pos)
+                    throw fail(.tooDeep, "nesting deeper than \(maxDepth) levels", at: p)
                 }
                 let isObject = byte == UInt8(ascii: "{")
                 let kind = isObject ? JSONKind.object : JSONKind.array
-                let index = append(TapeEntry(meta: UInt32(kind.rawValue), start: UInt32(pos), end: 0, a: 0, b: 0))
-                if depth >= stackCapacity {
-                    tape.growStack(minimum: depth + 1)
-                    stack = tape.stack
-                    stackCapacity = tape.stackCapacity
+                let index = count
+                (entries + index).initialize(
+                    to: TapeEntry(
+                        meta: UInt32(kind.rawValue), start: UInt32(truncatingIfNeeded: p), end: 0, a: 0, b: 0))
+                count &+= 1
+                p = skipWhitespace(p &+ 1)
+                guard p < end else {
+                    throw fail(.unexpectedEnd, "unexpected end of input in \(kind.typeName)", at: p)
                 }
-                stack[depth] = UInt32(index)
-                depth += 1
-                pos += 1
-                skipWhitespace()
-                guard pos < end else {
-                    throw fail(.unexpectedEnd, "unexpected end of input in \(kind.typeName)", at: pos)
-                }
-                let next = base[pos]
-                if next == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                    pos += 1
-                    entries[index].end = UInt32(pos)
-                    entries[index].a = UInt32(count)
-                    depth -= 1
-                } else if isObject {
-                    try parseKey()
-                    continue outer
+                if base[p] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    // Empty: closed at once, a complete value of the enclosing container.
+                    p &+= 1
+                    entries[index].end = UInt32(truncatingIfNeeded: p)
+                    entries[index].a = UInt32(truncatingIfNeeded: count)
                 } else {
+                    if depth >= stackCapacity {
+                        (stack, stackCapacity) = growStack(minimum: depth + 1)
+                    }
+                    if depth > 0 { entries[container].b = members }
+                    stack[depth] = UInt32(truncatingIfNeeded: index)
+                    depth &+= 1
+                    container = index
+                    inObject = isObject
+                    members = 0
+                    expectKey = isObject
                     continue outer
                 }
-            case UInt8(ascii: "\""):
-                try parseString(isKey: false)
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                try parseNumber()
             case UInt8(ascii: "t"):
-                try parseLiteral("true", kind: .true)
+                p = try parseLiteral("true", at: p)
+                (entries + count).initialize(
+                    to: TapeEntry(
+                        meta: UInt32(JSONKind.true.rawValue), start: UInt32(truncatingIfNeeded: p &- 4),
+                        end: UInt32(truncatingIfNeeded: p), a: 0, b: 0))
+                count &+= 1
             case UInt8(ascii: "f"):
-                try parseLiteral("false", kind: .false)
+                p = try parseLiteral("false", at: p)
+                (entries + count).initialize(
+                    to: TapeEntry(
+                        meta: UInt32(JSONKind.false.rawValue), start: UInt32(truncatingIfNeeded: p &- 5),
+                        end: UInt32(truncatingIfNeeded: p), a: 0, b: 0))
+                count &+= 1
             case UInt8(ascii: "n"):
-                try parseLiteral("null", kind: .null)
+                p = try parseLiteral("null", at: p)
+                (entries + count).initialize(
+                    to: TapeEntry(
+                        meta: UInt32(JSONKind.null.rawValue), start: UInt32(truncatingIfNeeded: p &- 4),
+                        end: UInt32(truncatingIfNeeded: p), a: 0, b: 0))
+                count &+= 1
             default:
-                throw fail(.unexpectedCharacter, "unexpected \(describe(byte)): expected a value", at: pos)
+                throw fail(.unexpectedCharacter, "unexpected \(describe(byte)): expected a value", at: p)
             }
             // After a complete value: close containers or continue with the next element/member.
             while depth > 0 {
-                skipWhitespace()
-                let container = Int(stack[depth - 1])
-                let isObject = entries[container].kindRaw == JSONKind.object.rawValue
-                entries[container].b &+= 1
-                guard pos < end else {
+                if p >= end || base[p] <= 0x20 { p = skipWhitespace(p) }
+                members &+= 1
+                guard p < end else {
                     throw fail(
-                        .unexpectedEnd, "unexpected end of input: unclosed \(isObject ? "object" : "array")", at: pos)
+                        .unexpectedEnd, "unexpected end of input: unclosed \(inObject ? "object" : "array")", at: p)
                 }
-                let byte = base[pos]
+                let byte = base[p]
                 if byte == UInt8(ascii: ",") {
-                    pos += 1
-                    skipWhitespace()
-                    if isObject { try parseKey() }
+                    p &+= 1
+                    if p >= end || base[p] <= 0x20 { p = skipWhitespace(p) }
+                    expectKey = inObject
                     continue outer
                 }
-                if byte == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                    pos += 1
-                    entries[container].end = UInt32(pos)
-                    entries[container].a = UInt32(count)
-                    depth -= 1
+                if byte == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    p &+= 1
+                    entries[container].end = UInt32(truncatingIfNeeded: p)
+                    entries[container].a = UInt32(truncatingIfNeeded: count)
+                    entries[container].b = members
+                    depth &-= 1
+                    if depth > 0 {
+                        container = Int(stack[depth &- 1])
+                        inObject = entries[container].kindRaw == JSONKind.object.rawValue
+                        members = entries[container].b
+                    }
                     continue
                 }
                 throw fail(
                     .unexpectedCharacter,
-                    "unexpected \(describe(byte)): expected ',' or '\(isObject ? "}" : "]")'", at: pos)
+                    "unexpected \(describe(byte)): expected ',' or '\(inObject ? "}" : "]")'", at: p)
             }
             break
         }
-        skipWhitespace()
-        guard pos == end else {
-            throw fail(.trailingData, "unexpected \(describe(base[pos])) after the end of the JSON value", at: pos)
+        self.entries = entries
+        self.count = count
+        p = skipWhitespace(p)
+        guard p == end else {
+            throw fail(.trailingData, "unexpected \(describe(base[p])) after the end of the JSON value", at: p)
         }
     }
 
@@ -238,49 +382,31 @@ struct TapeParser {
         return "byte 0x\(hex.count == 1 ? "0" : "")\(hex)"
     }
 
-    /// Parses `"key"` then `:` and leaves `pos` at the value.
+    /// Checks the literal `text` at `p`; returns the offset after it.
     @inlinable
-    mutating func parseKey() throws(JSONError) {
-        guard pos < end else { throw fail(.unexpectedEnd, "unexpected end of input: expected a member name", at: pos) }
-        guard base[pos] == UInt8(ascii: "\"") else {
-            throw fail(
-                .unexpectedCharacter, "unexpected \(describe(base[pos])): expected a member name string", at: pos)
-        }
-        try parseString(isKey: true)
-        skipWhitespace()
-        guard pos < end else { throw fail(.unexpectedEnd, "unexpected end of input: expected ':'", at: pos) }
-        guard base[pos] == UInt8(ascii: ":") else {
-            throw fail(.unexpectedCharacter, "unexpected \(describe(base[pos])): expected ':'", at: pos)
-        }
-        pos += 1
-        skipWhitespace()
-    }
-
-    @inlinable
-    mutating func parseLiteral(_ text: StaticString, kind: JSONKind) throws(JSONError) {
+    func parseLiteral(_ text: StaticString, at p: Int) throws(JSONError) -> Int {
         let length = text.utf8CodeUnitCount
         let literal = text.utf8Start
         var index = 0
         while index < length {
-            guard pos + index < end else {
-                throw fail(.unexpectedEnd, "unexpected end of input in literal '\(text)'", at: pos + index)
+            guard p + index < end else {
+                throw fail(.unexpectedEnd, "unexpected end of input in literal '\(text)'", at: p + index)
             }
-            guard base[pos + index] == literal[index] else {
-                throw fail(.invalidLiteral, "invalid literal: expected '\(text)'", at: pos)
+            guard base[p + index] == literal[index] else {
+                throw fail(.invalidLiteral, "invalid literal: expected '\(text)'", at: p)
             }
             index += 1
         }
-        _ = append(TapeEntry(meta: UInt32(kind.rawValue), start: UInt32(pos), end: UInt32(pos + length), a: 0, b: 0))
-        pos += length
+        return p + length
     }
 
     @inlinable @inline(__always)
     func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
-    @inlinable
-    mutating func parseNumber() throws(JSONError) {
-        let start = pos
-        var p = pos
+    /// The number at `start` as a tape entry (its `end` is where the number ends).
+    @inlinable @inline(__always)
+    func parseNumber(at start: Int) throws(JSONError) -> TapeEntry {
+        var p = start
         var negative = false
         if base[p] == UInt8(ascii: "-") {
             negative = true
@@ -340,38 +466,20 @@ struct TapeParser {
                 meta |= TapeEntry.flagInt64
             }
         }
-        _ = append(TapeEntry(meta: meta, start: UInt32(start), end: UInt32(p), a: a, b: b))
-        pos = p
+        return TapeEntry(meta: meta, start: UInt32(start), end: UInt32(p), a: a, b: b)
     }
 
-    /// Parses a string at `pos` (the opening quote), validating escapes and UTF-8.
-    @inlinable
-    mutating func parseString(isKey: Bool) throws(JSONError) {
-        let start = pos + 1
-        var p = start
+    /// Checks the rest of a string whose content starts at `start` from `p` (the first byte that is
+    /// not plain ASCII: an escape, a control byte or a UTF-8 sequence).
+    /// - Returns: The offset of the closing quote and the tape flags (escapes).
+    @inlinable @inline(never)
+    func finishString(_ start: Int, _ p: Int) throws(JSONError) -> (Int, UInt32) {
+        var p = p
         var flags: UInt32 = 0
         while true {
-            // Fast path: 8 bytes at a time; jump straight to the first quote, backslash, control or
-            // non-ASCII byte (the lowest flagged byte of the SWAR masks is exact).
-            while p + 8 <= end {
-                let word = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let highs: UInt64 = 0x8080_8080_8080_8080
-                let quote = word ^ (ones &* 0x22)
-                let slash = word ^ (ones &* 0x5C)
-                let special =
-                    (((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((word &- ones &* 0x20) & ~word) | word)
-                    & highs
-                if special == 0 {
-                    p += 8
-                    continue
-                }
-                p += special.trailingZeroBitCount >> 3
-                break
-            }
             guard p < end else { throw fail(.unexpectedEnd, "unterminated string", at: start - 1) }
             let byte = base[p]
-            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\"") { return (p, flags) }
             if byte == UInt8(ascii: "\\") {
                 flags = TapeEntry.flagEscapes
                 p = try parseEscape(at: p)
@@ -382,11 +490,8 @@ struct TapeParser {
             } else {
                 p = try validateUTF8(at: p)
             }
+            p = scanString(p)
         }
-        _ = append(
-            TapeEntry(
-                meta: UInt32(JSONKind.string.rawValue) | flags, start: UInt32(start), end: UInt32(p), a: 0, b: 0))
-        pos = p + 1
     }
 
     @inlinable

@@ -38,50 +38,92 @@ struct TapeEntry {
 /// - Important: A `JSONTape` is not thread-safe. Parsing into a tape invalidates every
 ///   ``JSONDocument`` and ``JSONNode`` previously produced from it.
 public final class JSONTape {
-    @usableFromInline var entries: UnsafeMutablePointer<TapeEntry>
-    @usableFromInline var capacity: Int
-    @usableFromInline var count: Int = 0
-    @usableFromInline var stack: UnsafeMutablePointer<UInt32>
-    @usableFromInline var stackCapacity: Int
+    /// The storage of a tape, behind a pointer: the reader reads and writes it without the dynamic
+    /// exclusivity checks that stored class properties need.
+    @usableFromInline
+    struct Storage {
+        @usableFromInline var entries: UnsafeMutablePointer<TapeEntry>
+        @usableFromInline var capacity: Int
+        @usableFromInline var count = 0
+        @usableFromInline var stack: UnsafeMutablePointer<UInt32>
+        @usableFromInline var stackCapacity: Int
+
+        @inlinable
+        init(
+            entries: UnsafeMutablePointer<TapeEntry>, capacity: Int, stack: UnsafeMutablePointer<UInt32>,
+            stackCapacity: Int
+        ) {
+            self.entries = entries
+            self.capacity = capacity
+            self.stack = stack
+            self.stackCapacity = stackCapacity
+        }
+
+        /// Grows the entry storage so at least `minimum` entries fit.
+        @usableFromInline
+        mutating func grow(minimum: Int) {
+            var newCapacity = capacity * 2
+            while newCapacity < minimum { newCapacity *= 2 }
+            let fresh = UnsafeMutablePointer<TapeEntry>.allocate(capacity: newCapacity)
+            fresh.moveInitialize(from: entries, count: count)
+            entries.deallocate()
+            entries = fresh
+            capacity = newCapacity
+        }
+
+        /// Grows the container stack so at least `minimum` levels fit.
+        @usableFromInline
+        mutating func growStack(minimum: Int) {
+            var newCapacity = stackCapacity * 2
+            while newCapacity < minimum { newCapacity *= 2 }
+            let fresh = UnsafeMutablePointer<UInt32>.allocate(capacity: newCapacity)
+            fresh.moveInitialize(from: stack, count: stackCapacity)
+            stack.deallocate()
+            stack = fresh
+            stackCapacity = newCapacity
+        }
+    }
+
+    @usableFromInline let storage: UnsafeMutablePointer<Storage>
+
+    @inlinable var entries: UnsafeMutablePointer<TapeEntry> {
+        get { storage.pointee.entries }
+        set { storage.pointee.entries = newValue }
+    }
+    @inlinable var capacity: Int {
+        get { storage.pointee.capacity }
+        set { storage.pointee.capacity = newValue }
+    }
+    @inlinable var count: Int {
+        get { storage.pointee.count }
+        set { storage.pointee.count = newValue }
+    }
+    @inlinable var stack: UnsafeMutablePointer<UInt32> {
+        get { storage.pointee.stack }
+        set { storage.pointee.stack = newValue }
+    }
+    @inlinable var stackCapacity: Int {
+        get { storage.pointee.stackCapacity }
+        set { storage.pointee.stackCapacity = newValue }
+    }
 
     /// Creates a tape.
     /// - Parameter capacity: Initial number of entries (grows on demand, never shrinks).
     public init(capacity: Int = 256) {
-        self.capacity = max(capacity, 16)
-        entries = .allocate(capacity: self.capacity)
-        stackCapacity = 32
-        stack = .allocate(capacity: stackCapacity)
+        let capacity = max(capacity, 16)
+        storage = .allocate(capacity: 1)
+        storage.initialize(
+            to: Storage(
+                entries: .allocate(capacity: capacity), capacity: capacity, stack: .allocate(capacity: 32),
+                stackCapacity: 32))
     }
 
     deinit {
         entries.deallocate()
         stack.deallocate()
+        storage.deallocate()
     }
 
     /// The number of values on the tape from the last parse.
     public var valueCount: Int { count }
-
-    /// Grows the entry storage so at least `minimum` entries fit.
-    @usableFromInline
-    func grow(minimum: Int) {
-        var newCapacity = capacity * 2
-        while newCapacity < minimum { newCapacity *= 2 }
-        let fresh = UnsafeMutablePointer<TapeEntry>.allocate(capacity: newCapacity)
-        fresh.moveInitialize(from: entries, count: count)
-        entries.deallocate()
-        entries = fresh
-        capacity = newCapacity
-    }
-
-    /// Grows the container stack so at least `minimum` levels fit.
-    @usableFromInline
-    func growStack(minimum: Int) {
-        var newCapacity = stackCapacity * 2
-        while newCapacity < minimum { newCapacity *= 2 }
-        let fresh = UnsafeMutablePointer<UInt32>.allocate(capacity: newCapacity)
-        fresh.moveInitialize(from: stack, count: stackCapacity)
-        stack.deallocate()
-        stack = fresh
-        stackCapacity = newCapacity
-    }
 }

@@ -12,47 +12,28 @@ extension RFC3339 {
         let local = ms + Int64(offsetSeconds) * CivilTime.secondMs
         let days = CivilTime.floorDiv(local, CivilTime.dayMs)
         let inDay = local - days * CivilTime.dayMs
-        let date = CivilTime.date(days: days)
-        var index = 0
-        @inline(__always) func put(_ byte: UInt8) {
-            out[index] = byte
-            index += 1
-        }
-        @inline(__always) func digits(_ value: Int64, _ count: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<count { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                put(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor))
-                rest %= divisor
-                divisor /= 10
-            }
-        }
-        put(UInt8(ascii: "\""))
-        digits(date.year, 4)
-        put(UInt8(ascii: "-"))
-        digits(date.month, 2)
-        put(UInt8(ascii: "-"))
-        digits(date.day, 2)
-        put(UInt8(ascii: "T"))
-        digits(inDay / CivilTime.hourMs, 2)
-        put(UInt8(ascii: ":"))
-        digits(inDay / CivilTime.minuteMs % 60, 2)
-        put(UInt8(ascii: ":"))
-        digits(inDay / CivilTime.secondMs % 60, 2)
-        put(UInt8(ascii: "."))
-        digits(inDay % CivilTime.secondMs, 3)
+        var writer = DigitWriter(out: out)
+        writer.put(UInt8(ascii: "\""))
+        writer.date(days: days)
+        writer.put(UInt8(ascii: "T"))
+        writer.digits(inDay / CivilTime.hourMs, 2)
+        writer.put(UInt8(ascii: ":"))
+        writer.digits(inDay / CivilTime.minuteMs % 60, 2)
+        writer.put(UInt8(ascii: ":"))
+        writer.digits(inDay / CivilTime.secondMs % 60, 2)
+        writer.put(UInt8(ascii: "."))
+        writer.digits(inDay % CivilTime.secondMs, 3)
         if offsetSeconds == 0 {
-            put(UInt8(ascii: "Z"))
+            writer.put(UInt8(ascii: "Z"))
         } else {
             let magnitude = Int64(offsetSeconds.magnitude)
-            put(offsetSeconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-            digits(magnitude / 3600, 2)
-            put(UInt8(ascii: ":"))
-            digits(magnitude / 60 % 60, 2)
+            writer.put(offsetSeconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            writer.digits(magnitude / 3600, 2)
+            writer.put(UInt8(ascii: ":"))
+            writer.digits(magnitude / 60 % 60, 2)
         }
-        put(UInt8(ascii: "\""))
-        return index
+        writer.put(UInt8(ascii: "\""))
+        return writer.index
     }
 
     /// Writes `"YYYY-MM-DD"` (with the quotes) for the local date of `ms` into `out`.
@@ -68,30 +49,11 @@ extension RFC3339 {
 
     /// Writes `"YYYY-MM-DD"` (with the quotes) for a day number into `out`.
     public static func writeQuotedDate(days: Int64, into out: UnsafeMutableRawBufferPointer) -> Int {
-        let date = CivilTime.date(days: days)
-        var index = 0
-        func put(_ byte: UInt8) {
-            out[index] = byte
-            index += 1
-        }
-        func digits(_ value: Int64, _ count: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<count { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                put(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor))
-                rest %= divisor
-                divisor /= 10
-            }
-        }
-        put(UInt8(ascii: "\""))
-        digits(date.year, 4)
-        put(UInt8(ascii: "-"))
-        digits(date.month, 2)
-        put(UInt8(ascii: "-"))
-        digits(date.day, 2)
-        put(UInt8(ascii: "\""))
-        return index
+        var writer = DigitWriter(out: out)
+        writer.put(UInt8(ascii: "\""))
+        writer.date(days: days)
+        writer.put(UInt8(ascii: "\""))
+        return writer.index
     }
 
     /// The timestamp text without quotes (off the hot path: headers, messages).
@@ -163,5 +125,41 @@ extension RFC3339 {
             return nil
         }
         return ms - sign * (offsetHours * CivilTime.hourMs + offsetMinutes * CivilTime.minuteMs)
+    }
+}
+
+/// Writes ASCII digits and separators into a caller-provided buffer (no bounds growth, no allocation).
+private struct DigitWriter {
+    let out: UnsafeMutableRawBufferPointer
+    var index = 0
+
+    @inline(__always)
+    mutating func put(_ byte: UInt8) {
+        out[index] = byte
+        index += 1
+    }
+
+    /// Writes `value` zero-padded to `count` digits.
+    @inline(__always)
+    mutating func digits(_ value: Int64, _ count: Int) {
+        var divisor: Int64 = 1
+        for _ in 1..<count { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            put(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// Writes `YYYY-MM-DD` for a day number.
+    @inline(__always)
+    mutating func date(days: Int64) {
+        let date = CivilTime.date(days: days)
+        digits(date.year, 4)
+        put(UInt8(ascii: "-"))
+        digits(date.month, 2)
+        put(UInt8(ascii: "-"))
+        digits(date.day, 2)
     }
 }

@@ -5,6 +5,8 @@ import Testing
     @Test(arguments: [
         ("0", Int64(0)), ("-0", 0), ("42", 42), ("-17", -17),
         ("9223372036854775807", Int64.max), ("-9223372036854775808", Int64.min),
+        ("12345678901234567", 12_345_678_901_234_567), ("123456789012345678", 123_456_789_012_345_678),
+        ("99999999999999999", 99_999_999_999_999_999), ("7", 7),
     ])
     func integersFitInt64(text: String, value: Int64) throws {
         try withRoot(text) { root in
@@ -153,6 +155,23 @@ import Testing
             }
         }
         #expect(tape.valueCount == 2)
+    }
+
+    @Test(arguments: [
+        (#"[1,22,333]"#, [Int64(1), 22, 333]), (#"{"a":41250}"#, [41250]), ("[ 7 , 8 ]", [7, 8]),
+        ("[12345678901234567890]", [nil]), ("[15e1]", [nil]), ("[15.0]", [nil]), ("[15E+1]", [nil]),
+    ])
+    func integersInsideContainers(text: String, values: [Int64?]) throws {
+        try withRoot(text) { root in
+            let numbers = root.kind == .array ? Array(root.elements) : root.members.map(\.value)
+            #expect(numbers.map(\.int64) == values)
+            #expect(numbers.allSatisfy { $0.kind == .number })
+        }
+    }
+
+    @Test(arguments: ["[1.]", "[12e]", "[1x]", "[01]", "[1", "{\"a\":12"])
+    func malformedIntegersAreRejected(text: String) {
+        #expect(throws: JSONError.self) { try withRoot(text) { _ in } }
     }
 
     @Test func longStringsUseTheWordScanner() throws {

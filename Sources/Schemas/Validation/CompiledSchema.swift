@@ -11,9 +11,29 @@ public struct CompiledSchema: Sendable {
     let rootNode: SchemaNode
     let store: SchemaNodeStore
     let tracksDynamicScope: Bool
+    /// The flat form used by ``isValid(_:)-(JSONNode)`` (nil for recursive or dynamic-scope schemas).
+    let fast: FastProgram?
+    /// `fast`'s root, kept apart so that the hot path touches no reference count. Safe to share:
+    /// it points into `fast`'s storage, which is written only while building and freed with `fast`.
+    nonisolated(unsafe) let fastRoot: FastRef?
+
+    init(uri: String, rootNode: SchemaNode, store: SchemaNodeStore, tracksDynamicScope: Bool) {
+        self.uri = uri
+        self.rootNode = rootNode
+        self.store = store
+        self.tracksDynamicScope = tracksDynamicScope
+        fast = FastProgram.build(root: rootNode.data, tracksDynamicScope: tracksDynamicScope)
+        fastRoot = fast?.root
+    }
 
     /// `true` if `instance` conforms (fast path: no error details).
     public func isValid(_ instance: JSONNode) -> Bool {
+        if let fastRoot { return FastProgram.conforms(fastRoot, instance, nil) }
+        return isValidByGeneralValidator(instance)
+    }
+
+    /// ``isValid(_:)-(JSONNode)`` by the general validator (the reference the fast program must agree with).
+    func isValidByGeneralValidator(_ instance: JSONNode) -> Bool {
         var context = ValidationContext(detailed: false, maxErrors: 0, tracksDynamicScope: tracksDynamicScope)
         let valid = context.validate(rootNode.data, instance, nil)
         return valid && !context.depthExceeded

@@ -10,7 +10,7 @@
 /// anchors. Not supported (compile error): lookaround and backreferences.
 final class ECMARegex: Sendable {
     let source: String
-    private let fast: ByteSequenceMatcher?
+    let fast: ByteSequenceMatcher?
     private let program: RegexProgram
 
     /// Compiles `source`.

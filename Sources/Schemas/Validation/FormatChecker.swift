@@ -140,19 +140,34 @@ enum FormatChecker: Sendable {
     }
 
     static func isUUID(_ buffer: UnsafeRawBufferPointer) -> Bool {
-        let text = Bytes(buffer)
-        guard text.count == 36, text[8] == UInt8(ascii: "-"), text[13] == UInt8(ascii: "-"),
-            text[18] == UInt8(ascii: "-"), text[23] == UInt8(ascii: "-")
+        guard buffer.count == 36, let base = buffer.baseAddress else { return false }
+        let dash = UInt8(ascii: "-")
+        guard base.load(fromByteOffset: 8, as: UInt8.self) == dash,
+            base.load(fromByteOffset: 13, as: UInt8.self) == dash,
+            base.load(fromByteOffset: 18, as: UInt8.self) == dash, base.load(fromByteOffset: 23, as: UInt8.self) == dash
         else { return false }
-        // Branch-free: accumulate "is hex digit" over every position but the dashes.
-        var valid: UInt8 = 1
-        for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
-            let byte = text[index]
-            let digit: UInt8 = byte &- UInt8(ascii: "0") < 10 ? 1 : 0
-            let letter: UInt8 = (byte | 0x20) &- UInt8(ascii: "a") < 6 ? 1 : 0
-            valid &= digit | letter
-        }
-        return valid == 1
+        // Five 8-byte words cover the 32 hex digits; the dashes inside them are replaced by '0'.
+        let zero: UInt64 = 0x30
+        let first = base.loadUnaligned(as: UInt64.self)
+        let second = (base + 9).loadUnaligned(as: UInt64.self) & ~(0xFF << 32) | zero << 32
+        let third =
+            (base + 17).loadUnaligned(as: UInt64.self) & ~(0xFF << 8 | 0xFF << 48) | zero << 8 | zero << 48
+        let fourth = (base + 24).loadUnaligned(as: UInt64.self)
+        let fifth = (base + 28).loadUnaligned(as: UInt64.self)
+        return isHexWord(first) && isHexWord(second) && isHexWord(third) && isHexWord(fourth) && isHexWord(fifth)
+    }
+
+    /// `true` if all 8 bytes of `word` are ASCII hex digits (SWAR range checks).
+    @inline(__always)
+    static func isHexWord(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high = ones &* 0x80
+        guard word & high == 0 else { return false }
+        // For bytes below 0x80, bit 7 of `byte + (0x80 - low)` says byte >= low; of `byte + (0x7F - hi)`, byte > hi.
+        let digit = (word &+ ones &* (0x80 - 0x30)) & ~(word &+ ones &* (0x7F - 0x39))
+        let letters = word | ones &* 0x20
+        let letter = (letters &+ ones &* (0x80 - 0x61)) & ~(letters &+ ones &* (0x7F - 0x66))
+        return (digit | letter) & high == high
     }
 
     // MARK: Network addresses

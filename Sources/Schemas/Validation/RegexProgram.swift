@@ -200,7 +200,7 @@ struct ByteSequenceMatcher: Sendable {
         }
     }
 
-    private let runs: [Run]
+    let runs: [Run]
     /// Membership table (256 entries) when the pattern is a single unbounded run, e.g. `^[A-Za-z0-9._:/-]+$`.
     private let singleRunTable: [Bool]?
     private let singleRunMin: Int
