@@ -9,7 +9,7 @@ struct DLQCommand: AsyncParsableCommand {
             Reads the dead-letter topics of the region (outputs of kind dead_letter in the topology) from the \
             beginning, without a consumer group, up to the high watermark they had when the command started. \
             Exit codes: 0 done, 1 runtime failure (broker unreachable, topic missing, offsets not found, a record \
-            not delivered), 2 usage error. See docs/dead-letters.md.
+            not delivered), 2 usage error. See the README, "Dead letters".
             """,
         subcommands: [DLQListCommand.self, DLQShowCommand.self, DLQReplayCommand.self]
     )

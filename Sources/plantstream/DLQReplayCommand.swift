@@ -12,10 +12,10 @@ struct DLQReplayCommand: AsyncParsableCommand {
             (ps_source_topic, ps_source_partition), or with --to-topic to that topic partitioned by key, through an \
             idempotent producer; the command waits for every acknowledgement and prints where each record went. \
             Records are sent in their original order; a record with dead letters from several pipelines is sent \
-            once. Window results (no single original record) are skipped. Choose with --code, --pipeline, \
+            once. Window results (no single original record) are skipped (exit 1 when named by --offsets). Choose with --code, --pipeline, \
             --offsets or --all (--since and --source-topic narrow any choice); --dry-run prints the plan and sends \
             nothing. A replay runs through every pipeline of the source again: dedupe steps and idempotency keys \
-            absorb what was already processed (docs/dead-letters.md).
+            absorb what was already processed (README, "Dead letters").
             """
     )
 
@@ -63,6 +63,8 @@ struct DLQReplayCommand: AsyncParsableCommand {
         var filter = filters.filter()
         filter.offsets = offsets.flatMap(DeadLetterFilter.parseOffsets)
         let (limit, toTopic, dryRun, chosen) = (self.limit ?? Int.max, self.toTopic, self.dryRun, filter)
+        // Dead letters named one by one must all go back; a skipped one is a failure, not a detail.
+        let named = offsets != nil
         let failed = try await options.onKafkaThread("replay") { () throws -> Bool in
             var letters: [DeadLetter] = []
             let summary = try queue.read(filter: chosen, progress: DLQOutput.progress) { letter in
@@ -92,7 +94,7 @@ struct DLQReplayCommand: AsyncParsableCommand {
                 DLQOutput.line(
                     "dry run: \(replays.count) record\(replays.count == 1 ? "" : "s") would be replayed"
                         + (skipped.isEmpty ? "" : ", \(skipped.count) dead letter(s) skipped") + "; nothing was sent")
-                return false
+                return named && !skipped.isEmpty
             }
             let results = try replayer.send(replays)
             for result in results { DLQOutput.line(DeadLetterFormatter.replayLine(result.replay, result: result)) }
@@ -101,7 +103,7 @@ struct DLQReplayCommand: AsyncParsableCommand {
                 "replayed \(results.count - failures) record\(results.count - failures == 1 ? "" : "s")"
                     + (failures > 0 ? ", \(failures) FAILED" : "")
                     + (skipped.isEmpty ? "" : ", \(skipped.count) dead letter(s) skipped"))
-            return failures > 0
+            return failures > 0 || (named && !skipped.isEmpty)
         }
         if failed { throw ExitCode(1) }
     }

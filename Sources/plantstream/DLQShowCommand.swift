@@ -11,8 +11,9 @@ struct DLQShowCommand: AsyncParsableCommand {
         discussion: """
             Name the dead letter as list prints it (mfg.dlq.v1/2/14), by --partition and --offset in the \
             dead-letter topic, or by the original record with --source TOPIC/PARTITION/OFFSET (every dead letter \
-            of that record: one per failing pipeline). The value is pretty-printed when it is JSON, else shown as a \
-            hex dump; --raw writes the value's exact bytes to standard output instead.
+            of that record: one per failing pipeline). The value is printed exactly as written when it is text, else \
+            as a hex dump; --pretty indents a JSON value; --raw writes only the value's exact bytes to standard \
+            output.
             """
     )
 
@@ -38,6 +39,9 @@ struct DLQShowCommand: AsyncParsableCommand {
     @Flag(help: "Write only the value's exact bytes to standard output.")
     var raw = false
 
+    @Flag(help: "Indent a JSON value (tokens kept as written).")
+    var pretty = false
+
     func validate() throws {
         let ways = [deadLetter != nil, partition != nil || offset != nil, source != nil].filter { $0 }.count
         guard ways == 1 else {
@@ -55,7 +59,9 @@ struct DLQShowCommand: AsyncParsableCommand {
         if let source, DeadLetterAddress(parsing: source) == nil {
             throw ValidationError("--source \(source): expected TOPIC/PARTITION/OFFSET, e.g. mfg.quality.v1/3/17")
         }
-        if json && raw { throw ValidationError("--json and --raw exclude each other") }
+        if [json, raw, pretty].filter({ $0 }).count > 1 {
+            throw ValidationError("--json, --raw and --pretty exclude each other")
+        }
     }
 
     func run() async throws {
@@ -101,7 +107,7 @@ struct DLQShowCommand: AsyncParsableCommand {
                 DLQOutput.line(DeadLetterFormatter.json(letter))
             } else {
                 if index > 0 { DLQOutput.line("") }
-                for line in DeadLetterFormatter.details(letter) { DLQOutput.line(line) }
+                for line in DeadLetterFormatter.details(letter, pretty: pretty) { DLQOutput.line(line) }
             }
         }
     }

@@ -25,7 +25,9 @@ public struct DeadLetterFilter: Sendable, Hashable {
         }
 
         public var description: String {
-            let span = offsets.count == 1 ? "\(offsets.lowerBound)" : "\(offsets.lowerBound)-\(offsets.upperBound)"
+            let span =
+                offsets.lowerBound == offsets.upperBound
+                ? "\(offsets.lowerBound)" : "\(offsets.lowerBound)-\(offsets.upperBound)"
             return topic.map { "\($0)/\(partition)/\(span)" } ?? "\(partition):\(span)"
         }
     }

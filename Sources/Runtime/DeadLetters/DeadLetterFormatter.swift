@@ -45,7 +45,7 @@ public enum DeadLetterFormatter {
     }
 
     /// One JSON object (one line) with everything about a dead letter; key, value and header values are strings
-    /// when they are UTF-8, else `keyBase64` / `valueBase64` / `valueBase64` members.
+    /// when they are UTF-8, else `keyBase64` / `valueBase64` members.
     public static func json(_ letter: DeadLetter) -> String {
         var writer = JSONWriter()
         writer.beginObject()
@@ -101,9 +101,13 @@ public enum DeadLetterFormatter {
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    /// Everything about one dead letter for reading: reason, source, headers, key, and the value pretty-printed
-    /// when it is JSON, else as a hex dump.
-    public static func details(_ letter: DeadLetter) -> [String] {
+    /// Everything about one dead letter for reading: reason, source, headers, key, and the value exactly as
+    /// written when it is text, else as a hex dump.
+    ///
+    /// - Parameters:
+    ///   - letter: The dead letter.
+    ///   - pretty: Indent a JSON value (tokens kept as written) instead of printing it as written.
+    public static func details(_ letter: DeadLetter, pretty: Bool = false) -> [String] {
         var lines = ["dead letter \(letter.address)"]
         func field(_ name: String, _ value: String) {
             lines.append("  " + name.padding(toLength: 15, withPad: " ", startingAt: 0) + value)
@@ -133,11 +137,16 @@ public enum DeadLetterFormatter {
             lines.append("value: null")
             return lines
         }
-        if let pretty = value.isEmpty ? nil : JSONPrettyPrinter.format(value) {
-            lines.append("value (\(value.count) bytes, JSON):")
-            lines.append(pretty)
+        if value.isEmpty {
+            lines.append("value (0 bytes, empty)")
+        } else if pretty, let indented = JSONPrettyPrinter.format(value) {
+            lines.append("value (\(value.count) bytes, JSON, indented by --pretty):")
+            lines.append(indented)
+        } else if let text = printableText(value) {
+            lines.append("value (\(value.count) bytes, as written):")
+            lines.append(text)
         } else {
-            lines.append("value (\(value.count) bytes, \(value.isEmpty ? "empty" : "not JSON; hex dump")):")
+            lines.append("value (\(value.count) bytes, not text; hex dump):")
             lines.append(contentsOf: HexDump.lines(value))
         }
         return lines
@@ -186,6 +195,16 @@ public enum DeadLetterFormatter {
             return text
         }
         return "hex:" + bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    /// The bytes as text when they are UTF-8 without control characters other than tab and line feed.
+    static func printableText(_ bytes: [UInt8]) -> String? {
+        guard let text = String(validating: bytes, as: UTF8.self),
+            !text.unicodeScalars.contains(where: {
+                ($0.value < 0x20 && $0 != "\t" && $0 != "\n") || (0x7F...0x9F).contains($0.value)
+            })
+        else { return nil }
+        return text
     }
 
     private static func columns(_ values: [String]) -> String {

@@ -118,6 +118,8 @@ public struct DeadLetterQueue: Sendable {
         settings["enable.partition.eof"] = "false"
         settings["enable.auto.commit"] = "false"
         settings["auto.offset.reset"] = "earliest"
+        // Dead letters of aborted transactions are not dead letters (the processor writes them again).
+        settings["isolation.level"] = settings["isolation.level"] ?? "read_committed"
         settings["fetch.wait.max.ms"] = settings["fetch.wait.max.ms"] ?? "100"
         let consumer: KafkaConsumer
         do {
@@ -181,14 +183,20 @@ public struct DeadLetterQueue: Sendable {
             let matching = partitions.filter { candidate in
                 candidate.partition == range.partition && (range.topic.map { $0 == candidate.topic } ?? true)
             }
-            if matching.isEmpty {
-                let topics = range.topic.map { [$0] } ?? Array(Set(partitions.map(\.topic))).sorted()
+            let known = Set(partitions.map(\.topic))
+            if let topic = range.topic, !known.contains(topic) {
+                unavailable.append(
+                    "\(range): '\(topic)' is not a dead-letter topic read here (\(known.sorted().joined(separator: ", ")))"
+                )
+            } else if matching.isEmpty {
+                let topics = range.topic.map { [$0] } ?? known.sorted()
                 unavailable.append("\(range): \(topics.joined(separator: ", ")) has no partition \(range.partition)")
             }
             for partition in matching {
                 let marks = watermarks[partition]!
                 let start = max(range.offsets.lowerBound, marks.low)
-                let end = min(range.offsets.upperBound + 1, marks.high)
+                // `upperBound` may be Int64.max (bad input): compare before adding one.
+                let end = range.offsets.upperBound < marks.high ? range.offsets.upperBound + 1 : marks.high
                 if start >= end || range.offsets.lowerBound < marks.low || range.offsets.upperBound >= marks.high {
                     let held = marks.high > marks.low ? "offsets \(marks.low)-\(marks.high - 1)" : "no records"
                     unavailable.append(
@@ -216,6 +224,8 @@ public struct DeadLetterQueue: Sendable {
     }
 
     private static func span(_ offsets: ClosedRange<Int64>) -> String {
-        offsets.count == 1 ? "\(offsets.lowerBound)" : "\(offsets.lowerBound)-\(offsets.upperBound)"
+        // Not `offsets.count`: it traps for ranges longer than Int.max.
+        offsets.lowerBound == offsets.upperBound
+            ? "\(offsets.lowerBound)" : "\(offsets.lowerBound)-\(offsets.upperBound)"
     }
 }

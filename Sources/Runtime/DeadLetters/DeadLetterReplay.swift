@@ -27,7 +27,7 @@ public struct DeadLetterReplay: Sendable, Hashable {
     /// - Parameters:
     ///   - letter: A replayable dead letter (``DeadLetter/replayBlocker(toTopic:)`` is `nil`).
     ///   - toTopic: The topic to write to instead of the source topic.
-    ///   - sourcePartitions: Partition count per topic, to keep the source partition only where it exists.
+    ///   - partitionCounts: Partition count per topic, to keep the source partition only where it exists.
     public init(_ letter: DeadLetter, toTopic: String? = nil, partitionCounts: [String: Int] = [:]) {
         deadLetter = letter
         alsoCovers = []

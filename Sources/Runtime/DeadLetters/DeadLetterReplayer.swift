@@ -75,9 +75,9 @@ public struct DeadLetterReplayer: Sendable {
     /// its result, and the others are still sent.
     ///
     /// - Parameter replays: The records (``DeadLetterReplay/plan(_:toTopic:partitionCounts:)``).
-    /// - Returns: One result per record, in order.
-    /// - Throws: ``RuntimeError/Code/kafka`` when the producer cannot be created, ``RuntimeError/Code/timedOut``
-    ///   when acknowledgements do not arrive within ``timeout``.
+    /// - Returns: One result per record, in order; a record not acknowledged within ``timeout`` has an error that
+    ///   says it may or may not have been written.
+    /// - Throws: ``RuntimeError/Code/kafka`` when the producer cannot be created.
     public func send(_ replays: [DeadLetterReplay]) throws(RuntimeError) -> [Result] {
         guard !replays.isEmpty else { return [] }
         let reports = Mutex<[UInt64: KafkaDeliveryReport]>([:])
@@ -110,18 +110,20 @@ public struct DeadLetterReplayer: Sendable {
                 results[index].error = error.message
             }
         }
+        // A timeout is no reason to forget what was acknowledged: every record gets its outcome, and the ones
+        // without a delivery report are named as possibly written.
+        var unacknowledged: String?
         do {
             try producer.close(timeout: timeout)
         } catch {
-            throw RuntimeError(
-                .timedOut,
-                "\(producer.inFlightCount) replayed record(s) not acknowledged within \(timeout): \(error.message); "
-                    + "they may or may not have been written (list the source topic before replaying again)")
+            unacknowledged =
+                "not acknowledged within \(timeout) (\(error.message)): it may or may not have been written; "
+                + "look for its ps_replayed_from header in the target topic before replaying it again"
         }
         let delivered = reports.withLock { $0 }
         for index in results.indices where results[index].error == nil {
             guard let report = delivered[UInt64(index)] else {
-                results[index].error = "no delivery report"
+                results[index].error = unacknowledged ?? "no delivery report"
                 continue
             }
             results[index].partition = report.partition

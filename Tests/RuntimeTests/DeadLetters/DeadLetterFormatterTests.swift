@@ -111,8 +111,31 @@ import Testing
         #expect(lines.contains("  trace: t-1"))
         #expect(lines.contains("  bin: hex:fe"))
         #expect(lines.contains("key: (3 bytes) hex:444500"))
-        #expect(lines.contains("value (2 bytes, not JSON; hex dump):"))
+        #expect(lines.contains("value (2 bytes, not text; hex dump):"))
         #expect(lines.last?.hasPrefix("00000000  7b ff") == true)
+    }
+
+    @Test func detailsShowATextValueExactlyAsWrittenAndIndentJSONOnlyWhenAsked() {
+        var letter = Self.letter
+        let text = "{\"b\":1.50,  \"a\":[1]}"
+        letter.value = Array(text.utf8)
+        let lines = DeadLetterFormatter.details(letter)
+        #expect(lines.suffix(2) == ["value (\(text.utf8.count) bytes, as written):", text])
+        #expect(
+            DeadLetterFormatter.details(letter, pretty: true).suffix(2) == [
+                "value (\(text.utf8.count) bytes, JSON, indented by --pretty):",
+                "{\n  \"b\": 1.50,\n  \"a\": [\n    1\n  ]\n}",
+            ])
+        // Malformed JSON is still text: shown as written, with or without --pretty.
+        letter.value = Array("{\"type\": oops\n".utf8)
+        #expect(DeadLetterFormatter.details(letter, pretty: true).last == "{\"type\": oops\n")
+        // Control characters (other than tab and line feed) would garble a terminal: hex dump.
+        letter.value = Array("ok\u{1B}[2J".utf8)
+        #expect(DeadLetterFormatter.details(letter).contains("value (6 bytes, not text; hex dump):"))
+        letter.value = []
+        #expect(DeadLetterFormatter.details(letter).last == "value (0 bytes, empty)")
+        letter.value = nil
+        #expect(DeadLetterFormatter.details(letter).last == "value: null")
     }
 
     @Test func theSummaryCountsByCodeAndPipeline() {
@@ -145,5 +168,23 @@ import Testing
                 "d/1/9: not (all) in the topic: partition 1 holds offsets 5-7",
                 "d/1/2-6: not (all) in the topic: partition 1 holds offsets 5-7", "2:0: d has no partition 2",
             ])
+    }
+
+    @Test func hugeOrForeignRequestedOffsetsAreReportedNotTrapped() {
+        let marks: [KafkaTopicPartition: KafkaWatermarks] = [
+            KafkaTopicPartition(topic: "d", partition: 0): KafkaWatermarks(low: 0, high: 10)
+        ]
+        var unavailable: [String] = []
+        let chosen = DeadLetterQueue.ranges(
+            filter: DeadLetterFilter(offsets: DeadLetterFilter.parseOffsets("0:4-9223372036854775807,x/0/1")),
+            watermarks: marks, unavailable: &unavailable)
+        #expect(chosen.map { "\($0.partition.partition):\($0.start)..<\($0.end)" } == ["0:4..<10"])
+        #expect(
+            unavailable == [
+                "d/0/4-9223372036854775807: not (all) in the topic: partition 0 holds offsets 0-9",
+                "x/0/1: 'x' is not a dead-letter topic read here (d)",
+            ])
+        #expect(
+            DeadLetterFilter.OffsetRange(partition: 0, offsets: 0...Int64.max).description == "0:0-9223372036854775807")
     }
 }
