@@ -32,14 +32,7 @@ extension SimulationState {
         let offset = plantZone(order.plant).offsetSeconds(at: startedAt)
         encoder.emit(operationHeader(.operationStarted, machine, job: job)) { writer in
             writer.beginObject()
-            writer.name("orderId")
-            writer.string(order.id)
-            writer.name("operationId")
-            writer.string(operation.id)
-            writer.name("sequenceId")
-            writer.string(operation.sequenceId)
-            writer.name("workCenterId")
-            writer.string(operation.workCenterId)
+            Self.writeOperationReference(order, operation, to: &writer)
             writer.name("startedAt")
             writer.timestamp(startedAt, offsetSeconds: offset)
             writer.name("phase")
@@ -80,14 +73,7 @@ extension SimulationState {
         let type: EventType = final ? .operationCompleted : .operationReported
         encoder.emit(operationHeader(type, machine, job: job)) { writer in
             writer.beginObject()
-            writer.name("orderId")
-            writer.string(order.id)
-            writer.name("operationId")
-            writer.string(operation.id)
-            writer.name("sequenceId")
-            writer.string(operation.sequenceId)
-            writer.name("workCenterId")
-            writer.string(operation.workCenterId)
+            Self.writeOperationReference(order, operation, to: &writer)
             writer.name("interval")
             writer.beginObject()
             writer.name("start")
@@ -336,5 +322,19 @@ extension SimulationState {
                 Movement(delivery: false, plant: plant, material: order.material, batch: batch, milli: milli),
                 at: now + random.int64(in: 10...40) * CivilTime.minuteMs)
         }
+    }
+
+    /// `orderId`, `operationId`, `sequenceId` and `workCenterId`: the members every operation event starts with.
+    static func writeOperationReference(
+        _ order: OrderRuntime, _ operation: OperationRuntime, to writer: inout JSONWriter
+    ) {
+        writer.name("orderId")
+        writer.string(order.id)
+        writer.name("operationId")
+        writer.string(operation.id)
+        writer.name("sequenceId")
+        writer.string(operation.sequenceId)
+        writer.name("workCenterId")
+        writer.string(operation.workCenterId)
     }
 }

@@ -14,7 +14,7 @@ struct PlantStreamCommand: AsyncParsableCommand {
         abstract: "Turns plant-floor events on Kafka into ERP-ready transactions.",
         subcommands: [
             BrokerCommand.self, BenchCommand.self, CheckCommand.self, DescribeCommand.self, SchemasCommand.self,
-            SimulateCommand.self, RunCommand.self, DemoCommand.self,
+            SimulateCommand.self, RunCommand.self, DemoCommand.self, DLQCommand.self,
         ]
     )
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JSON
 import KafkaClient
+import Runtime
 import Simulator
 import Synchronization
 import Topology
@@ -392,19 +393,7 @@ extension SimulateCommand {
 
         func send(_ record: SimulatedRecordView) throws(SinkError) {
             do {
-                let topic: KafkaProducerTopic
-                if let cached = topics[record.topic] {
-                    topic = cached
-                } else {
-                    topic = try producer.topic(record.topic)
-                    topics[record.topic] = topic
-                }
-                let headers: KafkaProducerHeaders =
-                    record.headers.isEmpty
-                    ? .none : .list(record.headers.map { KafkaHeader(name: $0.name, value: $0.value) })
-                try producer.send(
-                    to: topic, key: record.key, value: record.value, headers: headers,
-                    timestamp: simulatedTimestamps ? record.timestampMs : nil)
+                try producer.send(record, topics: &topics, timestamp: simulatedTimestamps ? record.timestampMs : nil)
             } catch {
                 throw SinkError(description: "\(error)")
             }

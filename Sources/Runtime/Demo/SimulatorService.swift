@@ -99,18 +99,7 @@ public final class SimulatorService: Service {
                     pause(min(wait, 0.05))
                 }
                 guard !stop.isSet else { return }
-                let topic: KafkaProducerTopic
-                if let cached = topics[record.topic] {
-                    topic = cached
-                } else {
-                    topic = try producer.topic(record.topic)
-                    topics[record.topic] = topic
-                }
-                let headers: KafkaProducerHeaders =
-                    record.headers.isEmpty
-                    ? .none : .list(record.headers.map { KafkaHeader(name: $0.name, value: $0.value) })
-                try producer.send(
-                    to: topic, key: record.key, value: record.value, headers: headers, timestamp: record.timestampMs)
+                try producer.send(record, topics: &topics, timestamp: record.timestampMs)
                 sent.records += 1
                 sent.simulatedTime = record.timestampMs
                 if record.fault?.isInvalid == true { sent.invalid += 1 }

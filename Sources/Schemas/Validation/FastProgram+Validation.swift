@@ -307,7 +307,7 @@ extension FastProgram {
                 }
             }
             if rules.runs.count > 0 {
-                guard matchRuns(rules.runs, bytes) else { return false }
+                guard ByteSequenceMatcher.matches(runs: rules.runs, bytes) else { return false }
             } else if let regex = rules.regex {
                 guard regex._withUnsafeGuaranteedRef({ $0.matches(bytes) }) else { return false }
             }
@@ -328,28 +328,5 @@ extension FastProgram {
         var count = 0
         for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
         return count
-    }
-
-    /// ``ByteSequenceMatcher/matches(_:)`` over runs in raw storage.
-    static func matchRuns(_ runs: UnsafeBufferPointer<ByteSequenceMatcher.Run>, _ utf8: UnsafeRawBufferPointer) -> Bool
-    {
-        var position = 0
-        let count = utf8.count
-        var index = 0
-        while index < runs.count {
-            let run = runs[index]
-            if run.groupEnd >= 0 && (position >= count || !run.contains(utf8[position])) {
-                index = run.groupEnd  // skip the optional group
-                continue
-            }
-            var taken = 0
-            while taken < run.max && position < count && run.contains(utf8[position]) {
-                position += 1
-                taken += 1
-            }
-            if taken < run.min { return false }
-            index += 1
-        }
-        return position == count
     }
 }

@@ -291,6 +291,12 @@ struct ByteSequenceMatcher: Sendable {
                 return member
             }
         }
+        return runs.withUnsafeBufferPointer { Self.matches(runs: $0, utf8) }
+    }
+
+    /// Whether `utf8` is exactly the sequence `runs` describe (shared with the compiled fast path, which keeps
+    /// the runs in raw storage).
+    static func matches(runs: UnsafeBufferPointer<Run>, _ utf8: UnsafeRawBufferPointer) -> Bool {
         var position = 0
         let count = utf8.count
         var index = 0
