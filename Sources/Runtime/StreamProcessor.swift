@@ -637,9 +637,13 @@ final class StreamProcessor {
                     topic: state.key.topic, partition: state.key.partition, timeout: .seconds(5))
             }
             guard let marks else { return false }
-            if state.position < 0 {
-                if marks.high > marks.low { return false }
-            } else if state.position < marks.high {
+            if state.position < 0 ? marks.high > marks.low : state.position < marks.high {
+                logger.debug(
+                    "not caught up",
+                    metadata: [
+                        "partition": "\(state.key)", "position": "\(state.position)",
+                        "low": "\(marks.low)", "high": "\(marks.high)",
+                    ])
                 return false
             }
         }

@@ -78,7 +78,7 @@ final class ProcessorProcess: Sendable {
     static func arguments(topology: String, region: String, bootstrap: String) -> [String] {
         [
             "--topology", topology, "--region", region, "--bootstrap-servers", bootstrap, "--log-level", "notice",
-            "-X", "fetch.wait.max.ms=10", "-X", "session.timeout.ms=2500", "-X", "heartbeat.interval.ms=250",
+            "-X", "fetch.wait.max.ms=10", "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=250",
             "-X", "max.in.flight.requests.per.connection=1",
         ]
     }
