@@ -84,6 +84,7 @@ let package = Package(
                 "JSON",
                 "KafkaClient",
                 "Simulator",
+                "Timekeeping",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -46,4 +46,15 @@ import Timekeeping
         #expect(CivilTime.floorDiv(999, 1000) == 0)
         #expect(CivilTime.floor(-1, toMultipleOf: 900_000) == -900_000)
     }
+
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00.000Z"),
+        (1_776_153_600_250, "2026-04-14T08:00:00.250Z"),
+        (951_782_400_000, "2000-02-29T00:00:00.000Z"),
+        (-1, "1969-12-31T23:59:59.999Z"),
+        (4_102_444_799_999, "2099-12-31T23:59:59.999Z"),
+    ])
+    func timestampsAreRFC3339UTCWithMilliseconds(milliseconds: Int64, text: String) {
+        #expect(RFC3339.string(milliseconds) == text)
+    }
 }

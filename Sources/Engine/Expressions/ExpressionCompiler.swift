@@ -177,20 +177,10 @@ struct ExpressionCompiler {
     static func resolveEvent(_ context: RecordContext, _ steps: UnsafeBufferPointer<PathStep>) -> Value {
         guard let event = context.event else { return .null }
         guard let first = steps.first, let key = first.key, let name = key.baseAddress else {
-            var current = event
-            for step in steps {
-                if let key = step.key {
-                    guard let next = current.member(utf8: key) else { return .null }
-                    current = next
-                } else {
-                    guard let next = current[step.index] else { return .null }
-                    current = next
-                }
-            }
-            return .node(current)
+            return resolve(event, steps)
         }
         let cache = context.rootMembers
-        var current: JSONNode
+        let current: JSONNode
         let cached = cache.index(of: name)
         if cached >= 0 {
             current = event.document.node(at: cached)
@@ -199,24 +189,18 @@ struct ExpressionCompiler {
             cache.remember(name, at: found.index)
             current = found
         }
-        var position = 1
-        while position < steps.count {
-            let step = steps[position]
-            if let key = step.key {
-                guard let next = current.member(utf8: key) else { return .null }
-                current = next
-            } else {
-                guard let next = current[step.index] else { return .null }
-                current = next
-            }
-            position += 1
-        }
-        return .node(current)
+        return resolve(current, UnsafeBufferPointer(rebasing: steps[1...]))
     }
 
     /// Walks `steps` from `node`; a missing member or element is `null`.
     @inline(__always)
     static func resolve(_ node: JSONNode, _ steps: [PathStep]) -> Value {
+        steps.withUnsafeBufferPointer { resolve(node, $0) }
+    }
+
+    /// As the array form, over steps kept in plan-owned memory.
+    @inline(__always)
+    static func resolve(_ node: JSONNode, _ steps: UnsafeBufferPointer<PathStep>) -> Value {
         var current = node
         for step in steps {
             if let key = step.key {

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Timekeeping
 
 /// The text `plantstream dlq` prints: list lines, summaries, JSON lines, details, replay lines.
 public enum DeadLetterFormatter {
@@ -15,7 +16,7 @@ public enum DeadLetterFormatter {
     /// the original record's topic/partition/offset (plus `replay of …` when the record was a replay).
     public static func listLine(_ letter: DeadLetter) -> String {
         var line = columns([
-            letter.address.description, letter.timestamp.map(UTCTimestamp.format) ?? "-", letter.pipeline ?? "-",
+            letter.address.description, letter.timestamp.map(RFC3339.string) ?? "-", letter.pipeline ?? "-",
             letter.code ?? "-", nonEmpty(letter.path), truncated(singleLine(letter.message ?? "-"), messageWidth),
             letter.sourceDescription ?? "-",
         ])
@@ -56,7 +57,7 @@ public enum DeadLetterFormatter {
         writer.key("dlqOffset")
         writer.int(letter.address.offset)
         writer.key("timestamp")
-        if let timestamp = letter.timestamp { writer.string(UTCTimestamp.format(timestamp)) } else { writer.null() }
+        if let timestamp = letter.timestamp { writer.string(RFC3339.string(timestamp)) } else { writer.null() }
         writer.key("timestampMs")
         if let timestamp = letter.timestamp { writer.int(timestamp) } else { writer.null() }
         for (name, value) in [
@@ -113,7 +114,7 @@ public enum DeadLetterFormatter {
             lines.append("  " + name.padding(toLength: 15, withPad: " ", startingAt: 0) + value)
         }
         let time = letter.timestamp.map {
-            UTCTimestamp.format($0) + (letter.isLogAppendTime ? " (LogAppendTime)" : " (original record's)")
+            RFC3339.string($0) + (letter.isLogAppendTime ? " (LogAppendTime)" : " (original record's)")
         }
         field("time", time ?? "-")
         field("pipeline", letter.pipeline ?? "-")

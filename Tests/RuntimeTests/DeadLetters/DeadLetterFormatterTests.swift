@@ -7,17 +7,6 @@ import Testing
 
 /// What `plantstream dlq` prints.
 @Suite struct DeadLetterFormatterTests {
-    @Test(arguments: [
-        (Int64(0), "1970-01-01T00:00:00.000Z"),
-        (1_776_153_600_250, "2026-04-14T08:00:00.250Z"),
-        (951_782_400_000, "2000-02-29T00:00:00.000Z"),
-        (-1, "1969-12-31T23:59:59.999Z"),
-        (4_102_444_799_999, "2099-12-31T23:59:59.999Z"),
-    ])
-    func timestampsAreRFC3339UTCWithMilliseconds(milliseconds: Int64, text: String) {
-        #expect(UTCTimestamp.format(milliseconds) == text)
-    }
-
     @Test func hexDumpShowsOffsetsBytesAndPrintableCharacters() {
         let bytes: [UInt8] = Array("{\"a\":".utf8) + [0x00, 0xFF, 0x0A] + Array("0123456789".utf8)
         #expect(
