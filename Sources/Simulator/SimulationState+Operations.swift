@@ -330,6 +330,11 @@ extension SimulationState {
     ) {
         writer.name("orderId")
         writer.string(order.id)
+        writeOperationIdentity(operation, to: &writer)
+    }
+
+    /// `operationId`, `sequenceId` and `workCenterId` of an operation.
+    static func writeOperationIdentity(_ operation: OperationRuntime, to writer: inout JSONWriter) {
         writer.name("operationId")
         writer.string(operation.id)
         writer.name("sequenceId")

@@ -217,12 +217,7 @@ extension SimulationState {
             writer.beginArray()
             for (position, operation) in order.operations.enumerated() {
                 writer.beginObject()
-                writer.name("operationId")
-                writer.string(operation.id)
-                writer.name("sequenceId")
-                writer.string(operation.sequenceId)
-                writer.name("workCenterId")
-                writer.string(operation.workCenterId)
+                Self.writeOperationIdentity(operation, to: &writer)
                 writer.name("controlKey")
                 writer.string(operation.controlKey)
                 writer.name("baseQty")
