@@ -265,19 +265,20 @@ public final class PartitionTask {
                 pipeline: entry.pipelines?.first)
             return
         }
-        guard entry.pipelines != nil else {
+        guard let pipelines = entry.pipelines else {
             counters.pointee.skippedTypes += 1
             return
         }
-        guard version > 0, version < Int64(entry.validators.count), entry.validatorSlots[Int(version)] != nil else {
+        guard version > 0, version < Int64(entry.validators.count), let slot = entry.validatorSlots[Int(version)]
+        else {
             deadLetterAtSource(
                 RecordFailure(
                     "UNKNOWN_SCHEMA", path: "/schemaVersion",
                     "no schema \(String(decoding: context.schemaId, as: UTF8.self))"),
-                pipeline: entry.pipelines![0])
+                pipeline: pipelines[0])
             return
         }
-        let validator = UnsafePointer(entry.validatorSlots[Int(version)]!)
+        let validator = UnsafePointer(slot)
         guard validator.pointee.isValid(root) else {
             let violation = validator.pointee.validate(root, maxErrors: 1).first
             deadLetterAtSource(
@@ -285,10 +286,10 @@ public final class PartitionTask {
                     "SCHEMA_VIOLATION", path: violation?.instancePointer ?? "",
                     (violation?.message ?? "does not conform") + " (keyword "
                         + (violation?.keywordLocation ?? "") + ")"),
-                pipeline: entry.pipelines![0])
+                pipeline: pipelines[0])
             return
         }
-        entry.pipelines!.withUnsafeBufferPointer { indexes in
+        pipelines.withUnsafeBufferPointer { indexes in
             if version < Int64(latest) {
                 upcastAndRun(
                     root, type: String(decoding: type, as: UTF8.self), version: Int(version), pipelines: indexes)
