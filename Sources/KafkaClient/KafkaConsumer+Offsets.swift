@@ -75,6 +75,19 @@ extension KafkaConsumer {
         _ = rd_kafka_commit(client.handle, nil, 1)
     }
 
+    /// Starts committing explicit offsets (with their metadata); failures are logged when a later poll serves
+    /// the result.
+    ///
+    /// - Parameter offsets: Next offsets to consume per partition.
+    /// - Throws: ``KafkaError`` when the commit cannot be started (no group).
+    public func commitAsync(_ offsets: [KafkaTopicPartitionOffset]) throws(KafkaError) {
+        try RDKafkaTopicPartitionList.with(offsets) { (list) throws(KafkaError) in
+            // rd_kafka_commit copies the list (offsets and metadata) before returning.
+            let error = rd_kafka_commit(client.handle, list, 1)
+            if error != RD_KAFKA_RESP_ERR_NO_ERROR { throw RDKafkaClient.error(error, operation: "commit") }
+        }
+    }
+
     /// The group's committed offsets, read from the group coordinator.
     ///
     /// - Parameters:

@@ -209,6 +209,10 @@ public final class KafkaConsumer: Sendable {
     /// The fatal error of this consumer, if any.
     public var fatalError: KafkaError? { client.fatalError() }
 
+    /// How many times librdkafka reported every broker connection of this client down (it keeps reconnecting);
+    /// compare two readings to learn whether it happened in between.
+    public var allBrokersDownCount: Int { client.context.allBrokersDownCount.load(ordering: .relaxed) }
+
     /// Fills the buffer with what is queued, waiting up to `timeout` only while nothing is.
     ///
     /// `rd_kafka_consume_batch_queue` waits until the array is full or the timeout passed, which

@@ -11,6 +11,16 @@ public final class KafkaConsumerGroupMetadata: Sendable {
         self.handle = handle
     }
 
+    /// Metadata naming only a group (no generation or member), as librdkafka's
+    /// `rd_kafka_consumer_group_metadata_new` makes it: for producers that commit offsets of a group they do
+    /// not consume in, and for tests.
+    ///
+    /// - Parameter groupID: The consumer group.
+    public convenience init(groupID: String) {
+        // Returns a new object owned by the caller (destroyed in deinit).
+        self.init(handle: rd_kafka_consumer_group_metadata_new(groupID)!)
+    }
+
     deinit {
         rd_kafka_consumer_group_metadata_destroy(handle)
     }

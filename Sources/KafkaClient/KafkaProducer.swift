@@ -207,6 +207,10 @@ public final class KafkaProducer: Sendable {
     /// The fatal error of this producer (e.g. fenced by another transactional instance), if any.
     public var fatalError: KafkaError? { client.fatalError() }
 
+    /// How many times librdkafka reported every broker connection of this client down (it keeps reconnecting);
+    /// compare two readings to learn whether it happened in between.
+    public var allBrokersDownCount: Int { client.context.allBrokersDownCount.load(ordering: .relaxed) }
+
     private func produce(
         _ topic: KafkaProducerTopic,
         _ partition: Int32?,

@@ -36,6 +36,8 @@ public struct KafkaResponseError: Hashable, Sendable, CustomStringConvertible {
     /// The connection to a broker failed (`_TRANSPORT`); injected on the embedded cluster it
     /// disconnects the client.
     public static let transport = KafkaResponseError(RD_KAFKA_RESP_ERR__TRANSPORT)
+    /// Every broker connection of the client is down (`_ALL_BROKERS_DOWN`); librdkafka keeps reconnecting.
+    public static let allBrokersDown = KafkaResponseError(RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
     /// The broker does not support the feature (`_UNSUPPORTED_FEATURE`).
     public static let unsupportedFeature = KafkaResponseError(RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE)
     /// No stored offsets to commit (`_NO_OFFSET`).

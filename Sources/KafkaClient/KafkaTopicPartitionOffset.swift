@@ -9,17 +9,21 @@ public struct KafkaTopicPartitionOffset: Hashable, Sendable, CustomStringConvert
     public var partition: Int32
     /// The offset, or a logical offset from ``KafkaOffset``.
     public var offset: Int64
+    /// Commit metadata: stored with a committed offset and returned by ``KafkaConsumer/committed(_:timeout:)``
+    /// (`nil`: none).
+    public var metadata: String?
 
     /// Creates a topic partition offset.
-    public init(topic: String, partition: Int32, offset: Int64) {
+    public init(topic: String, partition: Int32, offset: Int64, metadata: String? = nil) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
+        self.metadata = metadata
     }
 
     /// Creates a topic partition offset from a topic partition.
-    public init(_ topicPartition: KafkaTopicPartition, offset: Int64) {
-        self.init(topic: topicPartition.topic, partition: topicPartition.partition, offset: offset)
+    public init(_ topicPartition: KafkaTopicPartition, offset: Int64, metadata: String? = nil) {
+        self.init(topic: topicPartition.topic, partition: topicPartition.partition, offset: offset, metadata: metadata)
     }
 
     /// The topic partition without the offset.

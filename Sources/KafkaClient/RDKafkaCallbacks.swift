@@ -35,6 +35,9 @@ enum RDKafkaCallbacks {
         let text = reason.map { String(cString: $0) } ?? code.explanation
         if code == .fatal {
             context.logger.critical("librdkafka fatal error: \(text)")
+        } else if code == .allBrokersDown {
+            context.allBrokersDownCount.add(1, ordering: .relaxed)
+            context.logger.debug("librdkafka error \(code.name): \(text)")
         } else {
             context.logger.warning("librdkafka error \(code.name): \(text)")
         }

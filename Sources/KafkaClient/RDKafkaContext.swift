@@ -12,6 +12,8 @@ final class RDKafkaContext: Sendable {
     let deliveryHandler: (@Sendable (KafkaDeliveryReport) -> Void)?
     /// Messages produced and not yet reported.
     let inFlight = Atomic<Int>(0)
+    /// How many times librdkafka reported every broker connection down (`_ALL_BROKERS_DOWN`).
+    let allBrokersDownCount = Atomic<Int>(0)
     /// The consumer's poll-thread state, for the rebalance callback.
     let consumer: RDKafkaConsumerState?
 

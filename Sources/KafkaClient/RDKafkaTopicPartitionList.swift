@@ -1,5 +1,11 @@
 import CRdKafka
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Conversions between Swift partition values and `rd_kafka_topic_partition_list_t`.
 enum RDKafkaTopicPartitionList {
     typealias List = UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
@@ -11,6 +17,14 @@ enum RDKafkaTopicPartitionList {
         for item in partitions {
             let element = rd_kafka_topic_partition_list_add(list, item.topic, item.partition)!
             element.pointee.offset = item.offset
+            if let metadata = item.metadata, !metadata.isEmpty {
+                // The list owns `metadata` and frees it with rd_free (free) when destroyed: allocate with malloc.
+                let bytes = Array(metadata.utf8)
+                let copy = malloc(bytes.count)!
+                bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+                element.pointee.metadata = copy
+                element.pointee.metadata_size = bytes.count
+            }
         }
         return list
     }
@@ -36,11 +50,17 @@ enum RDKafkaTopicPartitionList {
         result.reserveCapacity(Int(list.pointee.cnt))
         for index in 0..<Int(list.pointee.cnt) {
             let element = list.pointee.elems[index]
+            var metadata: String?
+            if let bytes = element.metadata, element.metadata_size > 0 {
+                metadata = String(
+                    decoding: UnsafeRawBufferPointer(start: bytes, count: element.metadata_size), as: UTF8.self)
+            }
             result.append(
                 KafkaTopicPartitionOffset(
                     topic: String(cString: element.topic),
                     partition: element.partition,
-                    offset: element.offset
+                    offset: element.offset,
+                    metadata: metadata
                 )
             )
         }

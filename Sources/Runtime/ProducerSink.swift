@@ -35,6 +35,8 @@ final class ProducerSink: Sink {
     @exclusivity(unchecked) private var misses: [Int]
     /// Dead letters per error code.
     private(set) var deadLettersByCode: [String: Int] = [:]
+    /// Reused header views of the record being sent.
+    @exclusivity(unchecked) private var headerViews: [KafkaHeaderView] = []
     private let kinds: [Destination.Kind]
 
     /// Creates the sink.
@@ -77,9 +79,20 @@ final class ProducerSink: Sink {
                 TableRow(
                     topic: record.destination.topic, key: record.key.map { Array($0) } ?? [],
                     value: record.value.map { Array($0) }))
-        case .exceptions, .changelog:
+        case .changelog:
+            // The checkpoint header (a restore needs it), lent to librdkafka without a copy in Swift.
+            headerViews.removeAll(keepingCapacity: true)
+            for header in record.headers { headerViews.append(KafkaHeaderView(name: header.name, value: header.value)) }
+            headerViews.withUnsafeBufferPointer { send(record, index: index, headers: .views($0)) }
+            return
+        case .exceptions:
             break
         }
+        send(record, index: index, headers: headers)
+    }
+
+    @inline(__always)
+    private func send(_ record: OutgoingRecord, index: Int, headers: KafkaProducerHeaders) {
         let token = tracker.willSend()
         do {
             try producer.send(

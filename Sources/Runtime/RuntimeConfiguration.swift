@@ -28,6 +28,8 @@ public struct RuntimeConfiguration: Sendable {
     public var logInterval: Duration?
     /// The longest wait for outstanding deliveries on revoke and shutdown.
     public var flushTimeout: Duration
+    /// With `--exit-when-idle`: how long the cluster may stay unreachable before the run gives up (exit 1).
+    public var unreachableTimeout: Duration
     /// Overrides the topology's `commitInterval` (tests, benchmarks).
     public var commitInterval: Duration?
     /// Create missing output and changelog topics with the admin API (where the cluster allows it).
@@ -61,6 +63,7 @@ public struct RuntimeConfiguration: Sendable {
         statisticsInterval = .milliseconds(500)
         logInterval = .seconds(10)
         flushTimeout = .seconds(60)
+        unreachableTimeout = .seconds(120)
         commitInterval = nil
         createTopics = true
         stopAfterRecords = nil

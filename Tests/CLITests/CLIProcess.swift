@@ -107,13 +107,24 @@ final class RunningProcess: @unchecked Sendable {
         process.standardError = stderr
         self.process = process
         let state = self.state
+        // At end of file each handler stops watching its descriptor before the pipe can be closed (Foundation on
+        // Linux crashes in its event loop when a watched descriptor is closed under it).
         stdout.fileHandleForReading.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
+            let data = handle.availableData
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil
+                return
+            }
+            let text = String(decoding: data, as: UTF8.self)
             state.lines.withLock { $0 += text.split(separator: "\n").map(String.init) }
         }
         stderr.fileHandleForReading.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            state.stderrText.withLock { $0 += text }
+            let data = handle.availableData
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil
+                return
+            }
+            state.stderrText.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
         process.terminationHandler = { process in state.exited.withLock { $0 = process.terminationStatus } }
         try process.run()

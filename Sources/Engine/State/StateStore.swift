@@ -11,8 +11,12 @@ public protocol StateStore: AnyObject {
     /// Emits one changelog record per key changed since the last call, then forgets the changes.
     func writeChanges(_ emit: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) -> Void)
     /// Applies one changelog record (a `nil` value deletes the key).
-    /// - Throws: ``EngineError/Code/corruptState`` when the record cannot be decoded.
+    /// - Throws: ``EngineError/Code/corruptState`` when the record cannot be decoded, or was written in another
+    ///   format (see ``ChangelogFormat``).
     func restore(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) throws(EngineError)
+    /// Makes the next ``writeChanges(_:)`` write the key's current value (or a tombstone when it is absent):
+    /// after a restore skipped later records of the key, this puts the restored value after them.
+    func markForRewrite(key: UnsafeRawBufferPointer)
     /// The number of entries held.
     var entryCount: Int { get }
     /// The number of keys changed since the last ``writeChanges(_:)``.
@@ -34,6 +38,7 @@ protocol TaggedMap: AnyObject {
         writer: inout StateWriter, key: inout [UInt8],
         _ emit: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) -> Void)
     func restore(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) throws(EngineError)
+    func markForRewrite(key: UnsafeRawBufferPointer)
 }
 
 /// A state store made of tagged typed maps sharing one changelog topic.
@@ -71,6 +76,11 @@ final class ChangelogStore: StateStore {
             throw EngineError(.corruptState, "unknown changelog key tag \(tag) in \(name)")
         }
         try map.restore(key: UnsafeRawBufferPointer(rebasing: key.dropFirst()), value: value)
+    }
+
+    func markForRewrite(key: UnsafeRawBufferPointer) {
+        guard let tag = key.first, let map = maps.first(where: { $0.tag == tag }) else { return }
+        map.markForRewrite(key: UnsafeRawBufferPointer(rebasing: key.dropFirst()))
     }
 }
 
@@ -208,6 +218,7 @@ final class LoggedStore<Value: StateCodable>: TaggedMap {
             key.append(tag)
             key.append(contentsOf: map.key(at: index))
             writer.bytes.removeAll(keepingCapacity: true)
+            writer.write(byte: ChangelogFormat.formatVersion)
             map[index].value.encode(into: &writer)
             key.withUnsafeBytes { keyBytes in writer.bytes.withUnsafeBytes { emit(keyBytes, $0) } }
         }
@@ -220,12 +231,30 @@ final class LoggedStore<Value: StateCodable>: TaggedMap {
             if let existing { map.remove(at: existing) }
             return
         }
-        var reader = StateReader(value)
+        guard let version = value.first, version == ChangelogFormat.formatVersion else {
+            throw EngineError(
+                .corruptState,
+                "changelog record of state format \(value.first.map(String.init) ?? "none"); this build reads format "
+                    + "\(ChangelogFormat.formatVersion)")
+        }
+        var reader = StateReader(UnsafeRawBufferPointer(rebasing: value.dropFirst()))
         let decoded = try Value.decode(from: &reader)
         if let existing {
             map[existing] = Entry(value: decoded, dirty: false, persisted: true)
         } else {
             map.insert(key, value: Entry(value: decoded, dirty: false, persisted: true))
+        }
+    }
+
+    func markForRewrite(key: UnsafeRawBufferPointer) {
+        if let index = map.index(of: key) {
+            map[index].persisted = true
+            if !map[index].dirty {
+                map[index].dirty = true
+                dirtyIndexes.append(index)
+            }
+        } else {
+            deletedKeys.append(Array(key))
         }
     }
 }

@@ -23,7 +23,14 @@ public struct ReferenceData: Sendable {
         var data = ReferenceData()
         for table in topology.tables {
             guard case .file(let file) = table.origin else { continue }
-            let path = file.hasPrefix("/") ? file : directory + "/" + file
+            let resolved = ReferencePath.resolve(file, in: directory)
+            guard resolved.isInside else {
+                throw EngineError(
+                    .invalidReferenceData,
+                    ReferencePath.outsideMessage(table: table.name, file: file, directory: directory),
+                    at: table.location)
+            }
+            let path = resolved.path
             data.rows[table.name] = try readRows(path: path)
             data.files[table.name] = path
         }

@@ -12,9 +12,12 @@ import Timekeeping
 /// the partition's state.
 ///
 /// Lifecycle (driven by the runtime or the test driver, always on one thread):
-/// 1. `restore(topic:key:value:)` with every changelog record of the partition, before the first record;
+/// 1. `beginRestore(upTo:)` with the checkpoint committed with the partition's offset, then
+///    `restore(topic:key:value:checkpoint:)` with every changelog record of the partition, before the first
+///    record (records of later, uncommitted checkpoints are skipped: see ``ChangelogFormat``);
 /// 2. `process(_:)` with batches of records, `advance(wallClock:)` on idle polls;
-/// 3. `flush()` before each commit: writes one changelog record per state key changed since the last flush;
+/// 3. `flush()` before each commit: writes one changelog record per state key changed since the last flush,
+///    stamped with the next checkpoint, and returns the checkpoint to commit with the task's position;
 /// 4. `close()` on revoke or shutdown (after a final `flush()` when the state should be kept).
 ///
 /// - Important: Not thread-safe and never shared between threads; all output goes to the task's ``Sink``
@@ -66,6 +69,15 @@ public final class PartitionTask {
     private var storesByTopic: [String: StateStore] = [:]
     private var restorePending = false
     private(set) var isClosed = false
+    /// The checkpoint of the state as last flushed (0: nothing flushed or restored yet).
+    public private(set) var checkpoint: UInt64 = 0
+    /// Which changelog records the current restore applies.
+    private var restoreLimit: CommittedCheckpoint = .unknown
+    /// Keys whose later records a restore skipped: rewritten by the next flush (store topic → keys).
+    private var rewrites: [(store: StateStore, key: [UInt8])] = []
+    /// The checkpoint header value of the records a flush writes (reused).
+    private var checkpointHeader: [UInt8] = []
+    private static let checkpointHeaderName = Array(ChangelogFormat.checkpointHeader.utf8)
 
     /// Reused buffers for outputs, dead-letter headers and validation of outputs.
     var exceptionWriter = JSONWriter(capacity: 4096)
@@ -123,22 +135,65 @@ public final class PartitionTask {
 
     // MARK: Restore
 
-    /// Applies one changelog record before the first `process` call after assignment.
-    /// - Throws: ``EngineError`` when the topic is not one of ``changelogTopics`` or the record is corrupt.
-    public func restore(topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) throws(EngineError)
-    {
+    /// Starts a restore: only changelog records stamped at or below the committed checkpoint will be applied.
+    ///
+    /// - Parameter committed: The checkpoint committed with the partition's input offset.
+    public func beginRestore(upTo committed: CommittedCheckpoint) {
+        restoreLimit = committed
+        checkpoint = max(checkpoint, committed.checkpoint)
+    }
+
+    /// Applies one changelog record before the first `process` call after assignment, if it belongs to the
+    /// committed state; a later record is skipped and its key rewritten by the next flush (so a later restore
+    /// that does include the skipped checkpoints still ends with the committed value).
+    ///
+    /// - Parameters:
+    ///   - topic: The changelog topic.
+    ///   - key: The record key.
+    ///   - value: The record value (`nil`: a tombstone).
+    ///   - checkpoint: The record's ``ChangelogFormat/checkpointHeader``, `nil` when it has none.
+    /// - Throws: ``EngineError`` when the topic is not one of ``changelogTopics``, the record has no checkpoint
+    ///   (written by a build before checkpoints) or is corrupt.
+    public func restore(
+        topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?, checkpoint recordCheckpoint: UInt64?
+    ) throws(EngineError) {
         guard let store = storesByTopic[topic] else {
             throw EngineError(.unknownTopic, "\(topic) is not a changelog of task \(self.topic)/\(partition)")
         }
-        try store.restore(key: key, value: value)
+        guard let recordCheckpoint else {
+            throw EngineError(
+                .corruptState,
+                "\(topic)[\(partition)] holds a record without a \(ChangelogFormat.checkpointHeader) header, written by "
+                    + "a PlantStream build older than changelog format \(ChangelogFormat.formatVersion); stop every "
+                    + "instance of the application, delete its changelog topics and reset its consumer group's offsets "
+                    + "to reprocess")
+        }
         restorePending = true
+        checkpoint = max(checkpoint, recordCheckpoint)
+        if restoreLimit.includes(recordCheckpoint) {
+            try store.restore(key: key, value: value)
+        } else {
+            rewrites.append((store, Array(key)))
+        }
     }
 
-    /// Finishes a restore: rebuilds indexes, recovers stream time and re-checks parked postings
-    /// against the current tables. Called automatically by the first `process` or `advance`.
+    /// Applies one changelog record of the committed state (tests and tools that hold no checkpoints).
+    /// - Throws: As ``restore(topic:key:value:checkpoint:)``.
+    public func restore(topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?)
+        throws(EngineError)
+    {
+        try restore(topic: topic, key: key, value: value, checkpoint: checkpoint)
+    }
+
+    /// Finishes a restore: schedules the rewrite of skipped keys, rebuilds indexes, recovers stream time and
+    /// re-checks parked postings against the current tables. Called automatically by the first `process` or
+    /// `advance`.
     public func restoreCompleted() {
         guard restorePending else { return }
         restorePending = false
+        restoreLimit = .unknown
+        for rewrite in rewrites { rewrite.key.withUnsafeBytes { rewrite.store.markForRewrite(key: $0) } }
+        rewrites = []
         for pipeline in pipelines { for node in pipeline.nodes { node.stateRestored() } }
     }
 
@@ -170,17 +225,36 @@ public final class PartitionTask {
         for node in timeNodes { node.wallClockAdvanced(now) }
     }
 
-    /// Writes one changelog record per state key changed since the last flush (call before committing).
-    public func flush() {
-        guard !isClosed else { return }
+    /// Writes one changelog record per state key changed since the last flush, stamped with the next
+    /// checkpoint (call before committing).
+    ///
+    /// - Returns: The checkpoint of the state now in the changelog: commit it with the task's position.
+    @discardableResult
+    public func flush() -> UInt64 {
+        guard !isClosed else { return checkpoint }
+        restoreCompleted()
         let timestamp = max(streamTime, 0)
         for node in timeNodes { node.prepareFlush() }
-        for store in stores {
-            store.writeChanges { key, value in
-                send(store.destination, partition: partition, key: key, value: value, timestamp: timestamp)
-                counters.pointee.changelogRecords += 1
+        guard stores.contains(where: { $0.pendingChangeCount > 0 }) else { return checkpoint }
+        checkpoint += 1
+        checkpointHeader.removeAll(keepingCapacity: true)
+        ChangelogFormat.appendCheckpoint(checkpoint, to: &checkpointHeader)
+        Self.checkpointHeaderName.withUnsafeBytes { name in
+            checkpointHeader.withUnsafeBytes { value in
+                withUnsafePointer(to: RecordHeader(name: name, value: value)) { header in
+                    let headers = UnsafeBufferPointer(start: header, count: 1)
+                    for store in stores {
+                        store.writeChanges { key, value in
+                            send(
+                                store.destination, partition: partition, key: key, value: value, headers: headers,
+                                timestamp: timestamp)
+                            counters.pointee.changelogRecords += 1
+                        }
+                    }
+                }
             }
         }
+        return checkpoint
     }
 
     /// Stops the task and drops its in-memory state (flush first to keep it in the changelog).

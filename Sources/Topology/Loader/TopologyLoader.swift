@@ -48,6 +48,11 @@ public struct TopologyLoader: Sendable {
 
     /// Lints the file at `path` (findings carry `path` as written).
     public func lint(contentsOf path: String) -> TopologyLintResult {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+            let finding = ConfigReader.sizeFinding(byteCount: size, file: path)
+        {
+            return TopologyLintResult(topology: nil, findings: [finding])
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             return TopologyLintResult(
                 topology: nil,

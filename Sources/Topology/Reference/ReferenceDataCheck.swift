@@ -44,6 +44,13 @@ public struct ReferenceDataCheck: Sendable {
         var files: [String: ReferenceTableFile] = [:]
         for table in topology.tables {
             guard let path = path(of: table) else { continue }
+            if case .file(let file) = table.origin, !ReferencePath.resolve(file, in: referenceDirectory).isInside {
+                findings.append(
+                    TopologyFinding(
+                        .invalidOption, at: table.location,
+                        ReferencePath.outsideMessage(table: table.name, file: file, directory: referenceDirectory)))
+                continue
+            }
             if !FileManager.default.fileExists(atPath: path) {
                 findings.append(
                     TopologyFinding(

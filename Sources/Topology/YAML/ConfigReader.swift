@@ -2,11 +2,35 @@ import Yams
 
 /// Reads a YAML file into a `ConfigNode` tree through Yams' `compose` (which keeps line and column),
 /// substituting `${VAR}` references in scalar values.
+///
+/// Hostile input is bounded: a document larger than ``maxDocumentBytes`` is refused before it is parsed, and
+/// the tree stops growing at ``maxNodes`` nodes or ``maxDepth`` levels — YAML aliases can make a small file
+/// expand exponentially ("billion laughs"), so the count is of the expanded tree.
 struct ConfigReader {
+    /// The largest YAML document read (topology and reference files): 4 MiB.
+    static let maxDocumentBytes = 4 * 1024 * 1024
+    /// The most nodes a document may expand to (the default topology has about 3,000).
+    static let maxNodes = 250_000
+    /// The deepest nesting read.
+    static let maxDepth = 64
+
     let source: SourceText
     /// Values for `${VAR}`; `nil` turns substitution off (reference data).
     let environment: [String: String]?
     private(set) var findings: [TopologyFinding] = []
+    /// Nodes converted so far, and whether a bound was hit (reported once).
+    private var nodes = 0
+    private var depth = 0
+    private var exceeded = false
+
+    /// The finding for a document over ``maxDocumentBytes``, if `byteCount` is.
+    static func sizeFinding(byteCount: Int, file: String) -> TopologyFinding? {
+        guard byteCount > maxDocumentBytes else { return nil }
+        return TopologyFinding(
+            .syntax, at: SourceLocation(file: file, line: 1, column: 1),
+            "the file is \(byteCount) bytes; YAML documents are limited to \(maxDocumentBytes) bytes (4 MiB) — keep "
+                + "large master data in CSV files or table topics")
+    }
 
     /// Parses `text`; returns `nil` (with a `syntax` or `duplicateName` finding) when it is not valid YAML.
     static func read(
@@ -14,6 +38,9 @@ struct ConfigReader {
         file: String,
         environment: [String: String]?
     ) -> (root: ConfigNode?, source: SourceText, findings: [TopologyFinding]) {
+        if let finding = sizeFinding(byteCount: text.utf8.count, file: file) {
+            return (nil, SourceText(file: file, text: ""), [finding])
+        }
         var reader = ConfigReader(source: SourceText(file: file, text: text), environment: environment)
         let node: Node?
         do {
@@ -32,6 +59,21 @@ struct ConfigReader {
     }
 
     private mutating func convert(_ node: Node) -> ConfigNode {
+        nodes += 1
+        guard nodes <= Self.maxNodes, depth < Self.maxDepth else {
+            if !exceeded {
+                exceeded = true
+                let why =
+                    depth >= Self.maxDepth
+                    ? "nests deeper than \(Self.maxDepth) levels"
+                    : "expands to more than \(Self.maxNodes) nodes (YAML aliases repeating this node?)"
+                findings.append(
+                    TopologyFinding(.syntax, at: location(node.mark), "the document \(why); not read further"))
+            }
+            return .scalar(ConfigScalar(text: "", decoded: "", style: .plain, location: location(node.mark)))
+        }
+        depth += 1
+        defer { depth -= 1 }
         switch node {
         case .scalar(let scalar):
             return .scalar(convertScalar(scalar, substitute: true))

@@ -1,10 +1,13 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// `plantstream run` started as a child process (the built binary), with its standard error collected.
 final class ProcessorProcess: Sendable {
     private final class State: Sendable {
         let stderr = Mutex<String>("")
+        /// Complete lines of standard error so far, and the unterminated rest.
+        let lines = Mutex<(complete: [String], partial: String)>(([], ""))
         let status = Mutex<Int32?>(nil)
     }
 
@@ -28,8 +31,20 @@ final class ProcessorProcess: Sendable {
         process.standardOutput = FileHandle.nullDevice
         let state = self.state
         errors.fileHandleForReading.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
+            let data = handle.availableData
+            guard !data.isEmpty else {
+                // End of file: stop watching the descriptor before the pipe can be closed (Foundation on Linux
+                // crashes in its event loop when a watched descriptor is closed under it).
+                handle.readabilityHandler = nil
+                return
+            }
+            let text = String(decoding: data, as: UTF8.self)
             state.stderr.withLock { $0 += text }
+            state.lines.withLock { lines in
+                var pieces = (lines.partial + text).split(separator: "\n", omittingEmptySubsequences: false)
+                lines.partial = String(pieces.removeLast())
+                lines.complete += pieces.map(String.init)
+            }
         }
         process.terminationHandler = { finished in state.status.withLock { $0 = finished.terminationStatus } }
         self.process = process
@@ -42,8 +57,23 @@ final class ProcessorProcess: Sendable {
     /// The exit status, once exited.
     var exitStatus: Int32? { state.status.withLock { $0 } }
 
+    /// The number of complete lines of standard error so far.
+    var lineCount: Int { state.lines.withLock { $0.complete.count } }
+
+    /// How many complete lines in `range` (clamped to the lines there are) contain `text`.
+    func lines(containing text: String, in range: Range<Int>) -> Int {
+        state.lines.withLock { lines in
+            let end = min(range.upperBound, lines.complete.count)
+            guard range.lowerBound < end else { return 0 }
+            return lines.complete[range.lowerBound..<end].reduce(0) { $0 + ($1.contains(text) ? 1 : 0) }
+        }
+    }
+
     /// Sends SIGTERM.
     func terminate() { process.terminate() }
+
+    /// Sends SIGKILL (no shutdown of any kind: a crash).
+    func kill() { Glibc.kill(process.processIdentifier, SIGKILL) }
 
     /// Waits for the process to exit (up to `seconds`, then kills it and fails).
     ///
@@ -54,7 +84,7 @@ final class ProcessorProcess: Sendable {
             if let status = exitStatus { return status }
             try await Task.sleep(for: .milliseconds(50))
         }
-        kill(process.processIdentifier, SIGKILL)
+        Glibc.kill(process.processIdentifier, SIGKILL)
         throw HarnessError("plantstream run did not exit within \(seconds) s; stderr:\n\(standardError)")
     }
 

@@ -9,8 +9,11 @@ enum RuntimeTestPaths {
         return url.path
     }()
 
-    /// The binary `swift build` makes (the README's test command builds it before `swift test`).
-    static var plantstream: String { packageRoot + "/.build/debug/plantstream" }
+    /// The binary `swift build` makes (the README's test command builds it before `swift test`);
+    /// `PLANTSTREAM_BINARY` runs the process tests against another build.
+    static var plantstream: String {
+        ProcessInfo.processInfo.environment["PLANTSTREAM_BINARY"] ?? packageRoot + "/.build/debug/plantstream"
+    }
 
     /// A fresh temporary directory.
     static func temporaryDirectory(_ name: String) throws -> String {

@@ -113,3 +113,30 @@ enum TestKafka {
         }
     }
 }
+
+extension TestKafka {
+    /// The input partitions (with records) whose committed offset in `group` is below their high watermark.
+    static func partitionsBehind(group: String, topics: [String: Int], cluster: KafkaEmbeddedCluster) async throws
+        -> [String]
+    {
+        try await onThread {
+            let admin = try KafkaAdmin(configuration: cluster.configuration(), logger: logger)
+            var partitions: [KafkaTopicPartitionOffset] = []
+            for (topic, count) in topics {
+                for partition in 0..<Int32(count) {
+                    partitions.append(
+                        KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: KafkaOffset.unset))
+                }
+            }
+            let committed = try admin.committedOffsets(group: group, partitions: partitions, timeout: .seconds(10))
+            var behind: [String] = []
+            for entry in committed {
+                let marks = try admin.watermarks(topic: entry.topic, partition: entry.partition, timeout: .seconds(10))
+                if marks.high > marks.low, entry.offset < marks.high {
+                    behind.append("\(group) \(entry.topic)[\(entry.partition)] at \(entry.offset) of \(marks.high)")
+                }
+            }
+            return behind
+        }
+    }
+}

@@ -4,9 +4,10 @@ import KafkaClient
 /// written because of those inputs (outputs, dead letters, exceptions, changelog records) is on the broker.
 ///
 /// Sends are grouped in *generations*: every record the tasks write between two checkpoints carries the
-/// current generation number as its delivery token. A checkpoint seals the generation with the input
-/// positions reached so far; once every record of a sealed generation, and of every older one, is
-/// acknowledged, its positions may be committed. Nothing is allocated per record.
+/// current generation number as its delivery token. A checkpoint seals the generation with the commit points
+/// reached so far (input positions and the state checkpoints flushed for them); once every record of a sealed
+/// generation, and of every older one, is acknowledged, its points may be committed. Nothing is allocated per
+/// record.
 ///
 /// - Important: Confined to the processing thread. The producer serves delivery reports only inside
 ///   `poll`, `flush`, `close`, a `send` that waits on a full queue, or a transaction commit, and the
@@ -18,13 +19,13 @@ final class DeliveryTracker: @unchecked Sendable {
         var id: UInt64
         var pending: Int
         var sealed: Bool
-        var offsets: [KafkaTopicPartitionOffset]
+        var points: [PartitionCommitPoint]
     }
 
     // Unchecked exclusivity (no dynamic check per send and report): confined to the processing thread, and no
     // method calls out while it accesses `generations`.
     @exclusivity(unchecked) private var generations: [Generation] = [
-        Generation(id: 1, pending: 0, sealed: false, offsets: [])
+        Generation(id: 1, pending: 0, sealed: false, points: [])
     ]
     /// The first failed delivery, if any.
     private(set) var failure: KafkaDeliveryReport?
@@ -56,7 +57,8 @@ final class DeliveryTracker: @unchecked Sendable {
 
     /// A delivery report (served on the processing thread).
     func delivered(_ report: KafkaDeliveryReport) {
-        if let index = index(of: report.token) { generations[index].pending -= 1 }
+        guard let index = index(of: report.token) else { return }  // of a discarded (aborted) generation
+        generations[index].pending -= 1
         if report.error == nil {
             acknowledged += 1
         } else {
@@ -65,23 +67,32 @@ final class DeliveryTracker: @unchecked Sendable {
         }
     }
 
-    /// Closes the current generation with the input positions reached (next offsets to consume).
-    func seal(offsets: [KafkaTopicPartitionOffset]) {
-        let last = generations.count - 1
-        generations[last].sealed = true
-        generations[last].offsets = offsets
-        generations.append(Generation(id: generations[last].id + 1, pending: 0, sealed: false, offsets: []))
+    /// Forgets every generation (after an aborted transaction: its records will never be visible, and their
+    /// late reports, failed or not, count for nothing).
+    func discardAll() {
+        let next = generations[generations.count - 1].id + 1
+        generations = [Generation(id: next, pending: 0, sealed: false, points: [])]
+        failure = nil
     }
 
-    /// Removes the fully acknowledged sealed generations at the front and returns the positions of the
+    /// Closes the current generation with the commit points reached (next offsets to consume and the
+    /// checkpoints flushed for them).
+    func seal(_ points: [PartitionCommitPoint]) {
+        let last = generations.count - 1
+        generations[last].sealed = true
+        generations[last].points = points
+        generations.append(Generation(id: generations[last].id + 1, pending: 0, sealed: false, points: []))
+    }
+
+    /// Removes the fully acknowledged sealed generations at the front and returns the commit points of the
     /// newest of them (they include the older ones), or `nil` when none completed. Never completes anything
     /// after a failed delivery.
-    func takeCompleted() -> [KafkaTopicPartitionOffset]? {
+    func takeCompleted() -> [PartitionCommitPoint]? {
         guard failure == nil else { return nil }
-        var completed: [KafkaTopicPartitionOffset]?
+        var completed: [PartitionCommitPoint]?
         var count = 0
         while count < generations.count - 1, generations[count].sealed, generations[count].pending == 0 {
-            completed = generations[count].offsets
+            completed = generations[count].points
             count += 1
         }
         if count > 0 { generations.removeFirst(count) }
@@ -91,7 +102,7 @@ final class DeliveryTracker: @unchecked Sendable {
     /// Forgets positions of partitions this instance no longer owns (lost partitions are never committed).
     func forget(_ partitions: Set<KafkaTopicPartition>) {
         for index in generations.indices {
-            generations[index].offsets.removeAll { partitions.contains($0.topicPartition) }
+            generations[index].points.removeAll { partitions.contains($0.partition) }
         }
     }
 

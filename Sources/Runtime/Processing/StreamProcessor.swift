@@ -3,46 +3,23 @@ import KafkaClient
 import Logging
 import Topology
 
-/// The processing thread of one instance (Kafka Streams' `StreamThread`): one group consumer, one producer,
-/// one engine with a task per assigned partition, one commit point.
+/// The processing loop of one instance (Kafka Streams' `StreamThread`): one group consumer, one producer,
+/// one engine with a task per assigned partition (``TaskManager``), one commit protocol (``Committer``).
 ///
 /// Loop: poll a batch (rebalances are handled synchronously inside the poll) → hand each partition's run of
 /// records to its task while the fetch buffers are borrowed → apply table rows the tasks wrote → apply new
-/// global-table records → serve delivery reports → every `commitInterval` flush the changelogs and commit
-/// (at-least-once: offsets of fully acknowledged generations; exactly-once: a transaction with the offsets)
-/// → every tick advance the wall clock of idle partitions.
+/// global-table records → serve delivery reports → let the committer commit what became safe, and every
+/// `commitInterval` flush the changelogs and commit → every tick advance the wall clock of idle partitions.
 ///
 /// - Important: Created, run and dropped on one dedicated thread (``ProcessorService`` uses a
 ///   ``KafkaClient/KafkaThread``); nothing here is shared with other threads except ``RuntimeMetrics`` and
 ///   the ``StopSignal``.
 final class StreamProcessor {
-    /// The task of one assigned partition and its positions.
-    private final class PartitionState {
-        let key: KafkaTopicPartition
-        let task: PartitionTask
-        /// Whether pipelines of this source write table rows (then records are processed one at a time so
-        /// that each row is applied before the next record, as in the test driver).
-        let writesTables: Bool
-        /// The next offset to process (after the last processed record); -1 when not known yet.
-        var position: Int64
-        /// The last offset committed (or sent in a committed transaction); -1 when none.
-        var committed: Int64
-
-        init(key: KafkaTopicPartition, task: PartitionTask, writesTables: Bool, committed: Int64) {
-            self.key = key
-            self.task = task
-            self.writesTables = writesTables
-            position = committed
-            self.committed = committed
-        }
-    }
-
     private let plan: RuntimePlan
     private let configuration: RuntimeConfiguration
     private let logger: Logger
     private let metrics: RuntimeMetrics
     private let stop: StopSignal
-    private let exactlyOnce: Bool
     private let commitInterval: Duration
     private let clock = SystemClock()
     private let engine: Engine
@@ -52,21 +29,15 @@ final class StreamProcessor {
     private let consumer: KafkaConsumer
     private let restorer: ChangelogRestorer
     private let tableFeed: GlobalTableFeed?
+    private let tasks: TaskManager
+    private let committer: any Committer
+    private let reachability: ClusterReachability
     private let sourceTopics: [String]
-    private let tableWritingSources: Set<String>
 
-    private var partitions: [KafkaTopicPartition: PartitionState] = [:]
-    /// `partitions` by (interned topic index << 32 | partition); cleared whenever tasks are created or removed.
-    private var tasksByIndex: [Int64: PartitionState] = [:]
-    private var ordered: [PartitionState] = []
     private var fatal: RuntimeError?
     private var failed = false
     private var hasAssignment = false
-    private var dirty = false
     private var lastActivity = ContinuousClock.now
-    private var retired = TaskMetrics()
-    private var restoredRecords = 0
-    private var commits = 0
     private var processedRecords = 0
     // Per-run scratch, reused. Unchecked exclusivity: only `run` touches them, on the processing thread, and
     // nothing it calls re-enters it.
@@ -88,11 +59,10 @@ final class StreamProcessor {
         self.logger = logger
         self.metrics = metrics
         self.stop = stop
-        exactlyOnce = plan.guarantee == .exactlyOnce
+        let exactlyOnce = plan.guarantee == .exactlyOnce
         commitInterval = plan.commitInterval
         engine = try plan.makeEngine(logger: logger)
         sourceTopics = engine.sourceTopics
-        tableWritingSources = Self.tableWritingSources(plan.topology)
         let origin = "\(configuration.instanceID)-\(UInt64.random(in: 0...UInt64.max))"
         do {
             let admin = try KafkaAdmin(configuration: KafkaPropertyScope.forProducer(plan.kafka), logger: logger)
@@ -157,6 +127,16 @@ final class StreamProcessor {
         } catch {
             throw RuntimeError(.kafka, "\(error)")
         }
+        tasks = TaskManager(
+            engine: engine, sink: sink, consumer: consumer, restorer: restorer, topology: plan.topology, logger: logger)
+        reachability = ClusterReachability(producer: producer, consumer: consumer, logger: logger)
+        if exactlyOnce {
+            committer = TransactionalCommitter(offsets: consumer, producer: producer, tracker: tracker, logger: logger)
+        } else {
+            committer = AtLeastOnceCommitter(
+                offsets: consumer, producer: producer, tracker: tracker, flushTimeout: configuration.flushTimeout,
+                logger: logger)
+        }
     }
 
     /// Runs until stopped (or idle, with `--exit-when-idle`), then commits, leaves the group and flushes.
@@ -164,7 +144,7 @@ final class StreamProcessor {
     /// - Throws: ``RuntimeError`` when processing cannot continue (nothing is committed past the failure).
     func run() throws(RuntimeError) {
         do {
-            if exactlyOnce { try beginTransaction() }
+            try committer.start()
             try consumer.subscribe(topics: sourceTopics)
             logger.notice(
                 "processing",
@@ -211,10 +191,10 @@ final class StreamProcessor {
             try checkDeliveries()
             let now = ContinuousClock.now
             if now >= nextCommit {
-                try commit()
+                try committer.commit(tasks)
                 nextCommit = now + commitInterval
-            } else if !exactlyOnce {
-                commitCompleted()
+            } else {
+                try committer.poll(tasks)
             }
             if now >= nextTick {
                 tick()
@@ -222,6 +202,16 @@ final class StreamProcessor {
                 if isIdleFinished() {
                     logger.info("caught up and idle; stopping", metadata: ["idle": "\(configuration.exitWhenIdle!)"])
                     break
+                }
+                if configuration.exitWhenIdle != nil, let down = reachability.unreachableFor(),
+                    down >= configuration.unreachableTimeout
+                {
+                    throw RuntimeError(
+                        .kafka,
+                        "the cluster has been unreachable for \(down) (--exit-when-idle gives up after "
+                            + "\(configuration.unreachableTimeout)); \(tracker.inFlight) outputs were not acknowledged "
+                            + "and nothing after the last commit is committed — check bootstrap servers and broker health, "
+                            + "then run again (the next run resumes from the last commit)")
                 }
             }
             if now >= nextStatistics {
@@ -252,8 +242,8 @@ final class StreamProcessor {
                 if next.partition != partition || next.topicIndex != topic { break }
                 end += 1
             }
-            if let state = task(topic: topic, partition: partition, batch) {
-                run(state, batch, index..<end)
+            if let owned = tasks.partition(topicIndex: topic, partition: partition, batch) {
+                run(owned, batch, index..<end)
             } else {
                 logger.warning("records of unassigned partition \(batch.topic(ofIndex: topic))[\(partition)] skipped")
             }
@@ -262,18 +252,7 @@ final class StreamProcessor {
         return count
     }
 
-    /// The task of a partition, by the consumer's interned topic index.
-    @inline(__always)
-    private func task(topic: Int, partition: Int32, _ batch: KafkaRecordBatch) -> PartitionState? {
-        let key = Int64(topic) << 32 | Int64(UInt32(bitPattern: partition))
-        if let state = tasksByIndex[key] { return state }
-        guard let state = partitions[KafkaTopicPartition(topic: batch.topic(ofIndex: topic), partition: partition)]
-        else { return nil }
-        tasksByIndex[key] = state
-        return state
-    }
-
-    private func run(_ state: PartitionState, _ batch: KafkaRecordBatch, _ range: Range<Int>) {
+    private func run(_ owned: OwnedPartition, _ batch: KafkaRecordBatch, _ range: Range<Int>) {
         headerScratch.removeAll(keepingCapacity: true)
         headerSpans.removeAll(keepingCapacity: true)
         for index in range {
@@ -298,15 +277,14 @@ final class StreamProcessor {
                             : UnsafeBufferPointer(rebasing: headers[start..<start + count])))
             }
             inputs.withUnsafeBufferPointer { records in
-                guard state.writesTables else { return state.task.process(records) }
+                guard owned.writesTables else { return owned.task.process(records) }
                 for index in records.indices {
-                    state.task.process(UnsafeBufferPointer(rebasing: records[index..<index + 1]))
+                    owned.task.process(UnsafeBufferPointer(rebasing: records[index..<index + 1]))
                     applyTableRows()
                 }
             }
         }
-        state.position = batch[range.upperBound - 1].offset + 1
-        dirty = true
+        owned.position = batch[range.upperBound - 1].offset + 1
         applyTableRows()
     }
 
@@ -327,74 +305,15 @@ final class StreamProcessor {
         }
     }
 
-    /// Wall-clock tick: idle partitions close their windows.
+    /// Wall-clock tick: idle partitions close their windows; the cluster's reachability is checked.
     private func tick() {
+        reachability.update(waiting: tracker.inFlight) { probeCluster() }
         let now = clock.now()
         let before = tracker.current
         let sentBefore = tracker.inFlight
-        for state in ordered { state.task.advance(wallClock: now) }
+        for owned in tasks.owned { owned.task.advance(wallClock: now) }
         applyTableRows()
         if tracker.current != before || tracker.inFlight != sentBefore { lastActivity = .now }
-    }
-
-    // MARK: Commit
-
-    private func commit() throws(RuntimeError) {
-        if exactlyOnce {
-            try commitTransaction()
-        } else {
-            checkpoint()
-            commitCompleted()
-        }
-    }
-
-    /// At-least-once: writes the changelogs and seals the delivery generation with the positions reached.
-    private func checkpoint() {
-        for state in ordered { state.task.flush() }
-        guard dirty || tracker.currentHasRecords else { return }
-        tracker.seal(offsets: positions())
-        dirty = false
-    }
-
-    private func positions() -> [KafkaTopicPartitionOffset] {
-        ordered.compactMap { $0.position >= 0 ? KafkaTopicPartitionOffset($0.key, offset: $0.position) : nil }
-    }
-
-    /// At-least-once: commits the positions of the newest fully acknowledged generation, for partitions still
-    /// owned.
-    private func commitCompleted() {
-        guard let completed = tracker.takeCompleted() else { return }
-        let owned = completed.filter { offset in
-            guard let state = partitions[offset.topicPartition] else { return false }
-            return offset.offset > state.committed
-        }
-        guard !owned.isEmpty else { return }
-        do {
-            try consumer.storeOffsets(owned)
-            consumer.commitAsync()
-            for offset in owned { partitions[offset.topicPartition]?.committed = offset.offset }
-            commits += 1
-        } catch {
-            // The offsets stay stored and go with the next commit; at worst the next owner reprocesses
-            // records whose outputs carry the same idempotency keys.
-            logger.warning("offset commit failed: \(error.message)")
-        }
-    }
-
-    /// At-least-once, on revoke and shutdown, after ``checkpoint()`` and ``flushProducer()``: everything is
-    /// acknowledged and the changelogs hold the state, so every owned partition's position is committed
-    /// synchronously (also those an earlier asynchronous commit may have missed).
-    private func commitAll() {
-        _ = tracker.takeCompleted()
-        let offsets = positions()
-        guard !offsets.isEmpty else { return }
-        do {
-            try consumer.commit(offsets)
-            for offset in offsets { partitions[offset.topicPartition]?.committed = offset.offset }
-            commits += 1
-        } catch {
-            logger.warning("offset commit failed: \(error.message)")
-        }
     }
 
     private func checkDeliveries() throws(RuntimeError) {
@@ -409,94 +328,6 @@ final class StreamProcessor {
         }
     }
 
-    /// Waits for every outstanding delivery (revoke, shutdown).
-    private func flushProducer() throws(RuntimeError) {
-        do {
-            try producer.flush(timeout: configuration.flushTimeout)
-        } catch {
-            throw RuntimeError(.delivery, "outputs not acknowledged in time: \(error.message)")
-        }
-        try checkDeliveries()
-    }
-
-    // MARK: Transactions
-
-    private func beginTransaction() throws(RuntimeError) {
-        do {
-            try producer.beginTransaction()
-        } catch {
-            throw RuntimeError(.kafka, error.message)
-        }
-    }
-
-    /// Exactly-once: flushes the changelogs, adds the positions to the transaction and commits it, then
-    /// begins the next one.
-    private func commitTransaction(beginNext: Bool = true) throws(RuntimeError) {
-        for state in ordered { state.task.flush() }
-        let offsets = ordered.filter { $0.position > $0.committed }.map {
-            KafkaTopicPartitionOffset($0.key, offset: $0.position)
-        }
-        guard tracker.currentHasRecords || !offsets.isEmpty else {
-            if !beginNext { abortEmptyTransaction() }
-            return
-        }
-        do {
-            if !offsets.isEmpty {
-                let metadata = try consumer.groupMetadata()
-                try retrying { () throws(KafkaError) in
-                    try producer.sendOffsetsToTransaction(offsets, groupMetadata: metadata, timeout: .seconds(30))
-                }
-            }
-            try retrying { () throws(KafkaError) in try producer.commitTransaction(timeout: .seconds(60)) }
-        } catch {
-            if error.transactionErrorKind == .abortRequired {
-                logger.warning("transaction aborted: \(error.message); rewinding to the last committed state")
-                try rewind()
-                if beginNext { try beginTransaction() }
-                return
-            }
-            throw RuntimeError(.kafka, "commit transaction: \(error.message)")
-        }
-        for state in ordered where state.position > state.committed { state.committed = state.position }
-        tracker.seal(offsets: [])
-        _ = tracker.takeCompleted()
-        dirty = false
-        commits += 1
-        if beginNext { try beginTransaction() }
-    }
-
-    private func abortEmptyTransaction() {
-        do { try producer.abortTransaction(timeout: .seconds(10)) } catch {
-            logger.debug("abort of the empty final transaction: \(error.message)")
-        }
-    }
-
-    private func retrying(_ body: () throws(KafkaError) -> Void) throws(KafkaError) {
-        var attempt = 0
-        while true {
-            do {
-                try body()
-                return
-            } catch  where error.transactionErrorKind == .retriable && attempt < 5 {
-                attempt += 1
-                logger.warning("retrying: \(error.message)")
-            }
-        }
-    }
-
-    /// Exactly-once after an abort: the tasks' memory holds effects of the aborted records, so every task is
-    /// rebuilt from its changelog and the consumer goes back to the committed offsets.
-    private func rewind() throws(RuntimeError) {
-        do {
-            try producer.abortTransaction(timeout: .seconds(30))
-        } catch {
-            throw RuntimeError(.kafka, "abort transaction: \(error.message)")
-        }
-        let keys = ordered.map(\.key)
-        removeTasks(keys)
-        try createTasks(keys, seek: true)
-    }
-
     // MARK: Rebalance
 
     private func rebalance(_ event: inout KafkaRebalance) {
@@ -509,139 +340,70 @@ final class StreamProcessor {
             hasAssignment = true
             guard fatal == nil, !failed else { return }
             do {
-                try createTasks(keys.filter { partitions[$0] == nil }, seek: false)
-                logger.info("partitions assigned", metadata: ["partitions": "\(describe(keys))"])
+                try tasks.create(keys, seek: false)
+                applyTableRows()
+                logger.info("partitions assigned", metadata: ["partitions": "\(TaskManager.describe(keys))"])
             } catch {
                 fatal = error
             }
         case .revoked:
             if fatal == nil, !failed {
                 do {
-                    if exactlyOnce {
-                        try commitTransaction()
-                    } else {
-                        checkpoint()
-                        try flushProducer()
-                        commitAll()
-                    }
+                    try committer.beforeRevoke(tasks)
                 } catch {
                     fatal = error
                 }
             }
-            removeTasks(keys)
-            logger.info("partitions revoked", metadata: ["partitions": "\(describe(keys))"])
+            tasks.remove(keys)
+            logger.info("partitions revoked", metadata: ["partitions": "\(TaskManager.describe(keys))"])
         case .lost:
-            removeTasks(keys)
-            tracker.forget(Set(keys))
-            logger.warning("partitions lost (not committed)", metadata: ["partitions": "\(describe(keys))"])
-            if exactlyOnce, fatal == nil, !failed {
+            tasks.remove(keys)
+            logger.warning("partitions lost (not committed)", metadata: ["partitions": "\(TaskManager.describe(keys))"])
+            if fatal == nil, !failed {
                 do {
-                    try rewind()
-                    try beginTransaction()
+                    try committer.lost(keys, owner: tasks)
                 } catch {
                     fatal = error
                 }
             }
         }
-    }
-
-    /// Creates and restores the tasks of newly owned partitions; with `seek`, moves the consumer back to the
-    /// committed offsets (after an aborted transaction).
-    private func createTasks(_ keys: [KafkaTopicPartition], seek: Bool) throws(RuntimeError) {
-        guard !keys.isEmpty else { return }
-        var created: [PartitionTask] = []
-        do {
-            for key in keys {
-                created.append(try engine.makeTask(topic: key.topic, partition: key.partition, sink: sink))
-            }
-            restoredRecords += try restorer.restore(created)
-            let committed = try consumer.committed(keys, timeout: .seconds(30))
-            var offsets: [KafkaTopicPartition: Int64] = [:]
-            for entry in committed { offsets[entry.topicPartition] = entry.offset }
-            for (key, task) in zip(keys, created) {
-                let state = PartitionState(
-                    key: key, task: task, writesTables: tableWritingSources.contains(key.topic),
-                    committed: max(offsets[key] ?? -1, -1))
-                partitions[key] = state
-                tasksByIndex.removeAll(keepingCapacity: true)
-                ordered.append(state)
-            }
-            ordered.sort { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }
-            if seek {
-                try consumer.seek(
-                    keys.map {
-                        KafkaTopicPartitionOffset(
-                            $0, offset: max(offsets[$0] ?? -1, -1) >= 0 ? offsets[$0]! : KafkaOffset.beginning)
-                    },
-                    timeout: .seconds(10))
-            }
-        } catch let error as RuntimeError {
-            for task in created
-            where partitions[KafkaTopicPartition(topic: task.topic, partition: task.partition)] == nil {
-                task.close()
-            }
-            throw error
-        } catch let error as EngineError {
-            throw RuntimeError(.engine, error.description)
-        } catch let error as KafkaError {
-            throw RuntimeError(.kafka, "assigning \(describe(keys)): \(error.message)")
-        } catch {
-            throw RuntimeError(.kafka, "\(error)")
-        }
-        applyTableRows()
         lastActivity = .now
     }
 
-    private func removeTasks(_ keys: [KafkaTopicPartition]) {
-        tasksByIndex.removeAll(keepingCapacity: true)
-        for key in keys {
-            guard let state = partitions.removeValue(forKey: key) else { continue }
-            var metrics = state.task.metrics
-            metrics.parked = 0
-            retired.add(metrics)
-            state.task.close()
-        }
-        let removed = Set(keys)
-        ordered.removeAll { removed.contains($0.key) }
-    }
-
-    private func describe(_ keys: [KafkaTopicPartition]) -> String {
-        keys.map(\.description).sorted().joined(separator: ",")
-    }
-
-    /// Source topics read by a pipeline that emits to an output of kind `table`.
-    private static func tableWritingSources(_ topology: Topology) -> Set<String> {
-        let tableOutputs = Set(topology.outputs.filter { $0.kind == .table }.map(\.name))
-        var result = Set<String>()
-        for pipeline in topology.pipelines {
-            let writes = pipeline.steps.contains { step in
-                if case .emit(let emit) = step.kind { return tableOutputs.contains(emit.output) }
-                return false
-            }
-            if writes, let source = topology.source(named: pipeline.source) { result.insert(source.topic) }
-        }
-        return result
+    /// Asks the cluster for a partition's watermarks (briefly: the loop waits for the answer).
+    private func probeCluster() -> Bool {
+        let topic = tasks.owned.first?.key.topic ?? sourceTopics.first ?? ""
+        let partition = tasks.owned.first?.key.partition ?? 0
+        return (try? consumer.watermarks(topic: topic, partition: partition, timeout: .milliseconds(250))) != nil
     }
 
     // MARK: Idle exit
 
-    /// With `--exit-when-idle`: every assigned partition's position reached its high watermark and nothing
-    /// arrived (and nothing was written) for the configured time.
+    /// With `--exit-when-idle`: the cluster answers, every assigned partition's position reached its high
+    /// watermark, every output is acknowledged and every position committed, and nothing arrived (and nothing
+    /// was written) for the configured time.
     private func isIdleFinished() -> Bool {
-        guard let limit = configuration.exitWhenIdle, hasAssignment, ContinuousClock.now - lastActivity >= limit
+        guard let limit = configuration.exitWhenIdle, hasAssignment, ContinuousClock.now - lastActivity >= limit,
+            reachability.state == .reachable, tracker.inFlight == 0, producer.inFlightCount == 0
         else { return false }
-        for state in ordered {
-            var marks = consumer.cachedWatermarks(topic: state.key.topic, partition: state.key.partition)
-            if marks == nil || state.position < 0 {
+        for owned in tasks.owned where owned.position >= 0 && owned.committed.offset != owned.position {
+            logger.debug(
+                "not committed yet",
+                metadata: ["partition": "\(owned.key)", "position": "\(owned.position)", "committed": "\(owned.committed)"])
+            return false
+        }
+        for owned in tasks.owned {
+            var marks = consumer.cachedWatermarks(topic: owned.key.topic, partition: owned.key.partition)
+            if marks == nil || owned.position < 0 {
                 marks = try? consumer.watermarks(
-                    topic: state.key.topic, partition: state.key.partition, timeout: .seconds(5))
+                    topic: owned.key.topic, partition: owned.key.partition, timeout: .seconds(5))
             }
             guard let marks else { return false }
-            if state.position < 0 ? marks.high > marks.low : state.position < marks.high {
+            if owned.position < 0 ? marks.high > marks.low : owned.position < marks.high {
                 logger.debug(
                     "not caught up",
                     metadata: [
-                        "partition": "\(state.key)", "position": "\(state.position)",
+                        "partition": "\(owned.key)", "position": "\(owned.position)",
                         "low": "\(marks.low)", "high": "\(marks.high)",
                     ])
                 return false
@@ -653,13 +415,7 @@ final class StreamProcessor {
     // MARK: Shutdown
 
     private func shutDown() throws(RuntimeError) {
-        if exactlyOnce {
-            try commitTransaction(beginNext: false)
-        } else {
-            checkpoint()
-            try flushProducer()
-            commitAll()
-        }
+        try committer.finish(tasks)
         configuration.hooks?.drained()
         do {
             try consumer.close { self.rebalance(&$0) }
@@ -684,7 +440,7 @@ final class StreamProcessor {
         try? consumer.close { self.rebalance(&$0) }
         tableFeed?.close()
         restorer.close()
-        if exactlyOnce { try? producer.abortTransaction(timeout: .seconds(10)) }
+        committer.abandon()
         try? producer.close(timeout: .seconds(10))
         publish()
     }
@@ -692,8 +448,8 @@ final class StreamProcessor {
     // MARK: Statistics
 
     private func publish() {
-        var totals = retired
-        for state in ordered { totals.add(state.task.metrics) }
+        var totals = tasks.retired
+        for owned in tasks.owned { totals.add(owned.task.metrics) }
         var statistics = RuntimeStatistics()
         statistics.eventsIn = totals.recordsIn
         statistics.valid = totals.valid
@@ -714,16 +470,16 @@ final class StreamProcessor {
         statistics.transactionsByType = sink.transactionsByType
         statistics.deadLettersByCode = sink.deadLettersByCode
         statistics.tableRecords = tableFeed?.applied ?? 0
-        statistics.restoredRecords = restoredRecords
+        statistics.restoredRecords = tasks.restoredRecords
         statistics.inFlight = producer.inFlightCount
-        statistics.commits = commits
-        statistics.assignedPartitions = ordered.count
+        statistics.commits = committer.commits
+        statistics.assignedPartitions = tasks.owned.count
         statistics.running = true
         var lag: Int64 = 0
-        for state in ordered {
-            guard let marks = consumer.cachedWatermarks(topic: state.key.topic, partition: state.key.partition)
+        for owned in tasks.owned {
+            guard let marks = consumer.cachedWatermarks(topic: owned.key.topic, partition: owned.key.partition)
             else { continue }
-            lag += max(0, marks.high - max(state.position, marks.low, 0))
+            lag += max(0, marks.high - max(owned.position, marks.low, 0))
         }
         statistics.lag = Int(lag)
         metrics.publish(statistics)

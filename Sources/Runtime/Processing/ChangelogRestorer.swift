@@ -28,20 +28,27 @@ final class ChangelogRestorer {
         self.timeout = timeout
     }
 
-    /// Restores every task's stores from their changelogs and finishes the restore.
+    /// Restores every task's stores from their changelogs, up to the checkpoint committed with its partition's
+    /// offset, and finishes the restore.
     ///
-    /// - Parameter tasks: Newly created tasks.
-    /// - Returns: The number of changelog records applied.
+    /// - Parameters:
+    ///   - tasks: Newly created tasks.
+    ///   - limits: Per task, the checkpoint committed with its input offset.
+    /// - Returns: The number of changelog records read.
     /// - Throws: ``RuntimeError/Code/restore`` when a changelog cannot be read or a record is corrupt.
-    func restore(_ tasks: [PartitionTask]) throws(RuntimeError) -> Int {
+    func restore(_ tasks: [PartitionTask], upTo limits: [CommittedCheckpoint]) throws(RuntimeError) -> Int {
         var owners: [KafkaTopicPartition: PartitionTask] = [:]
-        for task in tasks {
+        for (task, limit) in zip(tasks, limits) {
+            task.beginRestore(upTo: limit)
             for topic in task.changelogTopics {
                 owners[KafkaTopicPartition(topic: topic, partition: task.partition)] = task
             }
         }
         guard !owners.isEmpty else { return 0 }
         do {
+            logger.info(
+                "restoring state",
+                metadata: ["partitions": "\(tasks.map { "\($0.topic)[\($0.partition)]" }.joined(separator: ","))"])
             let targets = try CatchUpReader.targets(
                 consumer: consumer, partitions: Array(owners.keys), timeout: .seconds(10))
             var count = 0
@@ -51,7 +58,10 @@ final class ChangelogRestorer {
                 defer { try? consumer.assign([]) }
                 count = try CatchUpReader.read(consumer: consumer, targets: targets, timeout: timeout) { record in
                     guard let task = owners[record.topicPartition], let key = record.key else { return }
-                    try task.restore(topic: record.topic, key: key, value: record.value)
+                    let checkpoint = record.headers.last(named: ChangelogFormat.checkpointHeader)?.value.flatMap {
+                        ChangelogFormat.checkpoint(parsing: $0)
+                    }
+                    try task.restore(topic: record.topic, key: key, value: record.value, checkpoint: checkpoint)
                 }
             }
             for task in tasks { task.restoreCompleted() }
