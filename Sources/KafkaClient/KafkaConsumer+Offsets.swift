@@ -130,6 +130,13 @@ extension KafkaConsumer {
         try RDKafkaWatermarks.query(client.handle, topic: topic, partition: partition, timeout: timeout)
     }
 
+    /// Whether the cluster answers a small metadata request within `timeout` (a reachability probe that keeps to
+    /// its timeout, unlike ``watermarks(topic:partition:timeout:)`` on librdkafka 2.0.2, which waits for the
+    /// request timeout while the partition leader is unreachable).
+    public func clusterAnswers(within timeout: Duration) -> Bool {
+        RDKafkaMetadata.answers(client.handle, timeout: timeout)
+    }
+
     /// The watermarks last seen in fetch responses, without a request; `nil` before the first fetch.
     ///
     /// - Parameters:

@@ -213,6 +213,10 @@ public final class KafkaConsumer: Sendable {
     /// compare two readings to learn whether it happened in between.
     public var allBrokersDownCount: Int { client.context.allBrokersDownCount.load(ordering: .relaxed) }
 
+    /// How many asynchronous offset commits failed so far (their results arrive through ``poll``); compare two
+    /// readings to learn whether one failed in between.
+    public var failedCommitCount: Int { client.context.failedCommitCount.load(ordering: .relaxed) }
+
     /// Fills the buffer with what is queued, waiting up to `timeout` only while nothing is.
     ///
     /// `rd_kafka_consume_batch_queue` waits until the array is full or the timeout passed, which

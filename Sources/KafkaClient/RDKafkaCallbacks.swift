@@ -83,8 +83,10 @@ enum RDKafkaCallbacks {
     ) {
         guard let context = RDKafkaContext.from(opaque) else { return }
         if error != RD_KAFKA_RESP_ERR_NO_ERROR && error != RD_KAFKA_RESP_ERR__NO_OFFSET {
+            context.failedCommitCount.add(1, ordering: .relaxed)
             context.logger.warning("offset commit failed: \(KafkaResponseError(error).explanation)")
         } else if let offsets, let failure = RDKafkaTopicPartitionList.firstError(offsets, operation: "offset commit") {
+            context.failedCommitCount.add(1, ordering: .relaxed)
             context.logger.warning("\(failure.message)")
         }
     }

@@ -14,6 +14,8 @@ final class RDKafkaContext: Sendable {
     let inFlight = Atomic<Int>(0)
     /// How many times librdkafka reported every broker connection down (`_ALL_BROKERS_DOWN`).
     let allBrokersDownCount = Atomic<Int>(0)
+    /// Asynchronous offset commits that failed (whole or for some partition).
+    let failedCommitCount = Atomic<Int>(0)
     /// The consumer's poll-thread state, for the rebalance callback.
     let consumer: RDKafkaConsumerState?
 

@@ -2,6 +2,16 @@ import CRdKafka
 
 /// Reads `rd_kafka_metadata` into Swift values.
 enum RDKafkaMetadata {
+    /// Whether a broker answered a metadata request (brokers and locally known topics only) within `timeout`.
+    /// Unlike a watermark query, `rd_kafka_metadata` keeps to its timeout while the cluster is unreachable.
+    static func answers(_ handle: OpaquePointer, timeout: Duration) -> Bool {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let error = rd_kafka_metadata(handle, 0, nil, &metadata, timeout.kafkaMilliseconds)
+        // The metadata is owned by the caller and freed with rd_kafka_metadata_destroy.
+        if let metadata { rd_kafka_metadata_destroy(metadata) }
+        return error == RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+
     static func fetch(_ handle: OpaquePointer, timeout: Duration) throws(KafkaError) -> KafkaClusterMetadata {
         var metadata: UnsafePointer<rd_kafka_metadata>?
         let error = rd_kafka_metadata(handle, 1, nil, &metadata, timeout.kafkaMilliseconds)

@@ -39,6 +39,12 @@ struct RunCommand: AsyncParsableCommand {
     var exitWhenIdle: String?
 
     @Option(
+        help: ArgumentHelp(
+            "With --exit-when-idle: give up (exit 1) once the cluster has been unreachable this long (default 2m).",
+            valueName: "DUR"))
+    var unreachableTimeout: String?
+
+    @Option(
         name: .customShort("X"),
         help: ArgumentHelp(
             "A librdkafka property for every client (repeatable), e.g. -X fetch.wait.max.ms=10.",
@@ -51,6 +57,10 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if let exitWhenIdle, DurationValue(parsing: exitWhenIdle) == nil {
             throw ValidationError("--exit-when-idle \(exitWhenIdle): expected a duration such as 3s, 500ms or 2m")
+        }
+        if let unreachableTimeout, (DurationValue(parsing: unreachableTimeout)?.milliseconds ?? 0) <= 0 {
+            throw ValidationError(
+                "--unreachable-timeout \(unreachableTimeout): expected a positive duration such as 30s or 2m")
         }
         for property in properties where !property.contains("=") || property.hasPrefix("=") {
             throw ValidationError("-X \(property): expected KEY=VALUE")
@@ -74,6 +84,9 @@ struct RunCommand: AsyncParsableCommand {
             exitWhenIdle: exitWhenIdle.flatMap(DurationValue.init(parsing:)).map { .milliseconds($0.milliseconds) },
             kafkaProperties: Self.properties(properties))
         if let instanceId { configuration.instanceID = instanceId }
+        if let timeout = unreachableTimeout.flatMap(DurationValue.init(parsing:)) {
+            configuration.unreachableTimeout = .milliseconds(timeout.milliseconds)
+        }
         let plan: RuntimePlan
         do {
             plan = try RuntimePlan.load(configuration)

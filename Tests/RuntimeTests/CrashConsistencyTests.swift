@@ -52,12 +52,12 @@ extension RuntimeProcessTests {
         }
 
         /// The differences between the crashed application's outputs and the uninterrupted one's.
-        static func compare(_ outcome: CrashRun.Outcome) -> [String] {
+        static func compare(_ outcome: CrashRun.Outcome, minimumTransactions: Int = 100) -> [String] {
             var problems: [String] = []
             for topic in CrashRun.comparedTopics {
                 let expected = outcome.expected[topic] ?? []
                 let actual = outcome.actual[topic] ?? []
-                if topic == "erp.txn.v1", expected.count < 100 {
+                if topic == "erp.txn.v1", expected.count < minimumTransactions {
                     problems.append("\(topic): only \(expected.count) records (too few to mean anything)")
                 }
                 let expectedSet = Set(expected.map(RestartTests.content))

@@ -17,6 +17,8 @@ final class AtLeastOnceCommitter: Committer {
     private let logger: Logger
     /// The points of the last sealed generation (nothing new to seal while they hold).
     private var lastSealed: [PartitionCommitPoint] = []
+    /// Failed asynchronous commits seen so far.
+    private var seenFailures: Int
     private(set) var commits = 0
 
     /// Creates the committer.
@@ -36,11 +38,13 @@ final class AtLeastOnceCommitter: Committer {
         self.tracker = tracker
         self.flushTimeout = flushTimeout
         self.logger = logger
+        seenFailures = offsets.failedCommitCount
     }
 
     func start() throws(RuntimeError) {}
 
     func poll(_ owner: any PartitionOwner) throws(RuntimeError) {
+        recommitAfterFailure(owner)
         guard let completed = tracker.takeCompleted() else { return }
         var changed: [(partition: any CommittablePartition, point: CommitPoint)] = []
         for entry in completed {
@@ -103,6 +107,19 @@ final class AtLeastOnceCommitter: Committer {
     }
 
     func abandon() {}
+
+    /// An asynchronous commit failed (a rebalance was in progress, the coordinator moved): commits every owned
+    /// partition's last point again, so the group does not stay behind when nothing new comes.
+    private func recommitAfterFailure(_ owner: any PartitionOwner) {
+        let failures = offsets.failedCommitCount
+        guard failures != seenFailures else { return }
+        seenFailures = failures
+        let points = owner.committable.filter { $0.committed.offset >= 0 }.map { $0.committed.offset(for: $0.key) }
+        guard !points.isEmpty else { return }
+        do { try offsets.commit(points, synchronously: false) } catch {
+            logger.warning("offset commit failed: \(error.message)")
+        }
+    }
 
     /// Flushes every task and seals the current generation with the points reached, unless nothing changed.
     ///

@@ -6,6 +6,8 @@ protocol OffsetCommitting: AnyObject {
     func commit(_ offsets: [KafkaTopicPartitionOffset], synchronously: Bool) throws(KafkaError)
     /// The consumer group metadata for a transactional offset commit.
     func groupMetadata() throws(KafkaError) -> KafkaConsumerGroupMetadata
+    /// Asynchronous commits that failed so far.
+    var failedCommitCount: Int { get }
 }
 
 /// The producer as the committers use it.

@@ -16,6 +16,8 @@ final class TransactionalCommitter: Committer {
     private let logger: Logger
     /// Retriable transaction errors are retried this many times.
     private let attempts = 5
+    /// Failed asynchronous (confirming) commits seen so far.
+    private var seenFailures: Int
     private(set) var commits = 0
 
     /// Creates the committer.
@@ -30,13 +32,22 @@ final class TransactionalCommitter: Committer {
         self.producer = producer
         self.tracker = tracker
         self.logger = logger
+        seenFailures = offsets.failedCommitCount
     }
 
     func start() throws(RuntimeError) {
         try begin()
     }
 
-    func poll(_ owner: any PartitionOwner) throws(RuntimeError) {}
+    func poll(_ owner: any PartitionOwner) throws(RuntimeError) {
+        // A confirming commit failed: confirm every owned partition's committed point again.
+        let failures = offsets.failedCommitCount
+        guard failures != seenFailures else { return }
+        seenFailures = failures
+        confirm(
+            owner.committable.filter { $0.committed.offset >= 0 }.map { $0.committed.offset(for: $0.key) },
+            synchronously: false)
+    }
 
     func commit(_ owner: any PartitionOwner) throws(RuntimeError) {
         try commitTransaction(owner, beginNext: true, waitForConfirmation: false)

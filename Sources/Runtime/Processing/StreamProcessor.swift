@@ -370,11 +370,9 @@ final class StreamProcessor {
         lastActivity = .now
     }
 
-    /// Asks the cluster for a partition's watermarks (briefly: the loop waits for the answer).
+    /// Asks the cluster for its brokers (briefly: the loop waits for the answer).
     private func probeCluster() -> Bool {
-        let topic = tasks.owned.first?.key.topic ?? sourceTopics.first ?? ""
-        let partition = tasks.owned.first?.key.partition ?? 0
-        return (try? consumer.watermarks(topic: topic, partition: partition, timeout: .milliseconds(250))) != nil
+        consumer.clusterAnswers(within: .milliseconds(250))
     }
 
     // MARK: Idle exit
@@ -389,7 +387,9 @@ final class StreamProcessor {
         for owned in tasks.owned where owned.position >= 0 && owned.committed.offset != owned.position {
             logger.debug(
                 "not committed yet",
-                metadata: ["partition": "\(owned.key)", "position": "\(owned.position)", "committed": "\(owned.committed)"])
+                metadata: [
+                    "partition": "\(owned.key)", "position": "\(owned.position)", "committed": "\(owned.committed)",
+                ])
             return false
         }
         for owned in tasks.owned {

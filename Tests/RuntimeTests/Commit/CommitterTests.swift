@@ -95,6 +95,20 @@ import Testing
         #expect(second.committed == .none)
     }
 
+    @Test func aFailedAsynchronousCommitIsRepeated() throws {
+        let world = World()
+        let committer = world.atLeastOnce()
+        let partition = world.own("in", 0, position: 5, checkpoint: 2)
+        try committer.commit(world)
+        #expect(world.offsets.commits.count == 1)
+        try committer.poll(world)
+        #expect(world.offsets.commits.count == 1, "nothing new: nothing committed again")
+        world.offsets.failedCommitCount += 1  // the result of the commit arrives: it failed
+        try committer.poll(world)
+        #expect(world.offsets.commits.count == 2)
+        #expect(world.offsets.commits.last?.offsets == [partition.committed.offset(for: partition.key)])
+    }
+
     @Test func aCommitPointNeverGoesBackwards() throws {
         let world = World()
         let committer = world.atLeastOnce()
@@ -222,6 +236,7 @@ private final class TestPartition: CommittablePartition {
 
 private final class RecordingOffsets: OffsetCommitting {
     private(set) var commits: [(offsets: [KafkaTopicPartitionOffset], synchronously: Bool)] = []
+    var failedCommitCount = 0
 
     func commit(_ offsets: [KafkaTopicPartitionOffset], synchronously: Bool) throws(KafkaError) {
         commits.append((offsets, synchronously))

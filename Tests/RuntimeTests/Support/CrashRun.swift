@@ -28,6 +28,31 @@ enum KillPoint: Sendable, CustomStringConvertible {
     }
 }
 
+/// A fault of the crashed application's cluster (the reference application runs on a cluster of its own).
+struct ClusterFault: Sendable, CustomStringConvertible {
+    enum Kind: Sendable {
+        /// Every broker down for this long, then up again.
+        case brokersDown(seconds: Int)
+        /// The next requests of an API fail with these errors, one each.
+        case requestErrors(KafkaAPIKey, [KafkaResponseError])
+        /// The leaders of the input and output partitions move to another broker.
+        case leaderMove
+    }
+
+    /// Applied once this many records were fed.
+    var after: Int
+    var kind: Kind
+
+    var description: String {
+        switch kind {
+        case .brokersDown(let seconds): "every broker down for \(seconds) s after \(after) records"
+        case .requestErrors(let api, let errors):
+            "\(errors.count) errors on \(api) (\(errors.map(\.name).joined(separator: ", "))) after \(after) records"
+        case .leaderMove: "partition leaders moved after \(after) records"
+        }
+    }
+}
+
 /// One crash-consistency run: a simulated plant stream (with quality holds) fed live to two applications on
 /// the same input topics — one processor that is never interrupted and one that is SIGKILLed at the given
 /// points and restarted in the same group — then their outputs compared.
@@ -40,6 +65,7 @@ struct CrashRun {
     let guarantee: String
     let records: Int
     let kills: [KillPoint]
+    var faults: [ClusterFault] = []
     let region = "eu-central"
     /// Records fed per second.
     let rate = 1500
@@ -50,7 +76,10 @@ struct CrashRun {
         var actual: [String: [ReadRecord]] = [:]
         var tables: [String: (expected: [String: String], actual: [String: String])] = [:]
         var killsDone: [String] = []
+        var faultsDone: [String] = []
         var log: String = ""
+        /// Lines of the crashed application's logs about the cluster's reachability.
+        var reachabilityLines: [String] = []
         var seconds: Double = 0
         var barrierSeconds: Double = 0
         var barriers = 0
@@ -60,7 +89,8 @@ struct CrashRun {
             let counts = CrashRun.comparedTopics.map { "\($0) \(expected[$0]?.count ?? 0)/\(actual[$0]?.count ?? 0)" }
             return
                 "\(Int(seconds)) s (\(barriers) barriers: \(Int(barrierSeconds)) s); records (uninterrupted/crashed) \(counts.joined(separator: ", ")); kills: "
-                + killsDone.joined(separator: "; ")
+                + killsDone.joined(separator: "; ") + (faultsDone.isEmpty ? "" : "; faults: ")
+                + faultsDone.joined(separator: "; ")
         }
     }
 
@@ -74,39 +104,56 @@ struct CrashRun {
         // them (some of a checkpoint's records durable, others lost).
         let cluster = try KafkaEmbeddedCluster(brokers: 3, logger: TestKafka.logger)
         try cluster.setRoundTripTime(broker: 2, milliseconds: 40)
+        // The uninterrupted application has a cluster of its own: no kill or fault touches it.
+        let referenceCluster = try KafkaEmbeddedCluster(brokers: 1, logger: TestKafka.logger)
         let directory = try RuntimeTestPaths.temporaryDirectory("crash-\(seed)")
         let name = guarantee == "exactly_once" ? "eos" : "alo"
         let uninterrupted = try FixtureTopology(
             application: "crash-\(name)-\(seed)-u", prefix: "u.", directory: directory)
         let crashed = try FixtureTopology(application: "crash-\(name)-\(seed)-c", prefix: "c.", directory: directory)
-        _ = try await TestTopics.create(for: [uninterrupted, crashed], region: region, cluster: cluster)
+        let partitions = try await TestTopics.create(for: [crashed], region: region, cluster: cluster)
+        _ = try await TestTopics.create(for: [uninterrupted], region: region, cluster: referenceCluster)
         let topology = try TopologyLoader(environment: [:]).load(contentsOf: uninterrupted.path)
-        let feeder = try Feeder(cluster: cluster)
+        let feeder = try Feeder(clusters: [cluster, referenceCluster])
         defer { feeder.close() }
         let rounds = try Self.rounds(
             topology: topology, directory: directory, region: region, seed: seed, count: records)
 
         let environment = ["PLANTSTREAM_GUARANTEE": guarantee]
-        let bootstrap = cluster.bootstrapServers
         let region = self.region
-        @Sendable func arguments(_ fixture: FixtureTopology, instance: String) -> [String] {
-            ProcessorProcess.arguments(topology: fixture.path, region: region, bootstrap: bootstrap)
+        @Sendable func arguments(_ fixture: FixtureTopology, _ cluster: KafkaEmbeddedCluster, instance: String)
+            -> [String]
+        {
+            ProcessorProcess.arguments(topology: fixture.path, region: region, bootstrap: cluster.bootstrapServers)
                 + ["--instance-id", instance, "--log-level", "debug"]
         }
         let reference = try ProcessorProcess(
-            arguments: arguments(uninterrupted, instance: "u"), environment: environment)
-        let groups = [uninterrupted.application + "-" + region, crashed.application + "-" + region]
+            arguments: arguments(uninterrupted, referenceCluster, instance: "u"), environment: environment)
+        let groups = [(crashed.application + "-" + region, 0), (uninterrupted.application + "-" + region, 1)]
         let killer = Killer(start: { instance in
-            try ProcessorProcess(arguments: arguments(crashed, instance: instance), environment: environment)
+            try ProcessorProcess(arguments: arguments(crashed, cluster, instance: instance), environment: environment)
         })
 
         // The crashed application's processes: started, killed at each point, restarted; the last one stays up.
         async let killing: [String] = killer.run(kills)
         var barrierTime = Duration.zero
         var barriers = 0
+        var pendingFaults = faults
+        var faultsDone: [String] = []
+        var recovering: [Task<Void, any Error>] = []
+        let inputs = partitions.filter { topology.sources.map(\.topic).contains($0.key) }
+        let outputs = partitions.filter { name in crashed.prefix.isEmpty || name.key.hasPrefix(crashed.prefix) }
         do {
             for round in rounds {
-                try await Self.feed(round.records, rate: rate, feeder: feeder)
+                try await Self.feed(round.records, rate: rate, feeder: feeder) { fed in
+                    while let fault = pendingFaults.first, fault.after <= feeder.fed {
+                        pendingFaults.removeFirst()
+                        faultsDone.append(fault.description)
+                        if let task = try Self.apply(fault, to: cluster, inputs: inputs, outputs: outputs) {
+                            recovering.append(task)
+                        }
+                    }
+                }
                 if round.barrier {
                     let waited = ContinuousClock.now
                     try await Self.waitUntilCaughtUp(
@@ -124,7 +171,9 @@ struct CrashRun {
             killer.killAll()
             throw error
         }
+        for task in recovering { try await task.value }
         var outcome = Outcome()
+        outcome.faultsDone = faultsDone
         outcome.barriers = barriers
         outcome.barrierSeconds = Double(barrierTime.components.seconds)
         outcome.killsDone = try await killing
@@ -133,19 +182,22 @@ struct CrashRun {
         let referenceExit = try await Self.stop(reference)
         let crashedExits = try await killer.stopAll()
         outcome.log = "reference: \(reference.standardError.suffix(4000))\ncrashed: \(killer.logTail)"
+        outcome.reachabilityLines =
+            killer.lines(containing: "cluster unreachable") + killer.lines(containing: "cluster reachable")
         guard referenceExit == 0, crashedExits.allSatisfy({ $0 == 0 }) else {
             throw HarnessError(
                 "a processor did not stop cleanly (reference \(referenceExit), crashed \(crashedExits))\n\(outcome.log)"
             )
         }
         for topic in Self.comparedTopics {
-            outcome.expected[topic] = try await TestKafka.readAll([uninterrupted.topic(topic)], cluster: cluster)
+            outcome.expected[topic] = try await TestKafka.readAll(
+                [uninterrupted.topic(topic)], cluster: referenceCluster)
             outcome.actual[topic] = try await TestKafka.readAll([crashed.topic(topic)], cluster: cluster)
         }
         outcome.seconds = Double((ContinuousClock.now - began).components.seconds)
         for topic in Self.tableTopics {
             outcome.tables[topic] = (
-                Self.latest(try await TestKafka.readAll([uninterrupted.topic(topic)], cluster: cluster)),
+                Self.latest(try await TestKafka.readAll([uninterrupted.topic(topic)], cluster: referenceCluster)),
                 Self.latest(try await TestKafka.readAll([crashed.topic(topic)], cluster: cluster))
             )
         }
@@ -197,13 +249,16 @@ struct CrashRun {
 
     /// Produces records at `rate` per second; the feeder learns each partition's end offset from the delivery
     /// reports.
-    static func feed(_ records: [TestKafka.Outgoing], rate: Int, feeder: Feeder) async throws {
+    static func feed(
+        _ records: [TestKafka.Outgoing], rate: Int, feeder: Feeder, afterChunk: (Int) throws -> Void = { _ in }
+    ) async throws {
         let chunk = max(rate / 10, 1)
         var start = 0
         while start < records.count {
             let end = min(start + chunk, records.count)
             let began = ContinuousClock.now
             try await feeder.produce(Array(records[start..<end]))
+            try afterChunk(feeder.fed)
             let spent = ContinuousClock.now - began
             let target = Duration.milliseconds(1000 * (end - start) / rate)
             if spent < target { try await Task.sleep(for: target - spent) }
@@ -211,14 +266,42 @@ struct CrashRun {
         }
     }
 
-    /// Waits until every group committed every input partition to the end the feeder produced to.
+    /// Applies a fault; returns the task that ends it, if it lasts.
+    static func apply(
+        _ fault: ClusterFault, to cluster: KafkaEmbeddedCluster, inputs: [String: Int], outputs: [String: Int]
+    ) throws -> Task<Void, any Error>? {
+        switch fault.kind {
+        case .brokersDown(let seconds):
+            for broker in Int32(1)...3 { try cluster.setBrokerDown(broker) }
+            return Task {
+                try await Task.sleep(for: .seconds(seconds))
+                for broker in Int32(1)...3 { try cluster.setBrokerUp(broker) }
+            }
+        case .requestErrors(let api, let errors):
+            cluster.injectRequestErrors(errors, api: api)
+            return nil
+        case .leaderMove:
+            // Every partition of the inputs and outputs moves to the next broker (mock leaders are assigned in turn).
+            for (topic, count) in inputs.merging(outputs, uniquingKeysWith: { a, _ in a }) {
+                for partition in 0..<Int32(count) {
+                    try cluster.setPartitionLeader(topic: topic, partition: partition, broker: (partition + 1) % 3 + 1)
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Waits until every group (with the index of its cluster in the feeder) committed every input partition to
+    /// the end the feeder produced to.
     static func waitUntilCaughtUp(
-        groups: [String], feeder: Feeder, processes: () -> [ProcessorProcess], seconds: Int = 180
+        groups: [(String, Int)], feeder: Feeder, processes: () -> [ProcessorProcess], seconds: Int = 240
     ) async throws {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while true {
             var behind: [String] = []
-            for group in groups { behind += try await feeder.partitionsBehind(group: group) }
+            for (group, cluster) in groups {
+                behind += try await feeder.partitionsBehind(group: group, cluster: cluster)
+            }
             if behind.isEmpty { return }
             for process in processes() where process.exitStatus != nil {
                 throw HarnessError("a processor exited while input was pending: \(process.standardError.suffix(6000))")
@@ -353,6 +436,13 @@ final class Killer: Sendable {
         return false
     }
 
+    /// The lines of every process's log that contain `text`.
+    func lines(containing text: String) -> [String] {
+        (killed.withLock { $0 } + live).flatMap { process in
+            process.standardError.split(separator: "\n").filter { $0.contains(text) }.map(String.init)
+        }
+    }
+
     /// Kills every live process (after a harness failure).
     func killAll() {
         for process in live { process.kill() }
@@ -369,38 +459,52 @@ final class Killer: Sendable {
     }
 }
 
-/// Produces the input with one producer and remembers, from the delivery reports, where each partition ends;
-/// reads committed offsets with one admin client.
+/// Produces the input to every cluster (one producer each) and remembers, from the delivery reports of the first,
+/// where each partition ends (the same records go to the same partitions everywhere); reads committed offsets with
+/// one admin client per cluster.
 final class Feeder: Sendable {
-    private let producer: KafkaProducer
-    private let admin: KafkaAdmin
+    private let producers: [KafkaProducer]
+    private let admins: [KafkaAdmin]
     private let thread = KafkaThread(name: "crash-feeder")
     private let state = State()
 
     private final class State: Sendable {
         let ends = Mutex<[KafkaTopicPartition: Int64]>([:])
         let topics = Mutex<[String]>([])
+        let fed = Mutex(0)
     }
 
-    init(cluster: KafkaEmbeddedCluster) throws {
+    init(clusters: [KafkaEmbeddedCluster]) throws {
         let state = self.state
-        producer = try KafkaProducer(
-            configuration: cluster.configuration(["linger.ms": "1", "max.in.flight.requests.per.connection": "1"]),
-            logger: TestKafka.logger
-        ) { report in
-            guard report.error == nil else { return }
-            let topic = state.topics.withLock { $0[Int(report.token)] }
-            state.ends.withLock { ends in
-                let key = KafkaTopicPartition(topic: topic, partition: report.partition)
-                ends[key] = max(ends[key] ?? 0, report.offset + 1)
-            }
+        var producers: [KafkaProducer] = []
+        var admins: [KafkaAdmin] = []
+        for (index, cluster) in clusters.enumerated() {
+            producers.append(
+                try KafkaProducer(
+                    configuration: cluster.configuration([
+                        "linger.ms": "1", "max.in.flight.requests.per.connection": "1",
+                    ]),
+                    logger: TestKafka.logger
+                ) { report in
+                    guard index == 0, report.error == nil else { return }
+                    let topic = state.topics.withLock { $0[Int(report.token)] }
+                    state.ends.withLock { ends in
+                        let key = KafkaTopicPartition(topic: topic, partition: report.partition)
+                        ends[key] = max(ends[key] ?? 0, report.offset + 1)
+                    }
+                })
+            admins.append(try KafkaAdmin(configuration: cluster.configuration(), logger: TestKafka.logger))
         }
-        admin = try KafkaAdmin(configuration: cluster.configuration(), logger: TestKafka.logger)
+        self.producers = producers
+        self.admins = admins
     }
 
-    /// Produces records in order and waits for their acknowledgement.
+    /// Records fed so far.
+    var fed: Int { state.fed.withLock { $0 } }
+
+    /// Produces records in order to every cluster and waits for their acknowledgement.
     func produce(_ records: [TestKafka.Outgoing]) async throws {
-        let producer = self.producer
+        let producers = self.producers
         let state = self.state
         try await thread.run {
             for record in records {
@@ -409,18 +513,22 @@ final class Feeder: Sendable {
                     names.append(record.topic)
                     return names.count - 1
                 }
-                try producer.send(
-                    topic: record.topic, key: record.key, value: record.value, headers: record.headers,
-                    token: UInt64(token))
+                for producer in producers {
+                    try producer.send(
+                        topic: record.topic, key: record.key, value: record.value, headers: record.headers,
+                        token: UInt64(token))
+                }
             }
-            try producer.flush(timeout: .seconds(30))
+            // A cluster that is down holds this up until it is back.
+            for producer in producers { try producer.flush(timeout: .seconds(120)) }
         }
+        state.fed.withLock { $0 += records.count }
     }
 
-    /// The partitions whose committed offset in `group` is below the end the feeder produced to.
-    func partitionsBehind(group: String) async throws -> [String] {
+    /// The partitions whose committed offset in `group` (on the cluster at `cluster`) is below the end fed.
+    func partitionsBehind(group: String, cluster: Int) async throws -> [String] {
         let targets = state.ends.withLock { $0 }
-        let admin = self.admin
+        let admin = admins[cluster]
         return try await thread.run {
             let committed = try admin.committedOffsets(
                 group: group, partitions: targets.keys.map { KafkaTopicPartitionOffset($0, offset: KafkaOffset.unset) },
@@ -433,7 +541,7 @@ final class Feeder: Sendable {
     }
 
     func close() {
-        try? producer.close(timeout: .seconds(10))
+        for producer in producers { try? producer.close(timeout: .seconds(10)) }
         thread.shutdown()
     }
 }
