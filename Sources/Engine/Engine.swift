@@ -16,8 +16,9 @@ import Topology
 /// ```
 ///
 /// - Important: An engine, its global tables and its tasks belong to one processing thread. Run one
-///   engine per processing thread; feed compacted table-topic records to each through
-///   ``applyTableRecord(topic:key:value:)``. The engine never imports the Kafka client.
+///   engine per processing thread; feed compacted table-topic records written by others to each through
+///   ``applyTableRecord(topic:key:value:)`` (rows its own pipelines write are applied by the engine itself,
+///   after the record that wrote them). The engine never imports the Kafka client.
 public final class Engine {
     /// The topology the engine runs.
     public let topology: Topology
@@ -33,6 +34,11 @@ public final class Engine {
     let services: EngineServices
     /// Validator of `erp.exception` (newest version), when the catalogue has it.
     let exceptionValidator: CompiledSchema?
+    /// The largest record (key, value, headers and overhead) the engine writes; a larger one becomes a
+    /// `RECORD_TOO_LARGE` dead letter (the runtime sets the producer's `message.max.bytes`).
+    public let maxRecordBytes: Int
+    /// Rows written to table outputs, applied after the record that wrote them.
+    let tableFeedback = TableFeedback()
     private(set) var sourcePlans: [String: SourcePlan] = [:]
     private var tablesByTopic: [String: GlobalTable] = [:]
     private var tasks: [PartitionTask] = []
@@ -47,6 +53,7 @@ public final class Engine {
     ///   - referenceData: Rows of the file-backed tables.
     ///   - clock: The wall clock (idle timeouts).
     ///   - customSteps: Factories of user steps (`Step.Kind.custom`).
+    ///   - maxRecordBytes: The largest record the producer accepts (librdkafka's `message.max.bytes`).
     ///   - logger: Where configuration warnings go.
     /// - Throws: ``EngineError`` for anything the topology, schemas or reference data get wrong.
     public init(
@@ -56,6 +63,7 @@ public final class Engine {
         referenceData: ReferenceData,
         clock: EngineClock = SystemClock(),
         customSteps: StepRegistry = StepRegistry(),
+        maxRecordBytes: Int = Engine.defaultMaxRecordBytes,
         logger: Logger = Logger(label: "plantstream.engine")
     ) throws(EngineError) {
         guard let found = topology.region(named: region) else {
@@ -69,6 +77,7 @@ public final class Engine {
         applicationID = "\(topology.application)-\(region)"
         self.clock = clock
         self.logger = logger
+        self.maxRecordBytes = maxRecordBytes
         catalog = schemas
         exceptionValidator = schemas.latestVersion(ofType: "erp.exception").flatMap {
             schemas.validator(forSchemaID: "erp.exception/v\($0)")
@@ -147,12 +156,22 @@ public final class Engine {
         tasks.removeAll { $0 === task }
     }
 
+    /// librdkafka's default `message.max.bytes`.
+    public static let defaultMaxRecordBytes = 1_000_000
+
     /// Applies a record of a compacted table topic (a JSON row, or `nil` to delete the key) and lets
-    /// every live task's holds react (release or cancel parked postings).
+    /// every live task's holds react (release or cancel parked postings); rows those releases write are applied
+    /// too, in order.
     ///
     /// - Returns: `false` when the topic feeds no table or the value is not a JSON object.
     @discardableResult
     public func applyTableRecord(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?) -> Bool {
+        let applied = apply(topic: topic, key: key, value: value)
+        applyTableFeedback()
+        return applied
+    }
+
+    private func apply(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?) -> Bool {
         guard let table = tablesByTopic[topic], let key else { return false }
         guard table.apply(key: key, value: value) else { return false }
         if table === services.calendar.table {
@@ -162,6 +181,22 @@ public final class Engine {
         }
         for task in tasks { task.tableChanged(table, key: key) }
         return true
+    }
+
+    /// Applies the rows the engine's own pipelines wrote to table outputs (called after each record and each
+    /// wall-clock advance; releases a row triggers may write more rows, applied in turn).
+    func applyTableFeedback() {
+        while !tableFeedback.isEmpty {
+            for row in tableFeedback.take() {
+                row.key.withUnsafeBytes { key in
+                    if let value = row.value {
+                        value.withUnsafeBytes { _ = apply(topic: row.topic, key: key, value: $0) }
+                    } else {
+                        _ = apply(topic: row.topic, key: key, value: nil)
+                    }
+                }
+            }
+        }
     }
 
     /// Applies a table record given as bytes (tests, tools).

@@ -8,8 +8,8 @@ import Topology
 ///
 /// Pipe records into source topics, move the injected wall clock, and read what the engine wrote
 /// per topic — outputs, dead letters, exceptions and changelog records. Records written to outputs
-/// of kind `table` are fed back into the table reading the same topic once the call that wrote
-/// them returns. ``restartTask(topic:partition:)`` rebuilds a task from its compacted changelog.
+/// of kind `table` are applied by the engine itself after the record that wrote them, as in a
+/// running processor. ``restartTask(topic:partition:)`` rebuilds a task from its compacted changelog.
 ///
 /// ```swift
 /// let driver = try TopologyTestDriver(topology: topology, schemasDirectory: "schemas")
@@ -165,7 +165,6 @@ public final class TopologyTestDriver {
                 }
             }
         }
-        applyTableFeedback()
         return offset
     }
 
@@ -191,7 +190,6 @@ public final class TopologyTestDriver {
     /// Applies a record of a compacted table topic (as the runtime does when it consumes one).
     public func pipeTableRecord(topic: String, key: String, value: String?) {
         engine.applyTableRecord(topic: topic, key: Array(key.utf8), value: value.map { Array($0.utf8) })
-        applyTableFeedback()
     }
 
     // MARK: Time
@@ -200,7 +198,6 @@ public final class TopologyTestDriver {
     public func advanceWallClock(by milliseconds: Int64) {
         clock.milliseconds += milliseconds
         for key in tasks.keys.sorted(by: Self.order) { tasks[key]!.advance(wallClock: clock.milliseconds) }
-        applyTableFeedback()
     }
 
     private static func order(_ a: TaskKey, _ b: TaskKey) -> Bool {
@@ -270,21 +267,10 @@ public final class TopologyTestDriver {
             }
         }
         task.restoreCompleted()
-        applyTableFeedback()
         return task
     }
 
     // MARK: Helpers
-
-    private func applyTableFeedback() {
-        while !sink.tableRecords.isEmpty {
-            let pending = sink.tableRecords
-            sink.tableRecords.removeAll()
-            for record in pending {
-                engine.applyTableRecord(topic: record.topic, key: record.key ?? [], value: record.value)
-            }
-        }
-    }
 
     private func withOptional(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> Void) {
         guard let bytes else {
@@ -320,7 +306,6 @@ public final class TopologyTestDriver {
 /// Captures every record a task writes.
 final class RecordingSink: Sink {
     var records: [TestRecord] = []
-    var tableRecords: [TestRecord] = []
 
     func send(_ record: OutgoingRecord) {
         var headers: [TestRecord.Header] = []
@@ -334,7 +319,6 @@ final class RecordingSink: Sink {
             partition: record.partition, key: record.key.map { Array($0) }, value: record.value.map { Array($0) },
             headers: headers, timestamp: record.timestamp)
         records.append(captured)
-        if record.destination.kind == .table { tableRecords.append(captured) }
     }
 }
 

@@ -68,12 +68,10 @@ final class GlobalTableFeed {
 
     /// Applies the records that arrived since the last call (never waits).
     ///
-    /// - Parameters:
-    ///   - engine: The engine whose tables to update.
-    ///   - onApplied: Called after each applied record (the runtime applies follow-up table rows).
+    /// - Parameter engine: The engine whose tables to update.
     /// - Returns: The number of records applied.
     @discardableResult
-    func poll(engine: Engine, onApplied: () -> Void) throws -> Int {
+    func poll(engine: Engine) throws -> Int {
         try consumer.poll(maxRecords: 1024, timeout: .zero) { batch -> Int in
             var count = 0
             for record in batch {
@@ -82,10 +80,7 @@ final class GlobalTableFeed {
                 {
                     continue
                 }
-                if engine.applyTableRecord(topic: record.topic, key: record.key, value: record.value) {
-                    count += 1
-                    onApplied()
-                }
+                if engine.applyTableRecord(topic: record.topic, key: record.key, value: record.value) { count += 1 }
             }
             applied += count
             return count

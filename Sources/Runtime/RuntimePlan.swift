@@ -88,6 +88,12 @@ public struct RuntimePlan: Sendable {
         configuration.commitInterval ?? .milliseconds(max(1, topology.defaults.commitInterval.milliseconds))
     }
 
+    /// The producer's `message.max.bytes` (the region's `kafka:` settings or `-X`, else librdkafka's default):
+    /// the largest record the engine writes before replacing it by a `RECORD_TOO_LARGE` dead letter.
+    public var maxRecordBytes: Int {
+        kafka["message.max.bytes"].flatMap { Int($0) } ?? Engine.defaultMaxRecordBytes
+    }
+
     /// Builds a fresh engine for the region (call on the thread that will use it).
     ///
     /// - Parameters:
@@ -99,7 +105,7 @@ public struct RuntimePlan: Sendable {
             return try Engine(
                 topology: topology, region: region.name, schemas: RegistryCatalog(registry),
                 referenceData: referenceData,
-                clock: clock, logger: logger)
+                clock: clock, maxRecordBytes: maxRecordBytes, logger: logger)
         } catch {
             throw RuntimeError(.engine, error.description)
         }

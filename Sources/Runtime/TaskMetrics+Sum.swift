@@ -20,5 +20,8 @@ extension TaskMetrics {
         cancelled += other.cancelled
         changelogRecords += other.changelogRecords
         upcast += other.upcast
+        transactionsByType.merge(other.transactionsByType, uniquingKeysWith: +)
+        deadLettersByCode.merge(other.deadLettersByCode, uniquingKeysWith: +)
+        exceptionsByKind.merge(other.exceptionsByKind, uniquingKeysWith: +)
     }
 }

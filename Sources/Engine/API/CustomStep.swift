@@ -148,26 +148,25 @@ final class CustomStepPlan: StepPlan {
         self.step = step
     }
 
-    func makeNode(for task: PartitionTask) -> StepNode { CustomNode(step: step, task: task) }
+    func makeNode(in context: StepContext) -> StepNode { CustomNode(step: step, context: context) }
 }
 
 final class CustomNode: StepNode {
     var next: StepNode?
     private let step: any CustomStep
-    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
-    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
-    private unowned(unsafe) let task: PartitionTask
+    private let context: StepContext
 
-    init(step: any CustomStep, task: PartitionTask) {
+    init(step: any CustomStep, context: StepContext) {
         self.step = step
-        self.task = task
+        self.context = context
     }
 
     func push(_ context: RecordContext) {
         switch step.process(CustomStepRecord(context: context)) {
         case .keep: next?.push(context)
-        case .drop: task.counters.pointee.filtered += 1
-        case .deadLetter(let code, let message): task.deadLetter(context, RecordFailure(code, message))
+        case .drop: self.context.counters.metrics.filtered += 1
+        case .deadLetter(let code, let message):
+            self.context.deadLetter(context, RecordFailure(.init(custom: code), message))
         }
     }
 }

@@ -34,10 +34,10 @@ public final class RegistryCatalog: SchemaCatalog {
 
     public func upcast(_ event: JSONValue, type: String, fromVersion version: Int) throws(RecordFailure) -> JSONValue {
         guard let id = SchemaID(type: type, version: version) else {
-            throw RecordFailure("UPCAST_FAILED", "no schema \(type)/v\(version)")
+            throw RecordFailure(.upcastFailed, "no schema \(type)/v\(version)")
         }
         do { return try registry.upcast(event, from: id) } catch {
-            throw RecordFailure("UPCAST_FAILED", error.message)
+            throw RecordFailure(.upcastFailed, error.message)
         }
     }
 }

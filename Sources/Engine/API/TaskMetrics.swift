@@ -34,6 +34,12 @@ public struct TaskMetrics: Sendable, Hashable {
     public var changelogRecords = 0
     /// Records upcast from an older schema version.
     public var upcast = 0
+    /// Records written per `txnType` (ERP transactions, counted by the output that writes them).
+    public var transactionsByType: [String: Int] = [:]
+    /// Dead letters per `ps_error_code`.
+    public var deadLettersByCode: [String: Int] = [:]
+    /// Exception records per `exceptionKind`.
+    public var exceptionsByKind: [String: Int] = [:]
 
     /// Creates zeroed counters.
     public init() {}

@@ -61,11 +61,11 @@ extension ExpressionCompiler {
                 let input = try value(context)
                 if input.isNull { return .null }
                 guard let count = try width(context).decimal?.int64, count >= 0, count <= 256 else {
-                    throw RecordFailure("EXPRESSION_TYPE", "pad() width must be an integer 0...256")
+                    throw RecordFailure(.expressionType, "pad() width must be an integer 0...256")
                 }
                 let fillBytes = try fill(context).textBytes
                 guard let fillByte = fillBytes.first, fillBytes.count == 1 else {
-                    throw RecordFailure("EXPRESSION_TYPE", "pad() fill must be one ASCII character")
+                    throw RecordFailure(.expressionType, "pad() fill must be one ASCII character")
                 }
                 let text = input.textBytes
                 if text.count >= Int(count) { return .text(text) }
@@ -80,9 +80,9 @@ extension ExpressionCompiler {
                 if input.isNull { return .null }
                 guard let number = input.decimal, let digits = try scale(context).decimal?.int64, digits >= 0,
                     digits <= 38
-                else { throw RecordFailure("EXPRESSION_TYPE", "round() needs a number and a scale 0...38") }
+                else { throw RecordFailure(.expressionType, "round() needs a number and a scale 0...38") }
                 do throws(JSONError) { return .decimal(try number.rounded(scale: Int(digits))) } catch {
-                    throw RecordFailure("DECIMAL_OVERFLOW", error.message)
+                    throw RecordFailure(.decimalOverflow, error.message)
                 }
             }
         case "abs":
@@ -91,10 +91,10 @@ extension ExpressionCompiler {
             return { (context) throws(RecordFailure) -> Value in
                 let input = try value(context)
                 if input.isNull { return .null }
-                guard let number = input.decimal else { throw RecordFailure("EXPRESSION_TYPE", "abs() needs a number") }
+                guard let number = input.decimal else { throw RecordFailure(.expressionType, "abs() needs a number") }
                 if !number.isNegative { return .decimal(number) }
                 do throws(JSONError) { return .decimal(try number.negated()) } catch {
-                    throw RecordFailure("DECIMAL_OVERFLOW", error.message)
+                    throw RecordFailure(.decimalOverflow, error.message)
                 }
             }
         case "if":
@@ -120,7 +120,7 @@ extension ExpressionCompiler {
                 let end = try to(context)
                 if start.isNull || end.isNull { return .null }
                 guard let startTime = Self.instant(start), let endTime = Self.instant(end) else {
-                    throw RecordFailure("EXPRESSION_TYPE", "durationMs() needs two RFC 3339 timestamps")
+                    throw RecordFailure(.expressionType, "durationMs() needs two RFC 3339 timestamps")
                 }
                 return .decimal(ExactDecimal(endTime - startTime))
             }
@@ -136,9 +136,9 @@ extension ExpressionCompiler {
                     case .array, .object: return .decimal(ExactDecimal(Int64(node.count)))
                     case .string: return .decimal(ExactDecimal(Int64(node.scalarCount ?? 0)))
                     case .null: return .null
-                    default: throw RecordFailure("EXPRESSION_TYPE", "len() needs an array, object or string")
+                    default: throw RecordFailure(.expressionType, "len() needs an array, object or string")
                     }
-                default: throw RecordFailure("EXPRESSION_TYPE", "len() needs an array, object or string")
+                default: throw RecordFailure(.expressionType, "len() needs an array, object or string")
                 }
             }
         default:
@@ -178,11 +178,11 @@ extension ExpressionCompiler {
             let input = try argument(context)
             if input.isNull { return .null }
             guard let instant = Self.instant(input) else {
-                throw RecordFailure("EXPRESSION_TYPE", "local date/time needs an RFC 3339 timestamp")
+                throw RecordFailure(.expressionType, "local date/time needs an RFC 3339 timestamp")
             }
             let plantId = try plant(context)
             guard let zone = calendar.zone(for: plantId) else {
-                throw RecordFailure("UNKNOWN_PLANT", "plant \(plantId.string ?? "?") is not in the plant calendar")
+                throw RecordFailure(.unknownPlant, "plant \(plantId.string ?? "?") is not in the plant calendar")
             }
             let local = instant + zone.offset(at: instant)
             var text: [UInt8] = []
@@ -272,7 +272,7 @@ extension ExpressionCompiler {
             let input = try quantity(context)
             if input.isNull { return .null }
             guard let amount = input.decimal else {
-                throw RecordFailure("EXPRESSION_TYPE", "convert() needs a numeric quantity")
+                throw RecordFailure(.expressionType, "convert() needs a numeric quantity")
             }
             let from = try fromUnit(context).textBytes
             let to = try toUnit(context).textBytes
@@ -298,7 +298,7 @@ extension ExpressionCompiler {
                     let target = toFactor ?? (to == base ? one : nil), source.2 == target.2 || source.2 == base
                 else {
                     throw RecordFailure(
-                        "UNIT_NOT_CONVERTIBLE",
+                        .unitNotConvertible,
                         "no factor from \(String(decoding: from, as: UTF8.self)) to "
                             + "\(String(decoding: to, as: UTF8.self)) for material "
                             + "\(String(decoding: materialId, as: UTF8.self)) in plant "
@@ -308,7 +308,7 @@ extension ExpressionCompiler {
                     multiplier = try source.0.multiplied(by: target.1)
                     divisor = try source.1.multiplied(by: target.0)
                 } catch {
-                    throw RecordFailure("DECIMAL_OVERFLOW", error.message)
+                    throw RecordFailure(.decimalOverflow, error.message)
                 }
             }
             do throws(JSONError) {
@@ -326,7 +326,7 @@ extension ExpressionCompiler {
                 return .decimal(try amount.multiplied(by: multiplier).divided(by: divisor, scale: scale))
             } catch {
                 throw RecordFailure(
-                    error.code == .divisionByZero ? "DIVISION_BY_ZERO" : "DECIMAL_OVERFLOW", error.message)
+                    error.code == .divisionByZero ? RecordFailure.Code.divisionByZero : .decimalOverflow, error.message)
             }
         }
     }

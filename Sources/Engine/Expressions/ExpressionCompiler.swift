@@ -37,10 +37,10 @@ struct ExpressionCompiler {
                     let value = try inner(context)
                     if value.isNull { return .null }
                     guard let number = value.decimal else {
-                        throw RecordFailure("EXPRESSION_TYPE", "cannot negate a non-number")
+                        throw RecordFailure(.expressionType, "cannot negate a non-number")
                     }
                     do throws(JSONError) { return .decimal(try number.negated()) } catch {
-                        throw RecordFailure("DECIMAL_OVERFLOW", error.message)
+                        throw RecordFailure(.decimalOverflow, error.message)
                     }
                 }
             }
@@ -298,7 +298,7 @@ struct ExpressionCompiler {
             let rhs = try right.value(context)
             if lhs.isNull || rhs.isNull { return .null }
             guard let a = lhs.decimal, let b = rhs.decimal else {
-                throw RecordFailure("EXPRESSION_TYPE", "operator \(op.rawValue) needs numbers")
+                throw RecordFailure(.expressionType, "operator \(op.rawValue) needs numbers")
             }
             do throws(JSONError) {
                 switch op {
@@ -309,7 +309,7 @@ struct ExpressionCompiler {
                 }
             } catch {
                 throw RecordFailure(
-                    error.code == .divisionByZero ? "DIVISION_BY_ZERO" : "DECIMAL_OVERFLOW", error.message)
+                    error.code == .divisionByZero ? RecordFailure.Code.divisionByZero : .decimalOverflow, error.message)
             }
         }
     }

@@ -145,12 +145,13 @@ public final class RecordContext {
             fields.pointee.pipeline = newValue
         }
     }
-    /// Set by `hold` when the record touches a held lot: `emit` parks the posting.
+    /// Set by `hold`: the lot and whether the posting of the next `emit` is parked (its gate acts on it).
     var hold: HoldMark? {
         _read { yield fields.pointee.hold }
         _modify { yield &fields.pointee.hold }
     }
-    /// Set by `enrich` (`onMissing: exception`): `emit` writes a PARKED exception instead of the posting.
+    /// Set by `enrich` (`onMissing: exception`): the gate after `emit` writes a PARKED exception instead of the
+    /// posting.
     var parkReason: (code: String, message: String)? {
         _read { yield fields.pointee.parkReason }
         _modify { yield &fields.pointee.parkReason }
@@ -202,13 +203,6 @@ public final class RecordContext {
     /// The event's envelope member, if the record is an event.
     @inline(__always)
     func envelope(_ key: StaticString) -> JSONNode? { event?.member(key) }
-}
-
-/// Where `emit` parks a posting touching a held lot.
-struct HoldMark {
-    unowned let node: HoldNode
-    var lotKey: [UInt8]
-    var holdId: [UInt8]
 }
 
 /// Copies of an input record kept with a parked posting, so a later dead letter keeps the original bytes.

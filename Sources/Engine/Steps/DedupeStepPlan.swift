@@ -15,7 +15,7 @@ final class DedupeStepPlan: StepPlan {
         self.storeDestination = storeDestination
     }
 
-    func makeNode(for task: PartitionTask) -> StepNode { DedupeNode(plan: self, task: task) }
+    func makeNode(in context: StepContext) -> StepNode { DedupeNode(plan: self, context: context) }
 }
 
 /// A dedupe entry.
@@ -36,17 +36,19 @@ struct DedupeEntry: StateCodable {
 final class DedupeNode: StepNode {
     var next: StepNode?
     private let plan: DedupeStepPlan
-    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
-    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
-    private unowned(unsafe) let task: PartitionTask
+    private let context: StepContext
+    private let counters: TaskCounters
+    private let clock: TaskClock
     private let store: ChangelogStore
     private let entries: LoggedStore<DedupeEntry>
-    private var expiries = Deque<(expiresAt: Int64, index: Int)>()
-    private var key: [UInt8] = []
+    @exclusivity(unchecked) private var expiries = Deque<(expiresAt: Int64, index: Int)>()
+    @exclusivity(unchecked) private var key: [UInt8] = []
 
-    init(plan: DedupeStepPlan, task: PartitionTask) {
+    init(plan: DedupeStepPlan, context: StepContext) {
         self.plan = plan
-        self.task = task
+        self.context = context
+        counters = context.counters
+        clock = context.clock
         store = ChangelogStore(name: plan.storeDestination.name, destination: plan.storeDestination)
         entries = store.makeMap(tag: 1)
     }
@@ -58,7 +60,7 @@ final class DedupeNode: StepNode {
         do {
             try plan.keyParts.append(context, separator: 0x1F, to: &key)
         } catch {
-            task.deadLetter(context, error)
+            self.context.deadLetter(context, error)
             return
         }
         let time = context.eventTime
@@ -66,7 +68,7 @@ final class DedupeNode: StepNode {
         if let index = key.withUnsafeBytes({ entries.index(of: $0) }) {
             let entry = entries[index]
             if time >= entry.firstSeen - plan.ttl && time < entry.expiresAt {
-                task.counters.pointee.duplicates += 1
+                counters.metrics.duplicates += 1
                 return
             }
             entries.update(at: index) { $0 = DedupeEntry(firstSeen: time, expiresAt: expiresAt) }
@@ -81,7 +83,7 @@ final class DedupeNode: StepNode {
     }
 
     func streamTimeAdvanced() {
-        let now = task.streamTime
+        let now = clock.streamTime
         while let first = expiries.first, first.expiresAt <= now {
             expiries.removeFirst()
             if entries.isLive(first.index), entries[first.index].expiresAt == first.expiresAt {
@@ -94,7 +96,6 @@ final class DedupeNode: StepNode {
         var restored: [(Int64, Int)] = entries.indexes.map { (entries[$0].expiresAt, $0) }
         restored.sort { $0.0 < $1.0 }
         expiries = Deque(restored.map { (expiresAt: $0.0, index: $0.1) })
-        let latest = entries.indexes.map { entries[$0].firstSeen }.max() ?? Int64.min
-        if latest > task.streamTime { task.streamTime = latest }
+        clock.recover(streamTime: entries.indexes.map { entries[$0].firstSeen }.max() ?? Int64.min)
     }
 }

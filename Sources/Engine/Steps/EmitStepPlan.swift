@@ -3,8 +3,10 @@ import JSON
 import Schemas
 import Timekeeping
 
-/// `emit:` — builds the output record (ERP header + map output), validates it against its schema
-/// and writes it; held or parked postings become exceptions instead (see ``HoldNode``).
+/// `emit:` — builds the output record (ERP header + map output), validates it against its schema and hands
+/// it, as a ``Posting``, to its stages: the gates that may park it (``HoldGate`` when a `hold:` step precedes,
+/// ``EnrichMissGate`` when an `enrich` parks on missing rows, ``PeriodGate`` with `periodCheck`), then the
+/// ``OutputSink`` that writes it. The record itself goes on to the steps after `emit`.
 final class EmitStepPlan: StepPlan {
     /// Header members `emit` can generate; written when the output schema declares them.
     enum HeaderField: String, CaseIterable {
@@ -28,12 +30,18 @@ final class EmitStepPlan: StepPlan {
     let calendar: PlantCalendar
     let targetSystem: [UInt8]
     let sourceTopic: [UInt8]
+    /// The `hold:` step before this emit, if any: its gate parks this emit's postings.
+    let hold: HoldStepPlan?
+    /// An `enrich` before this emit parks records that miss master data (`onMissing: exception`).
+    let parksEnrichmentMisses: Bool
+    /// The `txnType` the output schema fixes (counted per posting written).
+    let transactionType: String?
 
     init(
         output: Destination, schemaID: String, validator: CompiledSchema?, skipValidation: Bool, header: [HeaderField],
         schemaVersion: [UInt8]?, txnType: [UInt8]?, keyParts: KeyPlan, idempotencyParts: KeyPlan,
         plant: Evaluator?, periodCheck: Bool, windowed: Bool, layout: OutputLayout?, calendar: PlantCalendar,
-        targetSystem: String, sourceTopic: String
+        targetSystem: String, sourceTopic: String, hold: HoldStepPlan?, parksEnrichmentMisses: Bool
     ) {
         self.output = output
         self.schemaID = schemaID
@@ -51,6 +59,12 @@ final class EmitStepPlan: StepPlan {
         self.calendar = calendar
         self.targetSystem = Array(targetSystem.utf8)
         self.sourceTopic = Array(sourceTopic.utf8)
+        self.hold = hold
+        self.parksEnrichmentMisses = parksEnrichmentMisses
+        transactionType = txnType.flatMap { bytes in
+            // The schema's `const` as JSON: a string literal.
+            (try? JSONValue(parsing: String(decoding: bytes, as: UTF8.self)))?.stringValue
+        }
         needsIdempotencyKey = header.contains(.idempotencyKey) || header.contains(.txnId) || header.contains(.recordId)
         needsDates =
             header.contains(.postingDate) || header.contains(.documentDate) || header.contains(.businessDate)
@@ -59,120 +73,87 @@ final class EmitStepPlan: StepPlan {
         passesThrough = skipValidation && header.isEmpty && !needsPlant && !needsIdempotencyKey
     }
 
-    func makeNode(for task: PartitionTask) -> StepNode { EmitNode(plan: self, task: task) }
+    func makeNode(in context: StepContext) -> StepNode { EmitNode(plan: self, context: context) }
 
     /// Computed once: what the header needs per record.
     let needsIdempotencyKey: Bool
     let needsDates: Bool
     /// `true` when the header or the period check needs the plant id.
     let needsPlant: Bool
-    /// `true` when an event that reaches this step unchanged (no map, window, hold or park reason) is written
-    /// as it was received: a record validated against this very schema, routed without a header.
+    /// `true` when an event that reaches this step unchanged (no map or window) is written as it was received:
+    /// a record validated against this very schema, routed without a header.
     let passesThrough: Bool
 }
 
 final class EmitNode: StepNode {
     var next: StepNode?
     private let plan: EmitStepPlan
-    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
-    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
-    private unowned(unsafe) let task: PartitionTask
-    /// Reused buffers, behind a pointer: the accessors are computed, so the many appends per record need
-    /// no dynamic exclusivity checks (the node is confined to its task's thread).
-    private struct Buffers {
-        var idempotencyKey: [UInt8] = []
-        var txnId: [UInt8] = []
-        var keyBuffer: [UInt8] = []
-        var writer = JSONWriter(capacity: 4096)
-        var text: [UInt8] = []
-    }
-
-    private let buffers: UnsafeMutablePointer<Buffers> = {
-        let pointer = UnsafeMutablePointer<Buffers>.allocate(capacity: 1)
-        pointer.initialize(to: Buffers())
-        return pointer
-    }()
-    private var idempotencyKey: [UInt8] {
-        _read { yield buffers.pointee.idempotencyKey }
-        _modify { yield &buffers.pointee.idempotencyKey }
-    }
-    private var txnId: [UInt8] {
-        _read { yield buffers.pointee.txnId }
-        _modify { yield &buffers.pointee.txnId }
-    }
-    private var keyBuffer: [UInt8] {
-        _read { yield buffers.pointee.keyBuffer }
-        _modify { yield &buffers.pointee.keyBuffer }
-    }
-    private var writer: JSONWriter {
-        _read { yield buffers.pointee.writer }
-        _modify { yield &buffers.pointee.writer }
-    }
-    private var text: [UInt8] {
-        _read { yield buffers.pointee.text }
-        _modify { yield &buffers.pointee.text }
-    }
-
-    deinit {
-        buffers.deinitialize(count: 1)
-        buffers.deallocate()
-    }
-
-    init(plan: EmitStepPlan, task: PartitionTask) {
-        self.plan = plan
-        self.task = task
-        passesThrough = plan.passesThrough
-        hasKey = !plan.keyParts.isEmpty
-        keyParts = plan.keyParts.view
-        taskRef = Unmanaged.passUnretained(task)
-    }
-
-    /// Copies of what the plan holds (plain stored values: no reference counting to read them per record).
-    private let passesThrough: Bool
+    private let context: StepContext
+    /// The first stage a posting goes to (a gate, or the sink), and the gates (their state and reactions).
+    private let stages: PostingStage
+    private let gates: [PostingStage]
+    /// Reused buffers (confined to the task's thread: no dynamic exclusivity checks).
+    @exclusivity(unchecked) private var idempotencyKey: [UInt8] = []
+    @exclusivity(unchecked) private var txnId: [UInt8] = []
+    @exclusivity(unchecked) private var keyBuffer: [UInt8] = []
+    @exclusivity(unchecked) private var writer = JSONWriter(capacity: 4096)
+    @exclusivity(unchecked) private var text: [UInt8] = []
+    /// Copies of what the plan holds, read per record without touching the plan.
     private let hasKey: Bool
     private let keyParts: KeyPlan.View
-    /// The task, for calls on the per-record path without a retain (see `task`).
-    private let taskRef: Unmanaged<PartitionTask>
+    private let partition: Int32
 
-    func push(_ context: RecordContext) {
-        if passesThrough, context.window == nil, !context.mapped, context.hold == nil, context.parkReason == nil,
-            let event = context.event
-        {
-            if let failure = passThrough(context, event) { task.deadLetter(context, failure) }
-        } else if let failure = emit(context) {
-            task.deadLetter(context, failure)
+    init(plan: EmitStepPlan, context: StepContext) {
+        self.plan = plan
+        self.context = context
+        hasKey = !plan.keyParts.isEmpty
+        keyParts = plan.keyParts.view
+        partition = context.partition
+        let sink = OutputSink(context: context, transactionType: plan.transactionType)
+        var stage: PostingStage = sink
+        var gates: [PostingStage] = []
+        if plan.periodCheck {
+            stage = PeriodGate(context: context, calendar: plan.calendar, next: stage)
+            gates.append(stage)
         }
-        next?.push(context)
+        if plan.parksEnrichmentMisses {
+            stage = EnrichMissGate(context: context, next: stage)
+            gates.append(stage)
+        }
+        if let hold = plan.hold {
+            stage = HoldGate(plan: hold, context: context, next: stage, release: sink)
+            gates.append(stage)
+        }
+        stages = stage
+        self.gates = gates
     }
 
-    /// Writes the event's bytes as they were received, under the key (what `emit` does for such a record,
-    /// without computing anything the output does not contain).
-    @inline(__always)
-    private func passThrough(_ context: RecordContext, _ event: JSONNode) -> RecordFailure? {
-        let buffers = self.buffers
-        buffers.pointee.keyBuffer.removeAll(keepingCapacity: true)
-        do {
-            try keyParts.append(context, separator: 0x7C, to: &buffers.pointee.keyBuffer)
-        } catch {
-            return error
-        }
-        taskRef._withUnsafeGuaranteedRef { task in
-            task.counters.pointee.outputs += 1
-            buffers.pointee.keyBuffer.withUnsafeBytes { key in
-                task.send(plan.output, key: hasKey ? key : nil, value: event.rawBytes, timestamp: context.eventTime)
-            }
-        }
-        return nil
+    var stores: [StateStore] { gates.flatMap(\.stores) }
+
+    func tableChanged(_ table: GlobalTable, key: UnsafeRawBufferPointer) {
+        for gate in gates { gate.tableChanged(table, key: key) }
     }
 
-    private func emit(_ context: RecordContext) -> RecordFailure? {
-        let window = context.window
-        let createdAt = window?.createdAt ?? context.eventTime
+    func stateRestored() {
+        for gate in gates { gate.stateRestored() }
+    }
+
+    /// Parked postings held by this emit's hold gate.
+    var parkedCount: Int { gates.reduce(0) { $0 + (($1 as? HoldGate)?.parkedCount ?? 0) } }
+
+    func push(_ record: RecordContext) {
+        if let failure = emit(record) { context.deadLetter(record, failure) }
+        next?.push(record)
+    }
+
+    private func emit(_ record: RecordContext) -> RecordFailure? {
+        let window = record.window
+        let createdAt = window?.createdAt ?? record.eventTime
         // Keys.
         keyBuffer.removeAll(keepingCapacity: true)
         do {
-            try keyParts.append(context, separator: 0x7C, to: &keyBuffer)
-            if plan.needsIdempotencyKey { try buildIdempotencyKey(context) }
+            try keyParts.append(record, separator: 0x7C, to: &keyBuffer)
+            if plan.needsIdempotencyKey { try buildIdempotencyKey(record) }
         } catch {
             return error
         }
@@ -181,115 +162,73 @@ final class EmitNode: StepNode {
         var documentDay: Int64 = 0
         var plantValue: Value = .null
         if plan.needsPlant, let plant = plan.plant {
-            do { plantValue = try plant(context) } catch { return error }
+            do { plantValue = try plant(record) } catch { return error }
         }
         if plan.needsDates {
             guard let zone = plan.calendar.zone(for: plantValue) else {
                 return RecordFailure(
-                    "UNKNOWN_PLANT", path: "/plantId",
+                    .unknownPlant, path: "/plantId",
                     "plant \(plantValue.string ?? "null") is not in the plant calendar")
             }
-            let postingInstant = window.map { $0.bounds.end - 1 } ?? context.eventTime
+            let postingInstant = window.map { $0.bounds.end - 1 } ?? record.eventTime
             postingDay = zone.localDay(at: postingInstant)
             documentDay = zone.localDay(at: createdAt)
         }
-        if plan.skipValidation, plan.header.isEmpty, !context.mapped, window == nil, context.hold == nil,
-            context.parkReason == nil, let event = context.event
-        {
-            // Passthrough of a record validated against this schema: its bytes as they are.
+        // An event that reaches the emit unchanged and was validated against this schema: its bytes as received.
+        if plan.skipValidation, plan.header.isEmpty, !record.mapped, window == nil, let event = record.event {
             keyBuffer.withUnsafeBytes { key in
-                task.counters.pointee.outputs += 1
-                task.send(
-                    plan.output, key: plan.keyParts.isEmpty ? nil : key, value: event.rawBytes, timestamp: createdAt)
+                stages.accept(
+                    Posting(
+                        destination: plan.output, key: hasKey ? key : nil, value: event.rawBytes, document: event,
+                        timestamp: createdAt, plant: plantValue, postingDay: postingDay),
+                    of: record)
             }
             return nil
         }
-        // The record.
-        // The node owns its writer: a copy would make `reset()` reallocate (copy on write).
+        // The record, written into the node's own writer (a copy would make `reset()` reallocate).
         var writer = JSONWriter(capacity: 0)
         swap(&writer, &self.writer)
         defer { swap(&writer, &self.writer) }
         writer.reset()
-        if plan.header.isEmpty && !context.mapped, window == nil, let event = context.event {
+        if plan.header.isEmpty && !record.mapped, window == nil, let event = record.event {
             writer.raw(event.rawBytes)
         } else {
             writer.beginObject()
             writeHeader(
-                &writer, context, plantValue: plantValue, postingDay: postingDay, documentDay: documentDay,
+                &writer, record, plantValue: plantValue, postingDay: postingDay, documentDay: documentDay,
                 createdAt: createdAt)
-            writeBody(&writer, context)
+            writeBody(&writer, record)
             writer.endObject()
         }
-        // Validate and route.
+        // Validate (unless the record is a validated event passed on) and hand on.
         var failure: RecordFailure?
-        if plan.skipValidation && context.hold == nil && context.parkReason == nil && !plan.periodCheck {
-            // A record passed on as validated needs no second parse.
-            writer.withBytes { value in
-                keyBuffer.withUnsafeBytes { key in
-                    task.counters.pointee.outputs += 1
-                    task.send(plan.output, key: plan.keyParts.isEmpty ? nil : key, value: value, timestamp: createdAt)
+        writer.withBytes { value in
+            var document: JSONNode?
+            if !plan.skipValidation {
+                do throws(JSONError) {
+                    document = try JSONReader().parse(value, into: context.outputTape).root
+                } catch {
+                    failure = RecordFailure(.outputInvalid, "output is not valid JSON: \(error.message)")
+                    return
+                }
+                if let validator = plan.validator, let root = document, !validator.isValid(root) {
+                    let violation = validator.validate(root, maxErrors: 1).first
+                    failure = RecordFailure(
+                        .outputInvalid, path: violation?.instancePointer ?? "",
+                        "\(plan.schemaID): \(violation?.message ?? "does not conform") (keyword \(violation?.keywordLocation ?? ""))"
+                    )
+                    return
                 }
             }
-            return nil
-        }
-        let tape = task.outputTape
-        writer.withBytes { value in
-            let document: JSONDocument
-            do throws(JSONError) { document = try JSONReader().parse(value, into: tape) } catch {
-                failure = RecordFailure("OUTPUT_INVALID", "output is not valid JSON: \(error.message)")
-                return
+            keyBuffer.withUnsafeBytes { key in
+                stages.accept(
+                    Posting(
+                        destination: plan.output, key: hasKey ? key : nil, value: value, document: document,
+                        timestamp: createdAt, plant: plantValue, postingDay: postingDay),
+                    of: record)
             }
-            if let validator = plan.validator, !plan.skipValidation, !validator.isValid(document.root) {
-                let violation = validator.validate(document.root, maxErrors: 1).first
-                failure = RecordFailure(
-                    "OUTPUT_INVALID", path: violation?.instancePointer ?? "",
-                    "\(plan.schemaID): \(violation?.message ?? "does not conform") (keyword \(violation?.keywordLocation ?? ""))"
-                )
-                return
-            }
-            route(
-                context, value: value, document: document.root, postingDay: postingDay, plantValue: plantValue,
-                createdAt: createdAt)
         }
         return failure
-    }
-
-    private func route(
-        _ context: RecordContext, value: UnsafeRawBufferPointer, document: JSONNode, postingDay: Int64,
-        plantValue: Value, createdAt: Int64
-    ) {
-        let pipeline = context.pipeline!
-        keyBuffer.withUnsafeBytes { key in
-            let kafkaKey: UnsafeRawBufferPointer? = plan.keyParts.isEmpty ? nil : key
-            if let hold = context.hold {
-                hold.node.park(
-                    hold, pipeline: pipeline, destination: plan.output, key: kafkaKey, value: value, txn: document,
-                    timestamp: createdAt)
-                return
-            }
-            if let reason = context.parkReason {
-                task.writeException(
-                    pipeline: pipeline, kind: "PARKED", reason: reason.code, message: reason.message, holdId: nil,
-                    txn: document, embedTxn: true, kafkaKey: kafkaKey, timestamp: createdAt)
-                return
-            }
-            if plan.periodCheck, !periodOpen(plantValue, day: postingDay) {
-                task.writeException(
-                    pipeline: pipeline, kind: "PARKED", reason: "PERIOD_CLOSED",
-                    message: "posting period of \(RFC3339.dateString(days: postingDay)) is not open", holdId: nil,
-                    txn: document, embedTxn: true, kafkaKey: kafkaKey, timestamp: createdAt)
-                return
-            }
-            task.counters.pointee.outputs += 1
-            task.send(plan.output, key: kafkaKey, value: value, timestamp: createdAt)
-        }
-    }
-
-    private func periodOpen(_ plantValue: Value, day: Int64) -> Bool {
-        guard !plan.calendar.isAbsent else { return true }
-        guard let plant = plantValue.withString({ plan.calendar.plant($0) }) ?? nil else { return false }
-        guard let periods = plant.openPeriods else { return true }
-        return periods.contains { day >= $0.from && day <= $0.to }
     }
 
     private func buildIdempotencyKey(_ context: RecordContext) throws(RecordFailure) {
@@ -416,7 +355,7 @@ final class EmitNode: StepNode {
                 writer.key("topic")
                 writeString(&writer, plan.sourceTopic)
                 writer.key("partition")
-                writer.int(Int64(task.partition))
+                writer.int(Int64(partition))
                 writer.key("fromOffset")
                 writer.int(window?.fromOffset ?? context.offset)
                 writer.key("toOffset")

@@ -18,20 +18,18 @@ final class EnrichStepPlan: StepPlan {
         self.onMissing = onMissing
     }
 
-    func makeNode(for task: PartitionTask) -> StepNode { EnrichNode(plan: self, task: task) }
+    func makeNode(in context: StepContext) -> StepNode { EnrichNode(plan: self, context: context) }
 }
 
 final class EnrichNode: StepNode {
     var next: StepNode?
     private let plan: EnrichStepPlan
-    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
-    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
-    private unowned(unsafe) let task: PartitionTask
-    private var key: [UInt8] = []
+    private let context: StepContext
+    @exclusivity(unchecked) private var key: [UInt8] = []
 
-    init(plan: EnrichStepPlan, task: PartitionTask) {
+    init(plan: EnrichStepPlan, context: StepContext) {
         self.plan = plan
-        self.task = task
+        self.context = context
     }
 
     func push(_ context: RecordContext) {
@@ -39,7 +37,7 @@ final class EnrichNode: StepNode {
         do {
             try plan.keyParts.append(context, separator: 0x7C, to: &key)
         } catch {
-            task.deadLetter(context, error)
+            self.context.deadLetter(context, error)
             return
         }
         let table = plan.table
@@ -52,7 +50,7 @@ final class EnrichNode: StepNode {
         let message = "no row in table \(table.name) for key \(String(decoding: key, as: UTF8.self))"
         switch plan.onMissing {
         case .deadLetter:
-            task.deadLetter(context, RecordFailure("ENRICHMENT_MISSING", message))
+            self.context.deadLetter(context, RecordFailure(.enrichmentMissing, message))
         case .exception:
             if context.parkReason == nil { context.parkReason = ("ENRICHMENT_MISS", message) }
             next?.push(context)

@@ -11,31 +11,31 @@ final class ExplodeStepPlan: StepPlan {
         self.slot = slot
     }
 
-    func makeNode(for task: PartitionTask) -> StepNode { ExplodeNode(plan: self, task: task) }
+    func makeNode(in context: StepContext) -> StepNode { ExplodeNode(plan: self, context: context) }
 }
 
 final class ExplodeNode: StepNode {
     var next: StepNode?
     private let array: Evaluator
     private let slot: Int
-    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
-    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
-    private unowned(unsafe) let task: PartitionTask
+    private let context: StepContext
+    private let counters: TaskCounters
 
-    init(plan: ExplodeStepPlan, task: PartitionTask) {
+    init(plan: ExplodeStepPlan, context: StepContext) {
         array = plan.array
         slot = plan.slot
-        self.task = task
+        self.context = context
+        counters = context.counters
     }
 
     func push(_ context: RecordContext) {
         let value: Value
         do { value = try array(context) } catch {
-            task.deadLetter(context, error)
+            self.context.deadLetter(context, error)
             return
         }
         guard case .node(let node) = value, node.kind == .array, node.count > 0 else {
-            task.counters.pointee.filtered += 1
+            counters.metrics.filtered += 1
             return
         }
         let hold = context.hold

@@ -6,19 +6,19 @@ final class FilterStepPlan: StepPlan {
         self.condition = condition
     }
 
-    func makeNode(for task: PartitionTask) -> StepNode { FilterNode(plan: self, task: task) }
+    func makeNode(in context: StepContext) -> StepNode { FilterNode(plan: self, context: context) }
 }
 
 final class FilterNode: StepNode {
     var next: StepNode?
     private let condition: Evaluator
-    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
-    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
-    private unowned(unsafe) let task: PartitionTask
+    private let context: StepContext
+    private let counters: TaskCounters
 
-    init(plan: FilterStepPlan, task: PartitionTask) {
+    init(plan: FilterStepPlan, context: StepContext) {
         condition = plan.condition
-        self.task = task
+        self.context = context
+        counters = context.counters
     }
 
     func push(_ context: RecordContext) {
@@ -26,10 +26,10 @@ final class FilterNode: StepNode {
             if try condition(context).isTrue {
                 next?.push(context)
             } else {
-                task.counters.pointee.filtered += 1
+                counters.metrics.filtered += 1
             }
         } catch {
-            task.deadLetter(context, error)
+            self.context.deadLetter(context, error)
         }
     }
 }

@@ -9,21 +9,19 @@ final class MapStepPlan: StepPlan {
         self.fields = fields
     }
 
-    func makeNode(for task: PartitionTask) -> StepNode { MapNode(plan: self, task: task) }
+    func makeNode(in context: StepContext) -> StepNode { MapNode(plan: self, context: context) }
 }
 
 final class MapNode: StepNode {
     var next: StepNode?
     private let fields: [Evaluator]
-    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
-    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
-    private unowned(unsafe) let task: PartitionTask
+    private let context: StepContext
     /// Values being computed (a map may read the output of the map before it, so it cannot write in place).
-    private var buffer: [Value]
+    @exclusivity(unchecked) private var buffer: [Value]
 
-    init(plan: MapStepPlan, task: PartitionTask) {
+    init(plan: MapStepPlan, context: StepContext) {
         fields = plan.fields
-        self.task = task
+        self.context = context
         buffer = Array(repeating: .null, count: plan.fields.count)
     }
 
@@ -31,7 +29,7 @@ final class MapNode: StepNode {
         do {
             for (index, field) in fields.enumerated() { buffer[index] = try field(context) }
         } catch {
-            task.deadLetter(context, error)
+            self.context.deadLetter(context, error)
             return
         }
         let wasMapped = context.mapped

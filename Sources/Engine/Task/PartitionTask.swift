@@ -2,14 +2,9 @@ import JSON
 import Logging
 import Timekeeping
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// Processes one partition of one source topic: validation, every pipeline reading the source, and
-/// the partition's state.
+/// Processes one partition of one source topic: its ``SourceValidator``, every pipeline reading the source,
+/// and the partition's state. It owns the lifecycle and fans each valid event out to the pipelines; the steps
+/// reach the task only through their ``StepContext``.
 ///
 /// Lifecycle (driven by the runtime or the test driver, always on one thread):
 /// 1. `beginRestore(upTo:)` with the checkpoint committed with the partition's offset, then
@@ -29,42 +24,32 @@ public final class PartitionTask {
     public let partition: Int32
     /// Counters since the task was created.
     public var metrics: TaskMetrics {
-        var metrics = counters.pointee
+        var metrics = counters.metrics
         // Counted from the state itself, so restores, releases and cancellations can never skew it.
-        metrics.parked = tableNodes.reduce(0) { $0 + (($1 as? HoldNode)?.parkedCount ?? 0) }
+        metrics.parked = emitNodes.reduce(0) { $0 + $1.parkedCount }
+        metrics.deadLettersByCode = counters.deadLettersByCode
+        metrics.exceptionsByKind = counters.exceptionsByKind
         return metrics
     }
-    /// The counters, behind a pointer: updating them on the hot path needs no exclusivity check.
-    let counters: UnsafeMutablePointer<TaskMetrics>
     /// The partition's stream time: the largest event time of a valid record (`Int64.min` before any).
-    public internal(set) var streamTime: Int64 {
-        get { times.pointee.streamTime }
-        set { times.pointee.streamTime = newValue }
-    }
+    public var streamTime: Int64 { clock.streamTime }
     /// Wall-clock time of the last record (for idle windows).
-    public internal(set) var lastActivity: Int64 {
-        get { times.pointee.lastActivity }
-        set { times.pointee.lastActivity = newValue }
-    }
-    /// Stream time and activity, behind a pointer (no exclusivity checks on the hot path).
-    private let times: UnsafeMutablePointer<(streamTime: Int64, lastActivity: Int64)>
+    public var lastActivity: Int64 { clock.lastActivity }
 
-    let engine: Engine
-    let sink: any Sink
+    private let engine: Engine
     let plan: SourcePlan
-    let context: RecordContext
+    private let counters: TaskCounters
+    private let clock: TaskClock
+    private let output: TaskOutput
+    private let record: RecordContext
+    private let validator: SourceValidator
     private(set) var pipelines: [PipelineInstance] = []
     /// Each pipeline's plan and first node, unretained: `pipelines` owns both for the task's lifetime.
     private let heads: UnsafeMutableBufferPointer<PipelineHead>
-    /// The last event type seen and its entry (see ``typeEntry(_:)``).
-    private let typeCache: UnsafeMutablePointer<TypeCache>
-    private let decoder: EnvelopeDecoder
-    // Set in `init` only; unchecked exclusivity (the task is confined to one thread) keeps the per-record reads
-    // free of dynamic access checks.
-    @exclusivity(unchecked) private var timeNodes: [StepNode] = []
-    @exclusivity(unchecked) private var tableNodes: [StepNode] = []
-    /// `!timeNodes.isEmpty`.
-    @exclusivity(unchecked) private var hasTimeNodes = false
+    private let timeNodes: [StepNode]
+    private let tableNodes: [StepNode]
+    private let emitNodes: [EmitNode]
+    private let hasTimeNodes: Bool
     private(set) var stores: [StateStore] = []
     private var storesByTopic: [String: StateStore] = [:]
     private var restorePending = false
@@ -79,52 +64,53 @@ public final class PartitionTask {
     private var checkpointHeader: [UInt8] = []
     private static let checkpointHeaderName = Array(ChangelogFormat.checkpointHeader.utf8)
 
-    /// Reused buffers for outputs, dead-letter headers and validation of outputs.
-    var exceptionWriter = JSONWriter(capacity: 4096)
-    let outputTape = JSONTape(capacity: 256)
-    let exceptionTape = JSONTape(capacity: 256)
-    private let upcastTape = JSONTape(capacity: 256)
-    private var upcastWriter = JSONWriter(capacity: 4096)
-
     init(engine: Engine, plan: SourcePlan, partition: Int32, sink: any Sink) {
         self.engine = engine
         self.plan = plan
         topic = plan.source.topic
         self.partition = partition
-        self.sink = sink
-        counters = .allocate(capacity: 1)
-        counters.initialize(to: TaskMetrics())
-        times = .allocate(capacity: 1)
-        times.initialize(to: (Int64.min, engine.clock.now()))
-        context = RecordContext(topic: plan.source.topic, partition: partition, aliasCount: plan.aliasCount)
-        decoder = EnvelopeDecoder(format: plan.format)
-        heads = .allocate(capacity: max(plan.pipelines.count, 1))
-        typeCache = .allocate(capacity: 1)
-        typeCache.initialize(to: TypeCache())
+        let counters = TaskCounters()
+        self.counters = counters
+        let clock = TaskClock(now: engine.clock.now())
+        self.clock = clock
+        output = TaskOutput(
+            sink: sink, counters: counters, topic: plan.source.topic, partition: partition,
+            maxRecordBytes: engine.maxRecordBytes, exceptionValidator: engine.exceptionValidator)
+        record = RecordContext(topic: plan.source.topic, partition: partition, aliasCount: plan.aliasCount)
+        var contexts: [StepContext] = []
+        var timeNodes: [StepNode] = []
+        var tableNodes: [StepNode] = []
+        var emitNodes: [EmitNode] = []
         for pipelinePlan in plan.pipelines {
-            let nodes = pipelinePlan.steps.map { $0.makeNode(for: self) }
+            let context = TaskStepContext(
+                pipeline: pipelinePlan, output: output, clock: clock, tables: engine.tableFeedback,
+                destinations: engine.destinations, aliasCount: plan.aliasCount, logger: engine.logger)
+            contexts.append(context)
+            let nodes = pipelinePlan.steps.map { $0.makeNode(in: context) }
             pipelines.append(PipelineInstance(plan: pipelinePlan, nodes: nodes))
             for node in nodes {
                 stores += node.stores
                 if node is WindowNode || node is DedupeNode { timeNodes.append(node) }
-                if node is HoldNode { tableNodes.append(node) }
+                if let emit = node as? EmitNode {
+                    emitNodes.append(emit)
+                    if !emit.stores.isEmpty { tableNodes.append(emit) }
+                }
             }
         }
-        for store in stores { storesByTopic[store.destination.topic] = store }
+        self.timeNodes = timeNodes
+        self.tableNodes = tableNodes
+        self.emitNodes = emitNodes
         hasTimeNodes = !timeNodes.isEmpty
+        validator = SourceValidator(plan: plan, contexts: contexts, counters: counters)
+        for store in stores { storesByTopic[store.destination.topic] = store }
+        heads = .allocate(capacity: max(plan.pipelines.count, 1))
         for (index, pipeline) in pipelines.enumerated() {
             (heads.baseAddress! + index).initialize(to: PipelineHead(plan: pipeline.plan, node: pipeline.head))
         }
     }
 
     deinit {
-        counters.deinitialize(count: 1)
-        counters.deallocate()
-        times.deallocate()
         heads.deallocate()
-        typeCache.pointee.release()
-        typeCache.deinitialize(count: 1)
-        typeCache.deallocate()
     }
 
     /// The changelog topics of this task's stores (same partition as the task).
@@ -195,6 +181,7 @@ public final class PartitionTask {
         for rewrite in rewrites { rewrite.key.withUnsafeBytes { rewrite.store.markForRewrite(key: $0) } }
         rewrites = []
         for pipeline in pipelines { for node in pipeline.nodes { node.stateRestored() } }
+        engine.applyTableFeedback()
     }
 
     // MARK: Processing
@@ -203,8 +190,8 @@ public final class PartitionTask {
     public func process(_ records: UnsafeBufferPointer<InputRecord>) {
         guard !isClosed else { return }
         restoreCompleted()
-        lastActivity = engine.clock.now()
-        for record in records { handle(record) }
+        clock.lastActivity = engine.clock.now()
+        for input in records { handle(input) }
     }
 
     /// Processes a batch held in an array.
@@ -223,6 +210,7 @@ public final class PartitionTask {
         guard !isClosed else { return }
         restoreCompleted()
         for node in timeNodes { node.wallClockAdvanced(now) }
+        engine.applyTableFeedback()
     }
 
     /// Writes one changelog record per state key changed since the last flush, stamped with the next
@@ -245,10 +233,9 @@ public final class PartitionTask {
                     let headers = UnsafeBufferPointer(start: header, count: 1)
                     for store in stores {
                         store.writeChanges { key, value in
-                            send(
-                                store.destination, partition: partition, key: key, value: value, headers: headers,
-                                timestamp: timestamp)
-                            counters.pointee.changelogRecords += 1
+                            output.writeChangelog(
+                                store.destination, key: key, value: value, headers: headers, timestamp: timestamp)
+                            counters.metrics.changelogRecords += 1
                         }
                     }
                 }
@@ -264,175 +251,37 @@ public final class PartitionTask {
         engine.unregister(self)
     }
 
-    /// A global table changed: holds re-check the key.
+    /// A global table changed: hold gates re-check the key.
     func tableChanged(_ table: GlobalTable, key: UnsafeRawBufferPointer) {
         guard !isClosed else { return }
         restoreCompleted()
         for node in tableNodes { node.tableChanged(table, key: key) }
     }
 
-    private func handle(_ record: InputRecord) {
-        counters.pointee.recordsIn += 1
-        context.reset()
-        context.input = record
-        context.offset = record.offset
-        defer { context.clearSchemaType() }
-        guard let value = record.value else {
-            deadLetterAtSource(RecordFailure("EMPTY_VALUE", "the record has no value"), pipeline: nil)
-            return
-        }
-        guard value.count <= plan.maxBytes else {
-            deadLetterAtSource(
-                RecordFailure("RECORD_TOO_LARGE", "\(value.count) bytes exceed the limit of \(plan.maxBytes)"),
-                pipeline: nil)
-            return
-        }
-        let failure = decoder.decode(record, value: value) { root in handleEvent(root) }
-        if let failure { deadLetterAtSource(failure, pipeline: nil) }
-    }
-
-    private func handleEvent(_ root: JSONNode) {
-        guard let typeNode = root.member("type"), typeNode.kind == .string,
-            let version = root.member("schemaVersion")?.int64
-        else {
-            deadLetterAtSource(
-                RecordFailure("INVALID_ENVELOPE", "the event needs a string type and an integer schemaVersion"),
-                pipeline: nil)
-            return
-        }
-        // `<type>/v<N>` (the dead-letter header) is written only when a dead letter needs it.
-        context.setSchemaType(typeNode, version: version)
-        if !typeNode.hasEscapes, let type = typeNode.rawStringBytes {
-            typeEntry(type)._withUnsafeGuaranteedRef { handleEvent(root, type: type, version: version, entry: $0) }
-        } else {
-            _ = typeNode.withUnescapedBytes { type in
-                typeEntry(type)._withUnsafeGuaranteedRef { handleEvent(root, type: type, version: version, entry: $0) }
+    /// One record: validation, then every pipeline taking its type; then time moves on and the table rows the
+    /// pipelines wrote are applied.
+    private func handle(_ input: InputRecord) {
+        counters.metrics.recordsIn += 1
+        let record = self.record
+        record.reset()
+        record.input = input
+        record.offset = input.offset
+        defer { record.clearSchemaType() }
+        validator.validate(input, into: record) { indexes in
+            let heads = self.heads
+            for index in indexes {
+                let head = heads[index]
+                record.setPipeline(head.plan)
+                record.resetDownstream()
+                head.node?.push(record)
+            }
+            let eventTime = record.eventTime
+            if eventTime > clock.streamTime {
+                clock.streamTime = eventTime
+                if hasTimeNodes { for node in timeNodes { node.streamTimeAdvanced() } }
             }
         }
-    }
-
-    /// The plan's entry for an event type; the last one is remembered (a source usually carries one type, or a
-    /// few in runs), so most records skip the hash lookup.
-    ///
-    /// The entry is returned unretained: the cache holds it until another type replaces it, which happens only
-    /// in a later call (never while a record of this type is being handled).
-    @inline(__always)
-    private func typeEntry(_ type: UnsafeRawBufferPointer) -> Unmanaged<SourcePlan.TypeEntry> {
-        let cache = typeCache
-        if let entry = cache.pointee.entry, type.count == cache.pointee.type.count,
-            type.count == 0 || memcmp(type.baseAddress!, cache.pointee.type.baseAddress!, type.count) == 0
-        {
-            return entry
-        }
-        let entry = plan.entry(type: type)
-        cache.pointee.remember(type, entry)
-        return Unmanaged.passUnretained(entry)
-    }
-
-    private func handleEvent(
-        _ root: JSONNode, type: UnsafeRawBufferPointer, version: Int64, entry: SourcePlan.TypeEntry
-    ) {
-        guard let latest = entry.latest else {
-            deadLetterAtSource(
-                RecordFailure(
-                    "UNKNOWN_SCHEMA", path: "/type", "no schema \(String(decoding: context.schemaId, as: UTF8.self))"),
-                pipeline: entry.pipelines?.first)
-            return
-        }
-        guard let pipelines = entry.pipelines else {
-            counters.pointee.skippedTypes += 1
-            return
-        }
-        guard version > 0, version < Int64(entry.validators.count), let slot = entry.validatorSlots[Int(version)]
-        else {
-            deadLetterAtSource(
-                RecordFailure(
-                    "UNKNOWN_SCHEMA", path: "/schemaVersion",
-                    "no schema \(String(decoding: context.schemaId, as: UTF8.self))"),
-                pipeline: pipelines[0])
-            return
-        }
-        let validator = UnsafePointer(slot)
-        guard validator.pointee.isValid(root) else {
-            let violation = validator.pointee.validate(root, maxErrors: 1).first
-            deadLetterAtSource(
-                RecordFailure(
-                    "SCHEMA_VIOLATION", path: violation?.instancePointer ?? "",
-                    (violation?.message ?? "does not conform") + " (keyword "
-                        + (violation?.keywordLocation ?? "") + ")"),
-                pipeline: pipelines[0])
-            return
-        }
-        pipelines.withUnsafeBufferPointer { indexes in
-            if version < Int64(latest) {
-                upcastAndRun(
-                    root, type: String(decoding: type, as: UTF8.self), version: Int(version), pipelines: indexes)
-            } else {
-                run(root, pipelines: indexes)
-            }
-        }
-    }
-
-    private func upcastAndRun(
-        _ root: JSONNode, type: String, version: Int, pipelines indexes: UnsafeBufferPointer<Int>
-    ) {
-        let upcast: JSONValue
-        do {
-            upcast = try plan.upcast(JSONValue(root), type: type, from: version)
-        } catch {
-            deadLetterAtSource(error, pipeline: indexes[0])
-            return
-        }
-        counters.pointee.upcast += 1
-        upcastWriter.reset()
-        upcastWriter.value(upcast)
-        let tape = upcastTape
-        upcastWriter.withBytes { bytes in
-            guard let document = try? JSONReader().parse(bytes, into: tape) else {
-                deadLetterAtSource(RecordFailure("UPCAST_FAILED", "upcast produced invalid JSON"), pipeline: indexes[0])
-                return
-            }
-            run(document.root, pipelines: indexes)
-        }
-    }
-
-    private func run(_ root: JSONNode, pipelines indexes: UnsafeBufferPointer<Int>) {
-        context.event = root
-        var eventTime: Int64?
-        if case .node(let node) = ExpressionCompiler.resolveEvent(context, UnsafeBufferPointer(plan.eventTimeSteps)) {
-            eventTime = node.withUnescapedBytes { RFC3339.parse($0) } ?? nil
-        }
-        guard let eventTime else {
-            context.event = nil
-            deadLetterAtSource(
-                RecordFailure(
-                    "INVALID_EVENT_TIME", path: plan.source.eventTime.jsonPointer,
-                    "\(plan.source.eventTime) is missing or not an RFC 3339 timestamp"),
-                pipeline: indexes[0])
-            return
-        }
-        if plan.filtersPlants {
-            let takes = root.member("plantId")?.withUnescapedBytes { plan.takesPlant($0) } ?? false
-            guard takes else {
-                counters.pointee.skippedPlants += 1
-                context.event = nil
-                return
-            }
-        }
-        counters.pointee.valid += 1
-        context.eventTime = eventTime
-        let heads = self.heads
-        for index in indexes {
-            let head = heads[index]
-            context.setPipeline(head.plan)
-            context.resetDownstream()
-            head.node?.push(context)
-        }
-        context.event = nil
-        if eventTime > streamTime {
-            streamTime = eventTime
-            if hasTimeNodes { for node in timeNodes { node.streamTimeAdvanced() } }
-        }
+        engine.applyTableFeedback()
     }
 
     /// Appends the decimal digits of a non-negative integer (negative ones as 0) without allocating.
@@ -453,12 +302,6 @@ public final class PartitionTask {
             }
         }
     }
-
-    private func deadLetterAtSource(_ failure: RecordFailure, pipeline index: Int?) {
-        let pipeline = plan.pipelines[index ?? 0]
-        context.pipeline = pipeline
-        deadLetter(context, failure)
-    }
 }
 
 /// A pipeline's plan and first node as the per-record loop reads them: unretained references, valid while
@@ -470,37 +313,5 @@ struct PipelineHead {
     init(plan: PipelinePlan, node: (any StepNode)?) {
         self.plan = Unmanaged.passUnretained(plan)
         self.node = node
-    }
-}
-
-/// The last event type a task saw (its bytes, copied) and the plan's entry for it.
-struct TypeCache {
-    private var bytes: UnsafeMutableRawPointer?
-    private var capacity = 0
-    private(set) var type = UnsafeRawBufferPointer(start: nil, count: 0)
-    /// Keeps the entry alive (the plan stops caching entries after 4,096 types).
-    private var owner: SourcePlan.TypeEntry?
-    private(set) var entry: Unmanaged<SourcePlan.TypeEntry>?
-
-    mutating func remember(_ type: UnsafeRawBufferPointer, _ entry: SourcePlan.TypeEntry) {
-        if type.count > capacity {
-            bytes?.deallocate()
-            capacity = max(type.count, 32)
-            bytes = .allocate(byteCount: capacity, alignment: 1)
-        }
-        if !type.isEmpty { bytes!.copyMemory(from: type.baseAddress!, byteCount: type.count) }
-        self.type = UnsafeRawBufferPointer(start: bytes, count: type.count)
-        owner = entry
-        self.entry = Unmanaged.passUnretained(entry)
-    }
-
-    /// Frees the copied bytes.
-    mutating func release() {
-        bytes?.deallocate()
-        bytes = nil
-        capacity = 0
-        type = UnsafeRawBufferPointer(start: nil, count: 0)
-        entry = nil
-        owner = nil
     }
 }

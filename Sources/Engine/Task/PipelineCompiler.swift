@@ -67,6 +67,9 @@ final class PipelineCompiler {
         var plans: [StepPlan] = []
         var mapNames: [String]?
         var storeCounts: [String: Int] = [:]
+        /// The `hold:` whose gate goes after the next emit, and whether an enrich parks records that miss.
+        var pendingHold: HoldStepPlan?
+        var parksEnrichmentMisses = false
         func store(_ kind: String) -> Destination {
             storeCounts[kind, default: 0] += 1
             let count = storeCounts[kind]!
@@ -116,6 +119,7 @@ final class PipelineCompiler {
                 }
                 if options.onMissing == .exception {
                     try needsExceptions("enrich onMissing: exception", at: step.location)
+                    parksEnrichmentMisses = true
                 }
                 let parts = try compiler.compileKey(options.key, in: scope)
                 let slot = aliasCount
@@ -127,20 +131,31 @@ final class PipelineCompiler {
                     throw EngineError(.unknownTable, "hold names unknown table \(options.table)", at: step.location)
                 }
                 try needsExceptions("hold", at: step.location)
+                guard
+                    steps[(position + 1)...].contains(where: { later in
+                        if case .emit = later.kind { return true }
+                        return false
+                    })
+                else {
+                    throw EngineError(
+                        .invalidStep, "hold gates the posting of the next emit; add an emit after it", at: step.location
+                    )
+                }
                 let parts = try compiler.compileKey(options.lot, in: scope)
                 let rowScope = Scope(record: .row)
-                plans.append(
-                    HoldStepPlan(
-                        table: table, lotParts: parts, heldWhen: try compiler.compile(options.heldWhen, in: rowScope),
-                        cancelWhen: try compiler.compile(options.cancelWhen, in: rowScope),
-                        storeDestination: store("hold")))
+                let hold = HoldStepPlan(
+                    table: table, lotParts: parts, heldWhen: try compiler.compile(options.heldWhen, in: rowScope),
+                    cancelWhen: try compiler.compile(options.cancelWhen, in: rowScope),
+                    storeDestination: store("hold"))
+                plans.append(hold)
+                pendingHold = hold
             case .window(let options):
                 let windowed = try compileWindow(
                     options, scope: scope, at: step.location,
                     needsSources: steps[(position + 1)...].contains { later in
                         if case .emit(let emit) = later.kind { return emit.erpHeader }
                         return false
-                    }, storeDestination: store("window"))
+                    }, storeDestination: store("window"), source: source)
                 plans.append(windowed.plan)
                 scope = windowed.scope
                 mapNames = nil
@@ -160,8 +175,9 @@ final class PipelineCompiler {
                 if options.periodCheck { try needsExceptions("emit periodCheck", at: step.location) }
                 plans.append(
                     try compileEmit(
-                        options, scope: scope, mapNames: mapNames, pipeline: pipeline, source: source, at: step.location
-                    ))
+                        options, scope: scope, mapNames: mapNames, pipeline: pipeline, source: source,
+                        hold: pendingHold, parksEnrichmentMisses: parksEnrichmentMisses, at: step.location))
+                pendingHold = nil
             case .custom(let name, let options):
                 guard let factory = customSteps.factory(name) else {
                     throw EngineError(
@@ -212,7 +228,7 @@ final class PipelineCompiler {
 
     private func compileWindow(
         _ options: WindowStep, scope: Scope, at location: SourceLocation, needsSources: Bool,
-        storeDestination: Destination
+        storeDestination: Destination, source: Source
     ) throws(EngineError) -> (plan: WindowStepPlan, scope: Scope) {
         guard case .event = scope.record else {
             throw EngineError(.invalidStep, "a window step must come before any other window step", at: location)
@@ -279,13 +295,13 @@ final class PipelineCompiler {
                 try compiler.compile(expression, in: scope)
             },
             plant: plant, needsSources: needsSources, calendar: engine.services.calendar,
-            storeDestination: storeDestination)
+            storeDestination: storeDestination, eventTimePointer: source.eventTime.jsonPointer)
         return (plan, windowScope)
     }
 
     private func compileEmit(
         _ options: EmitStep, scope: Scope, mapNames: [String]?, pipeline: Pipeline, source: Source,
-        at location: SourceLocation
+        hold: HoldStepPlan?, parksEnrichmentMisses: Bool, at location: SourceLocation
     ) throws(EngineError) -> EmitStepPlan {
         guard let output = engine.destination(output: options.output),
             output.kind == .records || output.kind == .table
@@ -355,7 +371,8 @@ final class PipelineCompiler {
             header: header, schemaVersion: constantBytes("schemaVersion"), txnType: constantBytes("txnType"),
             keyParts: keyParts, idempotencyParts: idempotencyParts, plant: plant, periodCheck: options.periodCheck,
             windowed: windowed, layout: layout, calendar: engine.services.calendar,
-            targetSystem: engine.services.targetSystem, sourceTopic: source.topic)
+            targetSystem: engine.services.targetSystem, sourceTopic: source.topic, hold: hold,
+            parksEnrichmentMisses: parksEnrichmentMisses)
     }
 
     /// `CONF`, `GI`, `GR_2`: an upper-case word used as a literal idempotency-key prefix.

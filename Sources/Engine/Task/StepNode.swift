@@ -1,6 +1,7 @@
 /// One step of one pipeline inside one ``PartitionTask``: pushes records to the next node.
 ///
-/// Nodes are created per task from a compiled step plan; they hold the task's state for the step.
+/// Nodes are created per task from a compiled step plan; they hold the task's state for the step and reach
+/// the rest of the task only through their ``StepContext``.
 protocol StepNode: AnyObject {
     /// The next node (`nil` after the last step).
     var next: StepNode? { get set }
@@ -31,6 +32,6 @@ extension StepNode {
 
 /// A compiled step, shared by every task of the engine.
 protocol StepPlan: AnyObject {
-    /// Creates the step's node for a task.
-    func makeNode(for task: PartitionTask) -> StepNode
+    /// Creates the step's node for a task's pipeline.
+    func makeNode(in context: StepContext) -> StepNode
 }

@@ -41,7 +41,7 @@ final class EnvelopeDecoder {
         switch detected {
         case .plain, .auto:
             guard document.root.kind == .object else {
-                return RecordFailure("INVALID_ENVELOPE", "the event must be a JSON object")
+                return RecordFailure(.invalidEnvelope, "the event must be a JSON object")
             }
             body(document.root)
             return nil
@@ -63,7 +63,7 @@ final class EnvelopeDecoder {
     }
 
     static func failure(for error: JSONError) -> RecordFailure {
-        let code = error.code == .invalidUTF8 ? "INVALID_UTF8" : "MALFORMED_JSON"
+        let code: RecordFailure.Code = error.code == .invalidUTF8 ? .invalidUTF8 : .malformedJSON
         return RecordFailure(code, "byte \(error.offset): \(error.message)")
     }
 
@@ -102,22 +102,22 @@ final class EnvelopeDecoder {
 
     private func writeBinary(_ record: InputRecord, data: JSONNode) -> RecordFailure? {
         guard let specVersion = record.header("ce_specversion"), Self.equals(specVersion, "1.0") else {
-            return RecordFailure("INVALID_ENVELOPE", path: "ce_specversion", "CloudEvents specversion must be 1.0")
+            return RecordFailure(.invalidEnvelope, path: "ce_specversion", "CloudEvents specversion must be 1.0")
         }
         guard let id = record.header("ce_id"), let source = record.header("ce_source"),
             let type = record.header("ce_type"), let time = record.header("ce_time")
         else {
-            return RecordFailure("INVALID_ENVELOPE", "binary mode needs ce_id, ce_source, ce_type and ce_time headers")
+            return RecordFailure(.invalidEnvelope, "binary mode needs ce_id, ce_source, ce_type and ce_time headers")
         }
         if let contentType = record.header("content-type"), !Self.hasPrefix(contentType, "application/json") {
-            return RecordFailure("UNSUPPORTED_CONTENT_TYPE", path: "content-type", "data must be application/json")
+            return RecordFailure(.unsupportedContentType, path: "content-type", "data must be application/json")
         }
         guard
             let version = schemaVersion(
                 dataSchema: record.header("ce_dataschema"), explicit: record.header("ce_schemaversion"))
         else {
             return RecordFailure(
-                "INVALID_ENVELOPE", path: "ce_dataschema", "ce_dataschema must end in /<type>/v<N>[.json]")
+                .invalidEnvelope, path: "ce_dataschema", "ce_dataschema must end in /<type>/v<N>[.json]")
         }
         writer.reset()
         writer.beginObject()
@@ -180,29 +180,29 @@ final class EnvelopeDecoder {
 
     private func writeStructured(_ record: InputRecord, event: JSONNode) -> RecordFailure? {
         guard event.kind == .object else {
-            return RecordFailure("INVALID_ENVELOPE", "a structured CloudEvent must be a JSON object")
+            return RecordFailure(.invalidEnvelope, "a structured CloudEvent must be a JSON object")
         }
         guard let specVersion = event.member("specversion"), specVersion.stringEquals("1.0") else {
-            return RecordFailure("INVALID_ENVELOPE", path: "/specversion", "CloudEvents specversion must be 1.0")
+            return RecordFailure(.invalidEnvelope, path: "/specversion", "CloudEvents specversion must be 1.0")
         }
         if event.member("data_base64") != nil {
             return RecordFailure(
-                "BINARY_DATA_UNSUPPORTED", path: "/data_base64", "binary CloudEvents data is not supported")
+                .binaryDataUnsupported, path: "/data_base64", "binary CloudEvents data is not supported")
         }
         guard let id = event.member("id"), id.kind == .string, let source = event.member("source"),
             source.kind == .string, let type = event.member("type"), type.kind == .string,
             let time = event.member("time"), time.kind == .string
         else {
-            return RecordFailure("INVALID_ENVELOPE", "a CloudEvent needs string id, source, type and time")
+            return RecordFailure(.invalidEnvelope, "a CloudEvent needs string id, source, type and time")
         }
         if let contentType = event.member("datacontenttype"),
             contentType.withUnescapedBytes({ Self.hasPrefix($0, "application/json") }) != true
         {
             return RecordFailure(
-                "UNSUPPORTED_CONTENT_TYPE", path: "/datacontenttype", "data must be application/json")
+                .unsupportedContentType, path: "/datacontenttype", "data must be application/json")
         }
         guard let data = event.member("data") else {
-            return RecordFailure("INVALID_ENVELOPE", path: "/data", "a CloudEvent needs data")
+            return RecordFailure(.invalidEnvelope, path: "/data", "a CloudEvent needs data")
         }
         let dataSchema = event.member("dataschema")?.rawStringBytes
         let explicit = event.member("schemaversion")
@@ -213,7 +213,7 @@ final class EnvelopeDecoder {
             version = schemaVersion(dataSchema: dataSchema, explicit: explicit?.rawStringBytes)
         }
         guard let version else {
-            return RecordFailure("INVALID_ENVELOPE", path: "/dataschema", "dataschema must end in /<type>/v<N>[.json]")
+            return RecordFailure(.invalidEnvelope, path: "/dataschema", "dataschema must end in /<type>/v<N>[.json]")
         }
         writer.reset()
         writer.beginObject()

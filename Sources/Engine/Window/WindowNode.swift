@@ -18,9 +18,9 @@ import Topology
 final class WindowNode: StepNode {
     var next: StepNode?
     private let plan: WindowStepPlan
-    // unowned(unsafe): the task owns this node (through its pipelines) and is the only caller of its methods,
-    // so it outlives every call; an `unowned` reference would be checked and retained on every access.
-    private unowned(unsafe) let task: PartitionTask
+    private let context: StepContext
+    private let counters: TaskCounters
+    private let clock: TaskClock
     private let store: ChangelogStore
     private let windows: LoggedStore<WindowState>
     private let metaMap: LoggedStore<WindowMeta>
@@ -101,14 +101,16 @@ final class WindowNode: StepNode {
     }
     private static let metaKey: [UInt8] = []
 
-    init(plan: WindowStepPlan, task: PartitionTask) {
+    init(plan: WindowStepPlan, context: StepContext) {
         self.plan = plan
-        self.task = task
+        self.context = context
+        counters = context.counters
+        clock = context.clock
         store = ChangelogStore(name: plan.storeDestination.name, destination: plan.storeDestination)
         windows = store.makeMap(tag: 1)
         residues = ResidueBook(store: store.makeMap(tag: 2))
         metaMap = store.makeMap(tag: 0)
-        emission = RecordContext(topic: task.topic, partition: task.partition, aliasCount: task.plan.aliasCount)
+        emission = context.makeRecordContext()
         probe = WindowResult(
             bounds: WindowBounds(start: 0, end: 0), revision: 0, closedBy: .threshold, groupKey: [], groupValues: [],
             aggregates: [], sources: SourceSet(), fromOffset: 0, toOffset: 0, createdAt: 0)
@@ -133,7 +135,8 @@ final class WindowNode: StepNode {
 
     /// The watermark: stream time minus the allowed out-of-orderness, or the idle-advanced one.
     var watermark: Int64 {
-        let fromStream = task.streamTime == Int64.min ? Int64.min : task.streamTime - plan.outOfOrderness
+        let streamTime = clock.streamTime
+        let fromStream = streamTime == Int64.min ? Int64.min : streamTime - plan.outOfOrderness
         return max(fromStream, idleWatermark)
     }
 
@@ -157,7 +160,7 @@ final class WindowNode: StepNode {
                     // Parsed once: `accumulate` adds the decimal as it is.
                     guard let number = value.decimal else {
                         throw RecordFailure(
-                            "EXPRESSION_TYPE", "sum() of a non-number (aggregate \(plan.layout.aggregateNames[index]))")
+                            .expressionType, "sum() of a non-number (aggregate \(plan.layout.aggregateNames[index]))")
                     }
                     values[index] = .decimal(number)
                 } else {
@@ -171,7 +174,7 @@ final class WindowNode: StepNode {
         swap(&key, &groupKey)
         swap(&values, &inputs)
         if let failure {
-            task.deadLetter(context, failure)
+            self.context.deadLetter(context, failure)
             return
         }
         if !needsZone {
@@ -181,10 +184,10 @@ final class WindowNode: StepNode {
             var plantValue: Value = .null
             if let plant = plan.plant { plantValue = (try? plant(context)) ?? .null }
             guard let found = plan.calendar.zone(for: plantValue) else {
-                task.deadLetter(
+                self.context.deadLetter(
                     context,
                     RecordFailure(
-                        "UNKNOWN_PLANT", path: "/plantId",
+                        .unknownPlant, path: "/plantId",
                         "plant \(plantValue.string ?? "null") is not in the plant calendar"))
                 return
             }
@@ -361,20 +364,15 @@ final class WindowNode: StepNode {
     private func deliver(_ result: WindowResult) {
         result.layout = plan.layout
         result.residues = residues
-        task.counters.pointee.windowEmissions += 1
+        counters.metrics.windowEmissions += 1
         emission.reset()
         emission.window = result
         emission.eventTime = result.bounds.end - 1
         emission.offset = result.toOffset
-        emission.pipeline = pipelinePlan
+        emission.pipeline = context.pipeline
         next?.push(emission)
         emission.window = nil
     }
-
-    /// The pipeline this node belongs to (found once).
-    private lazy var pipelinePlan: PipelinePlan? = task.pipelines.first { pipeline in
-        pipeline.nodes.contains { $0 === self }
-    }?.plan
 
     /// The group key part of a store key (fixed windows: after 16 bytes of bounds).
     private static func groupKey(of storeKey: [UInt8]) -> [UInt8] {
@@ -458,7 +456,7 @@ final class WindowNode: StepNode {
     }
 
     func wallClockAdvanced(_ now: Int64) {
-        guard let timeout = plan.idleTimeout, now - task.lastActivity >= timeout else { return }
+        guard let timeout = plan.idleTimeout, now - clock.lastActivity >= timeout else { return }
         let candidate = now - plan.outOfOrderness
         guard candidate > idleWatermark else { return }
         idleWatermark = candidate
@@ -468,7 +466,7 @@ final class WindowNode: StepNode {
 
     private func updateMeta() {
         metaChanged = false
-        let meta = WindowMeta(streamTime: task.streamTime, idleWatermark: idleWatermark)
+        let meta = WindowMeta(streamTime: clock.streamTime, idleWatermark: idleWatermark)
         if let index = Self.metaKey.withUnsafeBytes({ metaMap.index(of: $0) }) {
             metaMap.update(at: index) { $0 = meta }
         } else {
@@ -480,7 +478,7 @@ final class WindowNode: StepNode {
         if let index = Self.metaKey.withUnsafeBytes({ metaMap.index(of: $0) }) {
             let meta = metaMap[index]
             idleWatermark = max(idleWatermark, meta.idleWatermark)
-            if meta.streamTime > task.streamTime { task.streamTime = meta.streamTime }
+            clock.recover(streamTime: meta.streamTime)
         }
         queue.removeAll()
         sessions = ByteKeyMap()
@@ -504,12 +502,12 @@ final class WindowNode: StepNode {
     private func handleLate(_ context: RecordContext, _ late: [WindowBounds]) {
         switch plan.late {
         case .drop:
-            task.counters.pointee.lateDropped += 1
+            counters.metrics.lateDropped += 1
         case .deadLetter:
-            task.deadLetter(
+            self.context.deadLetter(
                 context,
                 RecordFailure(
-                    "LATE_EVENT", path: task.plan.source.eventTime.jsonPointer,
+                    .lateEvent, path: plan.eventTimePointer,
                     "window \(late[0]) already closed (watermark \(RFC3339.string(watermark)))"))
         case .postDelta:
             for bounds in late { postDelta(context, bounds: bounds) }
@@ -523,10 +521,10 @@ final class WindowNode: StepNode {
             index = existing
         } else {
             guard bounds.end + plan.grace + plan.retention > watermark else {
-                task.deadLetter(
+                self.context.deadLetter(
                     context,
                     RecordFailure(
-                        "WINDOW_EXPIRED", path: task.plan.source.eventTime.jsonPointer,
+                        .windowExpired, path: plan.eventTimePointer,
                         "window \(bounds) is older than the late-event retention"))
                 return
             }
@@ -535,7 +533,7 @@ final class WindowNode: StepNode {
             windows.update(at: index) { $0.closed = true }
             schedule(index, due: bounds.end + plan.grace + plan.retention, purge: true)
         }
-        task.counters.pointee.lateDeltas += 1
+        counters.metrics.lateDeltas += 1
         windows.update(at: index) { $0.resetAccumulation() }
         add(context, to: index)
         emit(index, closedBy: .late)

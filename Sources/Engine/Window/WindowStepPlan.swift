@@ -29,13 +29,15 @@ final class WindowStepPlan: StepPlan {
     var needsSources: Bool
     let calendar: PlantCalendar
     let storeDestination: Destination
+    /// The source's event-time field as a JSON pointer (the path of late-event dead letters).
+    let eventTimePointer: String
 
     init(
         kind: Kind, groupParts: KeyPlan, layout: WindowLayout, functions: [Aggregate.Function],
         arguments: KeyPlan, hasArgument: [Bool], grace: Int64, outOfOrderness: Int64, idleTimeout: Int64?,
         late: LatePolicy,
         retention: Int64, emitEarly: Evaluator?, closeWhen: Evaluator?, plant: Evaluator?, needsSources: Bool,
-        calendar: PlantCalendar, storeDestination: Destination
+        calendar: PlantCalendar, storeDestination: Destination, eventTimePointer: String
     ) {
         self.kind = kind
         self.groupParts = groupParts
@@ -54,6 +56,7 @@ final class WindowStepPlan: StepPlan {
         self.needsSources = needsSources
         self.calendar = calendar
         self.storeDestination = storeDestination
+        self.eventTimePointer = eventTimePointer
     }
 
     /// `true` when assignment needs the plant's zone.
@@ -64,5 +67,5 @@ final class WindowStepPlan: StepPlan {
         }
     }
 
-    func makeNode(for task: PartitionTask) -> StepNode { WindowNode(plan: self, task: task) }
+    func makeNode(in context: StepContext) -> StepNode { WindowNode(plan: self, context: context) }
 }

@@ -7,8 +7,8 @@ import Topology
 /// one engine with a task per assigned partition (``TaskManager``), one commit protocol (``Committer``).
 ///
 /// Loop: poll a batch (rebalances are handled synchronously inside the poll) → hand each partition's run of
-/// records to its task while the fetch buffers are borrowed → apply table rows the tasks wrote → apply new
-/// global-table records → serve delivery reports → let the committer commit what became safe, and every
+/// records to its task while the fetch buffers are borrowed (the engine applies the table rows its pipelines
+/// write itself) → apply new global-table records of other instances → serve delivery reports → let the committer commit what became safe, and every
 /// `commitInterval` flush the changelogs and commit → every tick advance the wall clock of idle partitions.
 ///
 /// - Important: Created, run and dropped on one dedicated thread (``ProcessorService`` uses a
@@ -127,8 +127,7 @@ final class StreamProcessor {
         } catch {
             throw RuntimeError(.kafka, "\(error)")
         }
-        tasks = TaskManager(
-            engine: engine, sink: sink, consumer: consumer, restorer: restorer, topology: plan.topology, logger: logger)
+        tasks = TaskManager(engine: engine, sink: sink, consumer: consumer, restorer: restorer, logger: logger)
         reachability = ClusterReachability(producer: producer, consumer: consumer, logger: logger)
         if exactlyOnce {
             committer = TransactionalCommitter(offsets: consumer, producer: producer, tracker: tracker, logger: logger)
@@ -184,7 +183,7 @@ final class StreamProcessor {
                 if let limit = configuration.stopAfterRecords, processedRecords >= limit { stop.set() }
             }
             if let tableFeed {
-                let applied = try tableFeed.poll(engine: engine) { self.applyTableRows() }
+                let applied = try tableFeed.poll(engine: engine)
                 if applied > 0 { lastActivity = .now }
             }
             producer.poll()
@@ -276,33 +275,9 @@ final class StreamProcessor {
                             ? UnsafeBufferPointer(start: nil, count: 0)
                             : UnsafeBufferPointer(rebasing: headers[start..<start + count])))
             }
-            inputs.withUnsafeBufferPointer { records in
-                guard owned.writesTables else { return owned.task.process(records) }
-                for index in records.indices {
-                    owned.task.process(UnsafeBufferPointer(rebasing: records[index..<index + 1]))
-                    applyTableRows()
-                }
-            }
+            inputs.withUnsafeBufferPointer { owned.task.process($0) }
         }
         owned.position = batch[range.upperBound - 1].offset + 1
-        applyTableRows()
-    }
-
-    /// Applies the table rows the tasks just wrote (holds react at once, as in the test driver).
-    private func applyTableRows() {
-        var rows = sink.takeTableRows()
-        while !rows.isEmpty {
-            for row in rows {
-                row.key.withUnsafeBytes { key in
-                    if let value = row.value {
-                        value.withUnsafeBytes { _ = engine.applyTableRecord(topic: row.topic, key: key, value: $0) }
-                    } else {
-                        _ = engine.applyTableRecord(topic: row.topic, key: key, value: nil)
-                    }
-                }
-            }
-            rows = sink.takeTableRows()
-        }
     }
 
     /// Wall-clock tick: idle partitions close their windows; the cluster's reachability is checked.
@@ -312,7 +287,6 @@ final class StreamProcessor {
         let before = tracker.current
         let sentBefore = tracker.inFlight
         for owned in tasks.owned { owned.task.advance(wallClock: now) }
-        applyTableRows()
         if tracker.current != before || tracker.inFlight != sentBefore { lastActivity = .now }
     }
 
@@ -341,7 +315,6 @@ final class StreamProcessor {
             guard fatal == nil, !failed else { return }
             do {
                 try tasks.create(keys, seek: false)
-                applyTableRows()
                 logger.info("partitions assigned", metadata: ["partitions": "\(TaskManager.describe(keys))"])
             } catch {
                 fatal = error
@@ -467,8 +440,8 @@ final class StreamProcessor {
         for destination in engine.destinations where destination.kind != .changelog {
             statistics.outputsByTopic[destination.topic, default: 0] += sink.countsByDestination[destination.index]
         }
-        statistics.transactionsByType = sink.transactionsByType
-        statistics.deadLettersByCode = sink.deadLettersByCode
+        statistics.transactionsByType = totals.transactionsByType
+        statistics.deadLettersByCode = totals.deadLettersByCode
         statistics.tableRecords = tableFeed?.applied ?? 0
         statistics.restoredRecords = tasks.restoredRecords
         statistics.inFlight = producer.inFlightCount

@@ -17,7 +17,6 @@ final class TaskManager: PartitionOwner {
     private let consumer: KafkaConsumer
     private let restorer: ChangelogRestorer
     private let logger: Logger
-    private let tableWritingSources: Set<String>
 
     private var partitions: [KafkaTopicPartition: OwnedPartition] = [:]
     /// `partitions` by (interned topic index << 32 | partition); cleared whenever tasks are created or removed.
@@ -36,18 +35,13 @@ final class TaskManager: PartitionOwner {
     ///   - sink: Where the tasks write.
     ///   - consumer: The group consumer (committed offsets, seeks).
     ///   - restorer: Reads changelogs.
-    ///   - topology: The topology (which sources write table rows).
     ///   - logger: Where restores are reported.
-    init(
-        engine: Engine, sink: any Sink, consumer: KafkaConsumer, restorer: ChangelogRestorer, topology: Topology,
-        logger: Logger
-    ) {
+    init(engine: Engine, sink: any Sink, consumer: KafkaConsumer, restorer: ChangelogRestorer, logger: Logger) {
         self.engine = engine
         self.sink = sink
         self.consumer = consumer
         self.restorer = restorer
         self.logger = logger
-        tableWritingSources = Self.tableWritingSources(topology)
     }
 
     var committable: [any CommittablePartition] { owned }
@@ -91,9 +85,7 @@ final class TaskManager: PartitionOwner {
             for (index, key) in keys.enumerated() {
                 let offset = max(committed[key]?.offset ?? -1, -1)
                 let point = CommitPoint(offset: offset, checkpoint: limits[index].checkpoint)
-                let state = OwnedPartition(
-                    key: key, task: created[index], writesTables: tableWritingSources.contains(key.topic),
-                    committed: point)
+                let state = OwnedPartition(key: key, task: created[index], committed: point)
                 partitions[key] = state
                 owned.append(state)
             }
@@ -150,19 +142,5 @@ final class TaskManager: PartitionOwner {
     /// `topic[partition]` list for logs.
     static func describe(_ keys: [KafkaTopicPartition]) -> String {
         keys.map(\.description).sorted().joined(separator: ",")
-    }
-
-    /// Source topics read by a pipeline that emits to an output of kind `table`.
-    private static func tableWritingSources(_ topology: Topology) -> Set<String> {
-        let tableOutputs = Set(topology.outputs.filter { $0.kind == .table }.map(\.name))
-        var result = Set<String>()
-        for pipeline in topology.pipelines {
-            let writes = pipeline.steps.contains { step in
-                if case .emit(let emit) = step.kind { return tableOutputs.contains(emit.output) }
-                return false
-            }
-            if writes, let source = topology.source(named: pipeline.source) { result.insert(source.topic) }
-        }
-        return result
     }
 }

@@ -1,0 +1,22 @@
+/// The last stage of an `emit`: writes the posting to its output and counts it where it arises (one more
+/// transaction of the output schema's `txnType`, one more output).
+final class OutputSink: PostingStage {
+    private let context: StepContext
+    private let counters: TaskCounters
+    /// The `txnType` the emit's schema fixes, if any.
+    private let transactionType: String?
+
+    init(context: StepContext, transactionType: String?) {
+        self.context = context
+        counters = context.counters
+        self.transactionType = transactionType
+    }
+
+    @inline(__always)
+    func accept(_ posting: Posting, of record: RecordContext) {
+        counters.metrics.outputs += 1
+        if let transactionType { counters.metrics.transactionsByType[transactionType, default: 0] += 1 }
+        context.write(
+            posting.destination, key: posting.key, value: posting.value, timestamp: posting.timestamp, origin: record)
+    }
+}
