@@ -179,7 +179,8 @@ final class HoldGate: PostingStage {
             let key = postingKey(lot, sequence)
             guard let index = postings.index(of: key) else { continue }
             let posting = postings[index]
-            guard posting.pipeline == context.pipeline.name, let destination = context.destination(named: posting.destination)
+            guard posting.pipeline == context.pipeline.name,
+                let destination = context.destination(named: posting.destination)
             else {
                 kept = true
                 reportUnknownOutput(posting, lot: lotText)
