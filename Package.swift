@@ -126,7 +126,10 @@ let package = Package(
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "Schemas"]),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "PlantStream", "PlantStreamTesting", "Topology", "Schemas", "JSON", "Timekeeping"]
+            dependencies: [
+                "Engine", "PlantStream", "PlantStreamTesting", "Topology", "Schemas", "JSON", "Timekeeping",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "RuntimeTests",

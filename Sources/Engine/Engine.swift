@@ -32,8 +32,9 @@ public final class Engine {
     let logger: Logger
     let catalog: SchemaCatalog
     let services: EngineServices
-    /// Validator of `erp.exception` (newest version), when the catalogue has it.
+    /// Validator of `erp.exception` (newest version), when the catalogue has it, and that version.
     let exceptionValidator: CompiledSchema?
+    let exceptionSchemaVersion: Int
     /// The largest record (key, value, headers and overhead) the engine writes; a larger one becomes a
     /// `RECORD_TOO_LARGE` dead letter (the runtime sets the producer's `message.max.bytes`).
     public let maxRecordBytes: Int
@@ -79,6 +80,7 @@ public final class Engine {
         self.logger = logger
         self.maxRecordBytes = maxRecordBytes
         catalog = schemas
+        exceptionSchemaVersion = schemas.latestVersion(ofType: "erp.exception") ?? 1
         exceptionValidator = schemas.latestVersion(ofType: "erp.exception").flatMap {
             schemas.validator(forSchemaID: "erp.exception/v\($0)")
         }

@@ -41,6 +41,7 @@ public final class TopologyTestDriver {
     ///   - tables: In-memory rows per table name (added to or replacing the files' rows).
     ///   - wallClock: Initial wall-clock time (ms since the epoch).
     ///   - customSteps: Custom step factories.
+    ///   - maxRecordBytes: The largest record the "producer" takes (`message.max.bytes`).
     /// - Throws: ``Engine/EngineError`` when the topology, catalogue or reference data are wrong.
     public init(
         topology: Topology,
@@ -49,7 +50,8 @@ public final class TopologyTestDriver {
         referenceDirectory: String? = nil,
         tables: [String: [JSONValue]] = [:],
         wallClock: Int64 = 0,
-        customSteps: StepRegistry = StepRegistry()
+        customSteps: StepRegistry = StepRegistry(),
+        maxRecordBytes: Int = Engine.defaultMaxRecordBytes
     ) throws {
         var reference = ReferenceData()
         if let referenceDirectory {
@@ -61,7 +63,7 @@ public final class TopologyTestDriver {
         engine = try Engine(
             topology: topology, region: region ?? topology.regions.first?.name ?? "",
             schemas: try Self.catalog(schemasDirectory),
-            referenceData: reference, clock: clock, customSteps: customSteps)
+            referenceData: reference, clock: clock, customSteps: customSteps, maxRecordBytes: maxRecordBytes)
     }
 
     /// Creates a driver from a `topology.yaml` file; its `schemas` and `reference` folders are resolved

@@ -1,16 +1,19 @@
 import ArgumentParser
+import Engine
 import Topology
 
-/// `plantstream describe steps|sections|functions|all [--markdown]`: the topology reference generated from
-/// the specs the loader uses.
+/// `plantstream describe steps|sections|functions|codes|all [--markdown]`: the topology reference generated
+/// from the specs the loader uses, and the dead-letter codes and exception reasons the engine writes.
 struct DescribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe",
-        abstract: "Print the topology.yaml reference (steps, sections, functions) generated from the loader's specs."
+        abstract:
+            "Print the topology.yaml reference (steps, sections, functions) generated from the loader's specs, or "
+            + "the dead-letter codes and exception reasons (codes)."
     )
 
     enum Topic: String, ExpressibleByArgument, CaseIterable {
-        case steps, sections, functions, all
+        case steps, sections, functions, codes, all
     }
 
     @Argument(help: "What to describe: \(Topic.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -42,6 +45,8 @@ struct DescribeCommand: ParsableCommand {
             print(TopologyReference.sections(format: format), terminator: "")
         case .functions:
             print(TopologyReference.functions(format: format), terminator: "")
+        case .codes:
+            print(Self.codes, terminator: "")
         case .all:
             if markdown {
                 print(TopologyReference.markdownDocument())
@@ -52,5 +57,11 @@ struct DescribeCommand: ParsableCommand {
                 print(TopologyReference.functions(format: .text), terminator: "")
             }
         }
+    }
+
+    /// The tables of dead-letter codes and exception reasons (as in docs/engine.md).
+    static var codes: String {
+        "Dead-letter codes (`ps_error_code`):\n\n" + RecordFailure.Code.markdownTable
+            + "\nException records (`exceptionKind`, `reasonCode`):\n\n" + ExceptionKind.markdownTable
     }
 }

@@ -22,6 +22,7 @@ final class TaskOutput {
         static let pipeline = "ps_pipeline"
         static let schemaId = "ps_schema_id"
         static let originalTopic = "ps_original_topic"
+        static let originalCode = "ps_original_error_code"
         static let originalSize = "ps_original_size"
         static let originalSHA256 = "ps_original_sha256"
     }
@@ -36,6 +37,7 @@ final class TaskOutput {
     /// The largest record (key + value + headers + overhead) the producer accepts.
     let maxRecordBytes: Int
     private let exceptionValidator: CompiledSchema?
+    private let exceptionSchemaVersion: Int
     /// Reused buffers for exceptions and for validating outputs.
     private var exceptionWriter = JSONWriter(capacity: 4096)
     let outputTape = JSONTape(capacity: 256)
@@ -43,7 +45,7 @@ final class TaskOutput {
 
     init(
         sink: any Sink, counters: TaskCounters, topic: String, partition: Int32, maxRecordBytes: Int,
-        exceptionValidator: CompiledSchema?
+        exceptionValidator: CompiledSchema?, exceptionSchemaVersion: Int
     ) {
         self.sink = sink
         self.counters = counters
@@ -51,6 +53,7 @@ final class TaskOutput {
         self.partition = partition
         self.maxRecordBytes = maxRecordBytes
         self.exceptionValidator = exceptionValidator
+        self.exceptionSchemaVersion = exceptionSchemaVersion
     }
 
     // MARK: Records
@@ -96,7 +99,9 @@ final class TaskOutput {
         return size
     }
 
-    /// The replacement of a record the producer would refuse.
+    /// The replacement of a record the producer would refuse: a `RECORD_TOO_LARGE` dead letter of `pipeline` with
+    /// the original's key, headers (a dead letter's reason moves to `ps_original_error_code` and the message),
+    /// size, SHA-256 and topic, and as much of its value as fits.
     private func replaceTooLarge(
         _ destination: Destination, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
         headers: UnsafeBufferPointer<RecordHeader>, size: Int, timestamp: Int64, pipeline: PipelinePlan,
@@ -109,10 +114,23 @@ final class TaskOutput {
             names.append(Array(name.utf8))
             values.append(Array(value.utf8))
         }
-        // The original's own reason headers (a dead letter that was too large) come first; ours win.
-        for header in headers where !Self.isReplacedHeader(header) {
-            names.append(Array(header.name))
-            values.append(header.value.map { Array($0) })
+        var originalCode: String?
+        var originalMessage: String?
+        var originalPath = ""
+        var hasSource = false
+        for header in headers {
+            let text = header.value.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if header.hasName("ps_error_code") {
+                originalCode = text
+            } else if header.hasName("ps_error_message") {
+                originalMessage = text
+            } else if header.hasName("ps_error_path") {
+                originalPath = text
+            } else {
+                if header.hasName("ps_source_topic") { hasSource = true }
+                names.append(Array(header.name))
+                values.append(header.value.map { Array($0) })
+            }
         }
         var hex: [UInt8] = []
         for byte in SHA256.hash(data: value.map { Array($0) } ?? []) {
@@ -122,19 +140,23 @@ final class TaskOutput {
         let what =
             destination.kind == .deadLetter
             ? "the dead letter" : destination.kind == .exceptions ? "the exception record" : "the output record"
-        add(Header.code, RecordFailure.Code.recordTooLarge.name)
-        add(Header.path, "")
-        add(
-            Header.message,
+        var message =
             "\(what) for \(destination.topic) is \(size) bytes; the producer accepts \(maxRecordBytes) "
-                + "(message.max.bytes): the value is cut to what fits")
+            + "(message.max.bytes), so its value is cut to what fits"
+        if let originalCode { message += " — original reason \(originalCode): \(originalMessage ?? "")" }
+        add(Header.code, RecordFailure.Code.recordTooLarge.name)
+        add(Header.path, originalPath)
+        add(Header.message, String(message.prefix(2000)))
+        if let originalCode { add(Header.originalCode, originalCode) }
         add(Header.originalTopic, destination.topic)
         add(Header.originalSize, String(value?.count ?? 0))
         add(Header.originalSHA256, String(decoding: hex, as: UTF8.self))
-        add(Header.topic, topic)
-        add(Header.partition, String(partition))
-        add(Header.pipeline, pipeline.name)
-        if let origin { add(Header.offset, Self.offsets(of: origin)) }
+        if !hasSource {
+            add(Header.topic, topic)
+            add(Header.partition, String(partition))
+            if let origin { add(Header.offset, Self.offsets(of: origin)) }
+            add(Header.pipeline, pipeline.name)
+        }
         var headerBytes = 0
         for (name, value) in zip(names, values) { headerBytes += name.count + (value?.count ?? 0) + 8 }
         let room = max(0, maxRecordBytes - Self.recordOverhead - headerBytes - (key?.count ?? 0))
@@ -145,12 +167,6 @@ final class TaskOutput {
                     destination: pipeline.deadLetter, partition: nil, key: key, value: kept, headers: replacement,
                     timestamp: timestamp))
         }
-    }
-
-    private static func isReplacedHeader(_ header: RecordHeader) -> Bool {
-        header.hasName("ps_error_code") || header.hasName("ps_error_path") || header.hasName("ps_error_message")
-            || header.hasName("ps_source_topic") || header.hasName("ps_source_partition")
-            || header.hasName("ps_source_offset") || header.hasName("ps_pipeline")
     }
 
     /// The offset (or `from-to` offsets of a window result) a record came from.
@@ -283,7 +299,7 @@ final class TaskOutput {
         writer.reset()
         writer.beginObject()
         writer.key("schemaVersion")
-        writer.int(1)
+        writer.int(Int64(exceptionSchemaVersion))
         writer.key("txnId")
         var uuid: [UInt8] = []
         idempotencyKey.withUnsafeBytes { UUIDv5.append(name: $0, to: &uuid) }

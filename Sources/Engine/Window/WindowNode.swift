@@ -284,11 +284,16 @@ final class WindowNode: StepNode {
             case .count:
                 guard !hasArgument[index] || !value.isNull else { continue }
                 let current = state.aggregates[index].value.decimal ?? .zero
-                state.aggregates[index] = .decimal((try? current.adding(ExactDecimal(1))) ?? current)
+                do throws(JSONError) { state.aggregates[index] = .decimal(try current.adding(ExactDecimal(1))) } catch {
+                    state.overflow = index
+                }
             case .sum:
                 guard !value.isNull, let number = value.decimal else { continue }
                 if case .decimal(let current) = state.aggregates[index] {
-                    state.aggregates[index] = .decimal((try? current.adding(number)) ?? current)
+                    // An overflow is remembered: the window's emission becomes a DECIMAL_OVERFLOW dead letter.
+                    do throws(JSONError) { state.aggregates[index] = .decimal(try current.adding(number)) } catch {
+                        state.overflow = index
+                    }
                 } else {
                     state.aggregates[index] = .decimal(number)
                 }
@@ -348,6 +353,7 @@ final class WindowNode: StepNode {
     private func emit(_ index: Int, closedBy: WindowResult.ClosedBy, reset: Bool = true) {
         guard windows[index].count > 0 else { return }
         let key = windows.key(at: index)
+        let overflow = windows[index].overflow
         let result: WindowResult = windows.update(at: index) { state in
             let result = WindowResult(
                 bounds: state.bounds, revision: state.revision, closedBy: closedBy, groupKey: Self.groupKey(of: key),
@@ -358,7 +364,26 @@ final class WindowNode: StepNode {
             if reset { state.resetAccumulation() }
             return result
         }
+        guard overflow < 0 else { return deadLetterOverflow(result, aggregate: overflow) }
         deliver(result)
+    }
+
+    /// An emission whose aggregate did not fit: a `DECIMAL_OVERFLOW` dead letter of the window result.
+    private func deadLetterOverflow(_ result: WindowResult, aggregate index: Int) {
+        result.layout = plan.layout
+        result.residues = residues
+        emission.reset()
+        emission.window = result
+        emission.eventTime = result.bounds.end - 1
+        emission.offset = result.toOffset
+        emission.pipeline = context.pipeline
+        context.deadLetter(
+            emission,
+            RecordFailure(
+                .decimalOverflow, path: "/\(plan.layout.aggregateNames[index])",
+                "\(plan.functions[index].rawValue)() of \(plan.layout.aggregateNames[index]) exceeds 38 digits in window "
+                    + "\(result.bounds) revision \(result.revision)"))
+        emission.window = nil
     }
 
     private func deliver(_ result: WindowResult) {
@@ -639,8 +664,9 @@ final class WindowNode: StepNode {
             }
             switch functions[index] {
             case .count, .sum:
-                if let a = current.decimal, let b = incoming.decimal, let sum = try? a.adding(b) {
-                    state.aggregates[index] = .decimal(sum)
+                guard let a = current.decimal, let b = incoming.decimal else { continue }
+                do throws(JSONError) { state.aggregates[index] = .decimal(try a.adding(b)) } catch {
+                    state.overflow = index
                 }
             case .min, .max:
                 if let order = Value.compare(incoming, current), functions[index] == .min ? order < 0 : order > 0 {
@@ -659,6 +685,7 @@ final class WindowNode: StepNode {
             }
         }
         state.count += other.count
+        if other.overflow >= 0 { state.overflow = other.overflow }
         state.sources.merge(other.sources)
         state.fromOffset = min(state.fromOffset, other.fromOffset)
         state.toOffset = max(state.toOffset, other.toOffset)

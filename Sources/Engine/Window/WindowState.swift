@@ -19,6 +19,9 @@ struct WindowState: StateCodable {
     var toOffset: Int64
     var maxEventTime: Int64
     var correlationId: [UInt8]
+    /// The aggregate whose value stopped fitting 38 digits since the last emission (−1: none): the emission
+    /// becomes a `DECIMAL_OVERFLOW` dead letter instead of a result.
+    var overflow: Int = -1
     /// Distinguishes instances that reuse an entry index (not persisted).
     var generation: UInt32 = 0
 
@@ -47,10 +50,14 @@ struct WindowState: StateCodable {
         toOffset = Int64.min
         maxEventTime = Int64.min
         correlationId = []
+        overflow = -1
     }
 
+    /// The encoding's version (2: with `overflow`; 1 is read too).
+    static let version: UInt8 = 2
+
     func encode(into writer: inout StateWriter) {
-        writer.write(byte: 1)
+        writer.write(byte: Self.version)
         writer.write(bounds.start)
         writer.write(bounds.end)
         writer.write(closed)
@@ -68,10 +75,15 @@ struct WindowState: StateCodable {
         writer.write(toOffset)
         writer.write(maxEventTime)
         writer.write(bytes: correlationId)
+        writer.write(overflow)
     }
 
     static func decode(from reader: inout StateReader) throws(EngineError) -> WindowState {
-        guard try reader.readByte() == 1 else { throw EngineError(.corruptState, "unknown window state version") }
+        let version = try reader.readByte()
+        guard version == 1 || version == 2 else {
+            throw EngineError(
+                .corruptState, "window state of encoding \(version); this build reads encodings 1 and \(Self.version)")
+        }
         let bounds = WindowBounds(start: try reader.readInt64(), end: try reader.readInt64())
         let closed = try reader.readBool()
         let revision = try reader.readInt()
@@ -91,6 +103,7 @@ struct WindowState: StateCodable {
         state.toOffset = try reader.readInt64()
         state.maxEventTime = try reader.readInt64()
         state.correlationId = try reader.readBytes()
+        if version >= 2 { state.overflow = try reader.readInt() }
         return state
     }
 }

@@ -59,6 +59,7 @@ struct TopologyBuilder {
         }
         topology.pipelines = pipelines
         lintReferences(options, spec: TopologySpec.topLevel, topology: topology)
+        lintRecordSizes(topology)
         return topology
     }
 

@@ -5,7 +5,11 @@ public struct ValidateStep: Sendable, Hashable {
     /// Larger records are dead letters (default 1 MiB).
     public var maxBytes: Int
 
-    public init(envelope: EnvelopeFormat? = nil, maxBytes: Int = 1 << 20) {
+    /// The default `maxBytes`: a record this large still fits, with its key and reason headers, into a dead letter
+    /// under librdkafka's default `message.max.bytes` (1,000,000).
+    public static let defaultMaxBytes = 900_000
+
+    public init(envelope: EnvelopeFormat? = nil, maxBytes: Int = ValidateStep.defaultMaxBytes) {
         self.envelope = envelope
         self.maxBytes = maxBytes
     }

@@ -1,3 +1,4 @@
+import Engine
 import JSON
 import PlantStreamTesting
 import Topology
@@ -134,13 +135,15 @@ enum Fixtures {
             deadLetter: "dlq", exceptions: "exceptions", steps: steps, location: here)
     }
 
-    static func driver(_ topology: Topology, tables: [String: [JSONValue]] = [:], wallClock: Int64 = 0) throws
-        -> TopologyTestDriver
-    {
+    static func driver(
+        _ topology: Topology, tables: [String: [JSONValue]] = [:], wallClock: Int64 = 0,
+        maxRecordBytes: Int = Engine.defaultMaxRecordBytes
+    ) throws -> TopologyTestDriver {
         var all = tables
         all["posting_calendar"] = all["posting_calendar"] ?? calendarRows
         return try TopologyTestDriver(
-            topology: topology, schemasDirectory: TestPaths.schemas, tables: all, wallClock: wallClock)
+            topology: topology, schemasDirectory: TestPaths.schemas, tables: all, wallClock: wallClock,
+            maxRecordBytes: maxRecordBytes)
     }
 }
 

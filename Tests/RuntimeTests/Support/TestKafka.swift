@@ -42,10 +42,15 @@ enum TestKafka {
     }
 
     /// Produces records in order (partitioned by key, like the simulator and real producers) and flushes.
-    static func produce(_ records: [Outgoing], cluster: KafkaEmbeddedCluster) async throws {
+    static func produce(
+        _ records: [Outgoing], cluster: KafkaEmbeddedCluster, producerProperties: [String: String] = [:]
+    ) async throws {
         try await onThread {
             let producer = try KafkaProducer(
-                configuration: cluster.configuration(["linger.ms": "1", "max.in.flight.requests.per.connection": "1"]),
+                configuration: cluster.configuration(
+                    ["linger.ms": "1", "max.in.flight.requests.per.connection": "1"].merging(producerProperties) {
+                        $1
+                    }),
                 logger: logger)
             for record in records {
                 try producer.send(topic: record.topic, key: record.key, value: record.value, headers: record.headers)

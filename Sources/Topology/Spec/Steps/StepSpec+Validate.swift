@@ -16,15 +16,16 @@ extension StepSpec {
                     "envelope", .choice(EnvelopeFormat.allCases.map(\.rawValue)), default: "the source's",
                     "Overrides the source's envelope format."),
                 OptionSpec(
-                    "maxBytes", .integer(1...(64 << 20)), default: "1048576",
-                    "Larger records are dead letters (RECORD_TOO_LARGE)."),
+                    "maxBytes", .integer(1...(64 << 20)), default: "900000",
+                    "Larger records are dead letters (RECORD_TOO_LARGE). The default leaves room for a dead "
+                        + "letter's key and headers under the producer's default message.max.bytes (1000000)."),
             ]),
         example: "- validate: {}",
         build: { options, _ in
             .validate(
                 ValidateStep(
                     envelope: options.string("envelope").flatMap(EnvelopeFormat.init(rawValue:)),
-                    maxBytes: options.integer("maxBytes") ?? (1 << 20)))
+                    maxBytes: options.integer("maxBytes") ?? ValidateStep.defaultMaxBytes))
         },
         analyze: { _, _, _ in })
 }
