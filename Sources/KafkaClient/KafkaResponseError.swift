@@ -64,6 +64,8 @@ public struct KafkaResponseError: Hashable, Sendable, CustomStringConvertible {
     public static let notCoordinator = KafkaResponseError(RD_KAFKA_RESP_ERR_NOT_COORDINATOR)
     /// The group is rebalancing (`REBALANCE_IN_PROGRESS`): a commit may be retried after the rebalance.
     public static let rebalanceInProgress = KafkaResponseError(RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS)
+    /// The member's group generation is outdated: a rebalance happened (`ILLEGAL_GENERATION`).
+    public static let illegalGeneration = KafkaResponseError(RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION)
     /// The topic already exists (`TOPIC_ALREADY_EXISTS`).
     public static let topicAlreadyExists = KafkaResponseError(RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
     /// Access to the topic is denied (`TOPIC_AUTHORIZATION_FAILED`).

@@ -52,12 +52,14 @@ extension EmbeddedKafkaTests {
                 }
             }
 
-            /// Commits stored offsets; during a rebalance the broker refuses and the offsets stay
-            /// stored for the next commit (what the runtime does too).
+            /// Commits stored offsets; during a rebalance (or just after one this member has not seen yet) the
+            /// broker refuses and the offsets stay stored for the next commit (what the runtime does too).
             func commit() throws {
                 do {
                     try consumer.commit()
-                } catch let error where error.responseError == .rebalanceInProgress {
+                } catch {
+                    let transient: Set<KafkaResponseError> = [.rebalanceInProgress, .illegalGeneration]
+                    guard let code = error.responseError, transient.contains(code) else { throw error }
                     deferredCommits += 1
                 }
             }
