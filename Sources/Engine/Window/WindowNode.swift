@@ -17,12 +17,12 @@ import Topology
 /// accumulated since the previous emission of that window.
 final class WindowNode: StepNode {
     var next: StepNode?
-    private let plan: WindowStepPlan
-    private let context: StepContext
-    private let counters: TaskCounters
+    let plan: WindowStepPlan
+    let context: StepContext
+    let counters: TaskCounters
     private let clock: TaskClock
     private let store: ChangelogStore
-    private let windows: LoggedStore<WindowState>
+    let windows: LoggedStore<WindowState>
     private let metaMap: LoggedStore<WindowMeta>
     private let residues: ResidueBook
     /// The mutable parts, behind a pointer: the accessors are computed, so per-record updates need no
@@ -49,7 +49,7 @@ final class WindowNode: StepNode {
         _modify { yield &scratch.pointee.queue }
     }
     /// Group key → entry indexes of its sessions (session windows only; rebuilt on restore).
-    private var sessions: ByteKeyMap<[Int]> {
+    var sessions: ByteKeyMap<[Int]> {
         _read { yield scratch.pointee.sessions }
         _modify { yield &scratch.pointee.sessions }
     }
@@ -62,15 +62,15 @@ final class WindowNode: StepNode {
         get { scratch.pointee.metaChanged }
         _modify { yield &scratch.pointee.metaChanged }
     }
-    private var generation: UInt32 {
+    var generation: UInt32 {
         get { scratch.pointee.generation }
         _modify { yield &scratch.pointee.generation }
     }
-    private var groupKey: [UInt8] {
+    var groupKey: [UInt8] {
         _read { yield scratch.pointee.groupKey }
         _modify { yield &scratch.pointee.groupKey }
     }
-    private var storeKey: [UInt8] {
+    var storeKey: [UInt8] {
         _read { yield scratch.pointee.storeKey }
         _modify { yield &scratch.pointee.storeKey }
     }
@@ -82,9 +82,11 @@ final class WindowNode: StepNode {
         _read { yield scratch.pointee.inputs }
         _modify { yield &scratch.pointee.inputs }
     }
-    private let emission: RecordContext
+    let emission: RecordContext
     private let probe: WindowResult
     private let hasArgument: [Bool]
+    /// The aggregate functions (shared by adding records and merging sessions).
+    let aggregator: Aggregator
     /// The plan's key parts as plain views (no reference counting to read them per record); valid while `plan`,
     /// which this node holds, lives.
     private let groupView: KeyPlan.View
@@ -115,6 +117,7 @@ final class WindowNode: StepNode {
             bounds: WindowBounds(start: 0, end: 0), revision: 0, closedBy: .threshold, groupKey: [], groupValues: [],
             aggregates: [], sources: SourceSet(), fromOffset: 0, toOffset: 0, createdAt: 0)
         hasArgument = plan.hasArgument
+        aggregator = Aggregator(functions: plan.functions, hasArgument: plan.hasArgument)
         groupView = plan.groupParts.view
         argumentView = plan.arguments.view
         if case .fixed(let assigner) = plan.kind { fixedAssigner = assigner } else { fixedAssigner = nil }
@@ -197,7 +200,7 @@ final class WindowNode: StepNode {
     }
 
     /// Assigns the record to its windows and accumulates it.
-    private func place(_ context: RecordContext, zone: ZoneRules, closeNow: Bool) {
+    func place(_ context: RecordContext, zone: ZoneRules, closeNow: Bool) {
         if let fixedAssigner {
             assigned.removeAll(keepingCapacity: true)
             fixedAssigner.assign(context.eventTime, zone: zone, into: &assigned)
@@ -212,7 +215,7 @@ final class WindowNode: StepNode {
     }
 
     /// Adds the record to the fixed window `bounds`; returns `false` when the window is late.
-    private func accumulate(_ context: RecordContext, bounds: WindowBounds, closeNow: Bool) -> Bool {
+    func accumulate(_ context: RecordContext, bounds: WindowBounds, closeNow: Bool) -> Bool {
         var key: [UInt8] = []
         swap(&key, &storeKey)
         key.removeAll(keepingCapacity: true)
@@ -233,7 +236,7 @@ final class WindowNode: StepNode {
         return true
     }
 
-    private func insertWindow(_ bounds: WindowBounds, _ context: RecordContext) -> Int {
+    func insertWindow(_ bounds: WindowBounds, _ context: RecordContext) -> Int {
         var groupValues: [StoredValue] = []
         groupValues.reserveCapacity(groupView.parts.count)
         for index in 0..<groupView.parts.count {
@@ -247,7 +250,7 @@ final class WindowNode: StepNode {
         return index
     }
 
-    private func schedule(_ index: Int, due: Int64, purge: Bool) {
+    func schedule(_ index: Int, due: Int64, purge: Bool) {
         let bounds = windows[index].bounds
         let generation = windows[index].generation
         queue.push(
@@ -256,11 +259,11 @@ final class WindowNode: StepNode {
     }
 
     /// Accumulates the current inputs into the window at `index`.
-    private func add(_ context: RecordContext, to index: Int) {
+    func add(_ context: RecordContext, to index: Int) {
         let time = context.eventTime
-        let functions = plan.functions
+        let aggregator = self.aggregator
         windows.update(at: index) { state in
-            Self.accumulate(&state, inputs: inputs, functions: functions, hasArgument: hasArgument, time: time)
+            aggregator.accumulate(&state, inputs: inputs, time: time)
             state.count += 1
             if context.offset < state.fromOffset { state.fromOffset = context.offset }
             if context.offset > state.toOffset { state.toOffset = context.offset }
@@ -275,56 +278,8 @@ final class WindowNode: StepNode {
         }
     }
 
-    static func accumulate(
-        _ state: inout WindowState, inputs: [Value], functions: [Aggregate.Function], hasArgument: [Bool], time: Int64
-    ) {
-        for index in functions.indices {
-            let value = inputs[index]
-            switch functions[index] {
-            case .count:
-                guard !hasArgument[index] || !value.isNull else { continue }
-                let current = state.aggregates[index].value.decimal ?? .zero
-                do throws(JSONError) { state.aggregates[index] = .decimal(try current.adding(ExactDecimal(1))) } catch {
-                    state.overflow = index
-                }
-            case .sum:
-                guard !value.isNull, let number = value.decimal else { continue }
-                if case .decimal(let current) = state.aggregates[index] {
-                    // An overflow is remembered: the window's emission becomes a DECIMAL_OVERFLOW dead letter.
-                    do throws(JSONError) { state.aggregates[index] = .decimal(try current.adding(number)) } catch {
-                        state.overflow = index
-                    }
-                } else {
-                    state.aggregates[index] = .decimal(number)
-                }
-            case .min, .max:
-                guard !value.isNull else { continue }
-                let current = state.aggregates[index].value
-                if current.isNull {
-                    state.aggregates[index] = value.stored()
-                } else if let order = Value.compare(value, current),
-                    functions[index] == .min ? order < 0 : order > 0
-                {
-                    state.aggregates[index] = value.stored()
-                }
-            case .first:
-                guard !value.isNull else { continue }
-                if state.aggregates[index].value.isNull || time < state.times[index] {
-                    state.aggregates[index] = value.stored()
-                    state.times[index] = time
-                }
-            case .last:
-                guard !value.isNull else { continue }
-                if state.aggregates[index].value.isNull || time >= state.times[index] {
-                    if !Value.equal(value, state.aggregates[index].value) { state.aggregates[index] = value.stored() }
-                    state.times[index] = time
-                }
-            }
-        }
-    }
-
     /// Threshold and `closeWhen` after a record was added.
-    private func afterAdd(_ index: Int, closeNow: Bool) {
+    func afterAdd(_ index: Int, closeNow: Bool) {
         if closeNow {
             close(index, closedBy: .final)
             return
@@ -350,7 +305,7 @@ final class WindowNode: StepNode {
 
     /// Emits what accumulated in the window at `index` (if anything) and starts a new revision (`reset`: false
     /// when the window is forgotten right after, so its accumulation need not be cleared).
-    private func emit(_ index: Int, closedBy: WindowResult.ClosedBy, reset: Bool = true) {
+    func emit(_ index: Int, closedBy: WindowResult.ClosedBy, reset: Bool = true) {
         guard windows[index].count > 0 else { return }
         let key = windows.key(at: index)
         let overflow = windows[index].overflow
@@ -369,7 +324,7 @@ final class WindowNode: StepNode {
     }
 
     /// An emission whose aggregate did not fit: a `DECIMAL_OVERFLOW` dead letter of the window result.
-    private func deadLetterOverflow(_ result: WindowResult, aggregate index: Int) {
+    func deadLetterOverflow(_ result: WindowResult, aggregate index: Int) {
         result.layout = plan.layout
         result.residues = residues
         emission.reset()
@@ -386,7 +341,7 @@ final class WindowNode: StepNode {
         emission.window = nil
     }
 
-    private func deliver(_ result: WindowResult) {
+    func deliver(_ result: WindowResult) {
         result.layout = plan.layout
         result.residues = residues
         counters.metrics.windowEmissions += 1
@@ -400,12 +355,12 @@ final class WindowNode: StepNode {
     }
 
     /// The group key part of a store key (fixed windows: after 16 bytes of bounds).
-    private static func groupKey(of storeKey: [UInt8]) -> [UInt8] {
+    static func groupKey(of storeKey: [UInt8]) -> [UInt8] {
         Array(storeKey.dropFirst(16))
     }
 
     /// Closes the window: emits the remainder, then remembers it (post_delta) or forgets it.
-    private func close(_ index: Int, closedBy: WindowResult.ClosedBy) {
+    func close(_ index: Int, closedBy: WindowResult.ClosedBy) {
         let bounds = windows[index].bounds
         let forgetAt = bounds.end + plan.grace + (plan.late == .postDelta ? plan.retention : 0)
         // Emitting moves no watermark (later steps do not change the task's stream time).
@@ -420,7 +375,7 @@ final class WindowNode: StepNode {
     }
 
     /// Closes and forgets every window whose due time the watermark passed.
-    private func closeDue(closedBy: WindowResult.ClosedBy) {
+    func closeDue(closedBy: WindowResult.ClosedBy) {
         let watermark = self.watermark
         var due: [CloseQueue.Item] = []
         while let first = queue.first, first.due <= watermark {
@@ -466,7 +421,7 @@ final class WindowNode: StepNode {
         }
     }
 
-    private func removeWindow(_ index: Int) {
+    func removeWindow(_ index: Int) {
         if case .session = plan.kind { unindexSession(index) }
         windows.remove(at: index)
     }
@@ -489,7 +444,7 @@ final class WindowNode: StepNode {
         closeDue(closedBy: .idle)
     }
 
-    private func updateMeta() {
+    func updateMeta() {
         metaChanged = false
         let meta = WindowMeta(streamTime: clock.streamTime, idleWatermark: idleWatermark)
         if let index = Self.metaKey.withUnsafeBytes({ metaMap.index(of: $0) }) {
@@ -520,176 +475,5 @@ final class WindowNode: StepNode {
                 if case .session = plan.kind { indexSession(index) }
             }
         }
-    }
-
-    // MARK: Late events
-
-    private func handleLate(_ context: RecordContext, _ late: [WindowBounds]) {
-        switch plan.late {
-        case .drop:
-            counters.metrics.lateDropped += 1
-        case .deadLetter:
-            self.context.deadLetter(
-                context,
-                RecordFailure(
-                    .lateEvent, path: plan.eventTimePointer,
-                    "window \(late[0]) already closed (watermark \(RFC3339.string(watermark)))"))
-        case .postDelta:
-            for bounds in late { postDelta(context, bounds: bounds) }
-        }
-    }
-
-    /// Emits the late record alone as an additional result with the window's next revision.
-    private func postDelta(_ context: RecordContext, bounds: WindowBounds) {
-        let index: Int
-        if let existing = storeKey(for: bounds).withUnsafeBytes({ windows.index(of: $0) }) {
-            index = existing
-        } else {
-            guard bounds.end + plan.grace + plan.retention > watermark else {
-                self.context.deadLetter(
-                    context,
-                    RecordFailure(
-                        .windowExpired, path: plan.eventTimePointer,
-                        "window \(bounds) is older than the late-event retention"))
-                return
-            }
-            storeKey = storeKey(for: bounds)
-            index = insertWindow(bounds, context)
-            windows.update(at: index) { $0.closed = true }
-            schedule(index, due: bounds.end + plan.grace + plan.retention, purge: true)
-        }
-        counters.metrics.lateDeltas += 1
-        windows.update(at: index) { $0.resetAccumulation() }
-        add(context, to: index)
-        emit(index, closedBy: .late)
-    }
-
-    private func storeKey(for bounds: WindowBounds) -> [UInt8] {
-        var key: [UInt8] = []
-        Self.appendBigEndian(bounds.start, to: &key)
-        Self.appendBigEndian(bounds.end, to: &key)
-        key.append(contentsOf: groupKey)
-        return key
-    }
-
-    // MARK: Sessions
-
-    private func indexSession(_ index: Int) {
-        let key = Self.groupKey(of: windows.key(at: index))
-        if let slot = sessions.index(of: key) {
-            sessions[slot].append(index)
-        } else {
-            sessions.insert(key, value: [index])
-        }
-    }
-
-    private func unindexSession(_ index: Int) {
-        let key = Self.groupKey(of: windows.key(at: index))
-        guard let slot = sessions.index(of: key) else { return }
-        sessions[slot].removeAll { $0 == index }
-        if sessions[slot].isEmpty { sessions.remove(at: slot) }
-    }
-
-    private func pushSession(_ context: RecordContext, gap: Int64, split: Bool, zone: ZoneRules, closeNow: Bool) {
-        let time = context.eventTime
-        var day = (start: Int64.min, end: Int64.max)
-        if split { day = zone.localDayBounds(at: time) }
-        let candidates = (groupKey.withUnsafeBytes { sessions.index(of: $0) }.map { sessions[$0] } ?? []).filter {
-            let bounds = windows[$0].bounds
-            return time >= bounds.start - gap && time < bounds.end && bounds.start >= day.start
-                && bounds.start < day.end
-        }
-        let proposed = WindowBounds(start: time, end: min(time + gap, day.end))
-        if candidates.isEmpty {
-            guard proposed.end + plan.grace > watermark else {
-                handleLate(context, [proposed])
-                return
-            }
-            storeKey = storeKey(for: proposed)
-            let index = insertWindow(proposed, context)
-            indexSession(index)
-            add(context, to: index)
-            afterAdd(index, closeNow: closeNow)
-            return
-        }
-        var ordered = candidates.sorted { windows[$0].bounds < windows[$1].bounds }
-        var target = ordered.removeFirst()
-        // Merge later sessions bridged by this record into the earliest one.
-        for other in ordered {
-            let merged = windows[other]
-            unindexSession(other)
-            windows.remove(at: other)
-            let functions = plan.functions
-            windows.update(at: target) { state in
-                Self.merge(merged, into: &state, functions: functions)
-            }
-        }
-        var bounds = windows[target].bounds
-        bounds.start = min(bounds.start, time)
-        bounds.end = min(max(bounds.end, time + gap), day.end)
-        if bounds != windows[target].bounds {
-            target = rekey(target, to: bounds)
-        }
-        add(context, to: target)
-        schedule(target, due: bounds.end + plan.grace, purge: false)
-        afterAdd(target, closeNow: closeNow)
-    }
-
-    /// Moves a session to new bounds (its store key contains them).
-    private func rekey(_ index: Int, to bounds: WindowBounds) -> Int {
-        var state = windows[index]
-        unindexSession(index)
-        windows.remove(at: index)
-        state.bounds = bounds
-        generation &+= 1
-        state.generation = generation
-        storeKey = storeKey(for: bounds)
-        let moved = windows.insert(storeKey, value: state)
-        indexSession(moved)
-        return moved
-    }
-
-    static func merge(_ other: WindowState, into state: inout WindowState, functions: [Aggregate.Function]) {
-        state.bounds.start = min(state.bounds.start, other.bounds.start)
-        state.bounds.end = max(state.bounds.end, other.bounds.end)
-        state.revision = max(state.revision, other.revision)
-        for index in functions.indices {
-            let incoming = other.aggregates[index].value
-            guard !incoming.isNull else { continue }
-            let current = state.aggregates[index].value
-            if current.isNull {
-                state.aggregates[index] = other.aggregates[index]
-                state.times[index] = other.times[index]
-                continue
-            }
-            switch functions[index] {
-            case .count, .sum:
-                guard let a = current.decimal, let b = incoming.decimal else { continue }
-                do throws(JSONError) { state.aggregates[index] = .decimal(try a.adding(b)) } catch {
-                    state.overflow = index
-                }
-            case .min, .max:
-                if let order = Value.compare(incoming, current), functions[index] == .min ? order < 0 : order > 0 {
-                    state.aggregates[index] = other.aggregates[index]
-                }
-            case .first:
-                if other.times[index] < state.times[index] {
-                    state.aggregates[index] = other.aggregates[index]
-                    state.times[index] = other.times[index]
-                }
-            case .last:
-                if other.times[index] >= state.times[index] {
-                    state.aggregates[index] = other.aggregates[index]
-                    state.times[index] = other.times[index]
-                }
-            }
-        }
-        state.count += other.count
-        if other.overflow >= 0 { state.overflow = other.overflow }
-        state.sources.merge(other.sources)
-        state.fromOffset = min(state.fromOffset, other.fromOffset)
-        state.toOffset = max(state.toOffset, other.toOffset)
-        state.maxEventTime = max(state.maxEventTime, other.maxEventTime)
-        if state.correlationId.isEmpty { state.correlationId = other.correlationId }
     }
 }
