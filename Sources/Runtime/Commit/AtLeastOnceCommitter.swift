@@ -19,6 +19,12 @@ final class AtLeastOnceCommitter: Committer {
     private var lastSealed: [PartitionCommitPoint] = []
     /// Failed asynchronous commits seen so far.
     private var seenFailures: Int
+    /// A commit could not be started or failed: the owned partitions' points are committed again.
+    private var recommitPending = false
+    /// When an offset commit was last issued.
+    private var lastIssued = ContinuousClock.now
+    /// While nothing new is committed, the points are committed again this often.
+    private let idleRecommitInterval: Duration
     private(set) var commits = 0
 
     /// Creates the committer.
@@ -28,11 +34,15 @@ final class AtLeastOnceCommitter: Committer {
     ///   - producer: The producer every output goes through.
     ///   - tracker: The delivery tracker the producer's reports feed.
     ///   - flushTimeout: The longest wait for outstanding deliveries on revoke and stop.
+    ///   - idleRecommitInterval: While nothing new is committed, the owned partitions' points are committed
+    ///     again this often (a failure librdkafka never reports, a coordinator that lost a commit): the group
+    ///     never stays behind for long.
     ///   - logger: Where commit failures go.
     init(
         offsets: any OffsetCommitting, producer: any CommitProducing, tracker: DeliveryTracker,
-        flushTimeout: Duration, logger: Logger
+        flushTimeout: Duration, idleRecommitInterval: Duration = .seconds(5), logger: Logger
     ) {
+        self.idleRecommitInterval = idleRecommitInterval
         self.offsets = offsets
         self.producer = producer
         self.tracker = tracker
@@ -55,19 +65,23 @@ final class AtLeastOnceCommitter: Committer {
             changed.append((partition, entry.point))
         }
         guard !changed.isEmpty else { return }
+        // The points count as committed once asked for; a failure (reported now or later) commits them again.
+        // Nothing is lost meanwhile: the next owner would reprocess records whose outputs carry the same
+        // idempotency keys and content.
+        for entry in changed { entry.partition.committed = entry.point }
         do {
             try offsets.commit(changed.map { $0.point.offset(for: $0.partition.key) }, synchronously: false)
-            for entry in changed { entry.partition.committed = entry.point }
             commits += 1
+            lastIssued = .now
         } catch {
-            // Nothing is lost: a later commit covers these partitions (the next owner would reprocess records whose
-            // outputs carry the same idempotency keys and content).
             logger.warning("offset commit failed: \(error.message)")
+            recommitPending = true
         }
     }
 
     func commit(_ owner: any PartitionOwner) throws(RuntimeError) {
         _ = seal(owner)
+        if ContinuousClock.now - lastIssued >= idleRecommitInterval { recommitPending = true }
         try poll(owner)
     }
 
@@ -108,15 +122,22 @@ final class AtLeastOnceCommitter: Committer {
 
     func abandon() {}
 
-    /// An asynchronous commit failed (a rebalance was in progress, the coordinator moved): commits every owned
-    /// partition's last point again, so the group does not stay behind when nothing new comes.
+    /// A commit failed (a rebalance was in progress, the coordinator moved) or nothing was committed for a
+    /// while: commits every owned partition's last point again, so the group does not stay behind when nothing
+    /// new comes.
     private func recommitAfterFailure(_ owner: any PartitionOwner) {
         let failures = offsets.failedCommitCount
-        guard failures != seenFailures else { return }
-        seenFailures = failures
+        if failures != seenFailures {
+            seenFailures = failures
+            recommitPending = true
+        }
+        guard recommitPending else { return }
         let points = owner.committable.filter { $0.committed.offset >= 0 }.map { $0.committed.offset(for: $0.key) }
+        recommitPending = false
+        lastIssued = .now
         guard !points.isEmpty else { return }
         do { try offsets.commit(points, synchronously: false) } catch {
+            // Tried again after the idle interval, not on every poll.
             logger.warning("offset commit failed: \(error.message)")
         }
     }

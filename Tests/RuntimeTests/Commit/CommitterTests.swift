@@ -1,3 +1,4 @@
+import Foundation
 import KafkaClient
 import Logging
 import Testing
@@ -109,6 +110,32 @@ import Testing
         #expect(world.offsets.commits.last?.offsets == [partition.committed.offset(for: partition.key)])
     }
 
+    @Test func aCommitThatCannotBeStartedIsRepeatedWithoutNewRecords() throws {
+        let world = World()
+        let committer = world.atLeastOnce(idleRecommitInterval: .seconds(3600))
+        let partition = world.own("in", 0, position: 5, checkpoint: 2)
+        world.offsets.refusal = KafkaError(.illegalState, "no coordinator yet")
+        try committer.commit(world)
+        #expect(world.offsets.commits.isEmpty)
+        world.offsets.refusal = nil
+        try committer.poll(world)
+        #expect(world.offsets.commits.map(\.offsets) == [[partition.committed.offset(for: partition.key)]])
+        #expect(partition.committed == CommitPoint(offset: 5, checkpoint: 2))
+    }
+
+    @Test func idlePointsAreCommittedAgainAfterTheIdleInterval() throws {
+        let world = World()
+        let committer = world.atLeastOnce(idleRecommitInterval: .milliseconds(20))
+        let partition = world.own("in", 0, position: 5, checkpoint: 2)
+        try committer.commit(world)
+        try committer.commit(world)
+        #expect(world.offsets.commits.count == 1, "nothing new within the interval: nothing committed again")
+        Thread.sleep(forTimeInterval: 0.05)
+        try committer.commit(world)
+        #expect(world.offsets.commits.count == 2, "a commit lost without a report is repeated")
+        #expect(world.offsets.commits.last?.offsets == [partition.committed.offset(for: partition.key)])
+    }
+
     @Test func aCommitPointNeverGoesBackwards() throws {
         let world = World()
         let committer = world.atLeastOnce()
@@ -184,9 +211,10 @@ private final class World: PartitionOwner {
     private(set) var rebuilds = 0
     let logger = Logger(label: "test.commit")
 
-    func atLeastOnce() -> AtLeastOnceCommitter {
+    func atLeastOnce(idleRecommitInterval: Duration = .seconds(3600)) -> AtLeastOnceCommitter {
         AtLeastOnceCommitter(
-            offsets: offsets, producer: producer, tracker: tracker, flushTimeout: .seconds(1), logger: logger)
+            offsets: offsets, producer: producer, tracker: tracker, flushTimeout: .seconds(1),
+            idleRecommitInterval: idleRecommitInterval, logger: logger)
     }
 
     func transactional() -> TransactionalCommitter {
@@ -237,8 +265,11 @@ private final class TestPartition: CommittablePartition {
 private final class RecordingOffsets: OffsetCommitting {
     private(set) var commits: [(offsets: [KafkaTopicPartitionOffset], synchronously: Bool)] = []
     var failedCommitCount = 0
+    /// Set: a commit cannot be started.
+    var refusal: KafkaError?
 
     func commit(_ offsets: [KafkaTopicPartitionOffset], synchronously: Bool) throws(KafkaError) {
+        if let refusal { throw refusal }
         commits.append((offsets, synchronously))
     }
 
