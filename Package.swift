@@ -74,7 +74,7 @@ let package = Package(
             name: "Simulator",
             dependencies: ["JSON", "Topology", "Timekeeping"]
         ),
-        // Wiring: Kafka sources and sinks, changelogs, services.
+        // Wiring: Kafka sources and sinks, changelogs, commit protocol, services.
         .target(
             name: "Runtime",
             dependencies: [
@@ -83,8 +83,20 @@ let package = Package(
                 "Schemas",
                 "JSON",
                 "KafkaClient",
-                "Simulator",
                 "Timekeeping",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // `plantstream demo`: embedded broker + simulated plants + the runtime (production `run` links no
+        // simulator).
+        .target(
+            name: "Demo",
+            dependencies: [
+                "Runtime",
+                "Simulator",
+                "KafkaClient",
+                "Topology",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -108,6 +120,7 @@ let package = Package(
             name: "plantstream",
             dependencies: [
                 "Runtime",
+                "Demo",
                 "Benchmarks",
                 "KafkaClient",
                 "Schemas",

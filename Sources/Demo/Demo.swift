@@ -1,6 +1,7 @@
 import Foundation
 import KafkaClient
 import Logging
+import Runtime
 import ServiceLifecycle
 import Simulator
 import Topology

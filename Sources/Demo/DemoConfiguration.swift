@@ -1,3 +1,4 @@
+import Runtime
 import Simulator
 
 /// How `plantstream demo` runs.

@@ -1,4 +1,5 @@
 import Foundation
+import Runtime
 import ServiceLifecycle
 
 /// Prints a compact live summary of the demo every few seconds; with a duration, ends the demo after it

@@ -1,5 +1,6 @@
 import KafkaClient
 import Logging
+import Runtime
 import ServiceLifecycle
 
 /// An in-process embedded Kafka cluster (librdkafka's mock) as a `Service`: the topics are created when the

@@ -1,4 +1,5 @@
 import KafkaClient
+import Runtime
 import Simulator
 
 extension KafkaProducer {

@@ -1,5 +1,6 @@
 import KafkaClient
 import Logging
+import Runtime
 import ServiceLifecycle
 import Simulator
 import Synchronization

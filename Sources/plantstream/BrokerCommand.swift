@@ -30,17 +30,12 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: .customLong("topic"), help: "Create a topic: NAME:PARTITIONS (repeatable; PARTITIONS defaults to 1).")
     var topics: [String] = []
 
-    @Option(help: "Log level for librdkafka messages (trace, debug, info, notice, warning, error, critical).")
-    var logLevel = "warning"
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535, not \(port)") }
         guard (1...64).contains(brokers) else { throw ValidationError("--brokers must be 1…64, not \(brokers)") }
         for topic in topics { _ = try Self.parseTopic(topic) }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError(
-                "--log-level '\(logLevel)': expected trace, debug, info, notice, warning, error or critical")
-        }
     }
 
     /// Parses `NAME:PARTITIONS`.
@@ -64,8 +59,8 @@ struct BrokerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let signals = TerminationSignals()
-        var logger = Logger(label: "plantstream.broker")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        logging.bootstrap(default: .warning)
+        let logger = Logger(label: "plantstream.broker")
 
         let cluster = try KafkaEmbeddedCluster(brokers: brokers, logger: logger)
         for topic in topics {

@@ -7,14 +7,7 @@ import Topology
 
 /// Options every `plantstream dlq` subcommand takes: where the region's dead letters are.
 struct DLQOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The topology file.", valueName: "F"))
-    var topology = "topology.yaml"
-
-    @Option(help: ArgumentHelp("The region (regions[].name).", valueName: "NAME"))
-    var region: String
-
-    @Option(help: ArgumentHelp("Kafka bootstrap servers (default: the region's bootstrapServers).", valueName: "H:P"))
-    var bootstrapServers: String?
+    @OptionGroup var regionOptions: RegionOptions
 
     @Option(
         help: ArgumentHelp(
@@ -31,19 +24,15 @@ struct DLQOptions: ParsableArguments {
             "The longest wait for metadata, for read progress and for acknowledgements (e.g. 15s).", valueName: "DUR"))
     var timeout = "15s"
 
-    @Option(help: ArgumentHelp("Log level of the Kafka clients' messages.", valueName: "LEVEL"))
-    var logLevel = "error"
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        _ = try regionOptions.requiredRegion()
         guard let duration = DurationValue(parsing: timeout), duration.milliseconds > 0 else {
             throw ValidationError("--timeout \(timeout): expected a duration such as 15s, 500ms or 2m")
         }
         for property in properties where !property.contains("=") || property.hasPrefix("=") {
             throw ValidationError("-X \(property): expected KEY=VALUE")
-        }
-        if Logger.Level(rawValue: logLevel) == nil {
-            throw ValidationError(
-                "--log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical")
         }
     }
 
@@ -55,14 +44,10 @@ struct DLQOptions: ParsableArguments {
     ///
     /// - Parameter command: The subcommand's name, for messages.
     func load(_ command: String) throws -> (plan: RuntimePlan, logger: Logger) {
-        let level = Logger.Level(rawValue: logLevel) ?? .error
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        logging.bootstrap(default: .error)
         let configuration = RuntimeConfiguration(
-            topologyPath: topology, region: region, bootstrapServers: bootstrapServers,
+            topologyPath: regionOptions.topology, region: try regionOptions.requiredRegion(),
+            bootstrapServers: regionOptions.bootstrapServers,
             kafkaProperties: RunCommand.properties(properties))
         do {
             return (try RuntimePlan.load(configuration), Logger(label: "plantstream.dlq"))

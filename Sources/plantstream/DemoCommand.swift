@@ -1,4 +1,5 @@
 import ArgumentParser
+import Demo
 import Foundation
 import Logging
 import Runtime
@@ -19,11 +20,7 @@ struct DemoCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The topology file.", valueName: "F"))
-    var topology = "topology.yaml"
-
-    @Option(help: ArgumentHelp("The region to simulate and process (default: the first).", valueName: "NAME"))
-    var region: String?
+    @OptionGroup var regionOptions: RegionOptions
 
     @Option(
         help: ArgumentHelp("Simulated seconds per wall-clock second (120: one plant hour per 30 s).", valueName: "X"))
@@ -49,8 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
             valueName: "LIST"))
     var faults: String?
 
-    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "LEVEL"))
-    var logLevel = "warning"
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard speed > 0 else { throw ValidationError("--speed must be > 0") }
@@ -64,22 +60,13 @@ struct DemoCommand: AsyncParsableCommand {
                 throw ValidationError(error.message)
             }
         }
-        if Logger.Level(rawValue: logLevel) == nil {
-            throw ValidationError(
-                "--log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical")
-        }
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .warning
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        logging.bootstrap(default: .warning)
         var configuration = DemoConfiguration()
-        configuration.topologyPath = topology
-        configuration.region = region
+        configuration.topologyPath = regionOptions.topology
+        configuration.region = regionOptions.region
         configuration.speed = speed
         configuration.seed = seed
         configuration.port = port

@@ -20,14 +20,7 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The topology file.", valueName: "F"))
-    var topology = "topology.yaml"
-
-    @Option(help: ArgumentHelp("The region to run (regions[].name).", valueName: "NAME"))
-    var region: String
-
-    @Option(help: ArgumentHelp("Kafka bootstrap servers (default: the region's bootstrapServers).", valueName: "H:P"))
-    var bootstrapServers: String?
+    @OptionGroup var regionOptions: RegionOptions
 
     @Option(
         help: ArgumentHelp("This instance's id in logs and client ids (default: <hostname>-<pid>).", valueName: "ID"))
@@ -51,10 +44,10 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "KEY=VALUE"))
     var properties: [String] = []
 
-    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "LEVEL"))
-    var logLevel = "info"
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        _ = try regionOptions.requiredRegion()
         if let exitWhenIdle, DurationValue(parsing: exitWhenIdle) == nil {
             throw ValidationError("--exit-when-idle \(exitWhenIdle): expected a duration such as 3s, 500ms or 2m")
         }
@@ -65,22 +58,14 @@ struct RunCommand: AsyncParsableCommand {
         for property in properties where !property.contains("=") || property.hasPrefix("=") {
             throw ValidationError("-X \(property): expected KEY=VALUE")
         }
-        if Logger.Level(rawValue: logLevel) == nil {
-            throw ValidationError(
-                "--log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical")
-        }
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        logging.bootstrap(default: .info)
         let logger = Logger(label: "plantstream.run")
         var configuration = RuntimeConfiguration(
-            topologyPath: topology, region: region, bootstrapServers: bootstrapServers,
+            topologyPath: regionOptions.topology, region: try regionOptions.requiredRegion(),
+            bootstrapServers: regionOptions.bootstrapServers,
             exitWhenIdle: exitWhenIdle.flatMap(DurationValue.init(parsing:)).map { .milliseconds($0.milliseconds) },
             kafkaProperties: Self.properties(properties))
         if let instanceId { configuration.instanceID = instanceId }

@@ -22,14 +22,7 @@ struct SimulateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Kafka bootstrap servers (default: the region's).", valueName: "H:P"))
-    var bootstrapServers: String?
-
-    @Option(help: ArgumentHelp("The topology file.", valueName: "F"))
-    var topology = "topology.yaml"
-
-    @Option(help: ArgumentHelp("Simulate only the plants of this region.", valueName: "NAME"))
-    var region: String?
+    @OptionGroup var regionOptions: RegionOptions
 
     @Option(help: ArgumentHelp("Simulate at most this many plants.", valueName: "N"))
     var plants: Int?
@@ -149,10 +142,10 @@ struct SimulateCommand: ParsableCommand {
         let simulator: PlantSimulator
         let topologyValue: Topology
         do throws(SimulatorError) {
-            topologyValue = try PlantScenario.readTopology(file: topology)
-            let directory = (topology as NSString).deletingLastPathComponent
+            topologyValue = try PlantScenario.readTopology(file: regionOptions.topology)
+            let directory = (regionOptions.topology as NSString).deletingLastPathComponent
             let scenario = try PlantScenario.load(
-                topology: topologyValue, directory: directory.isEmpty ? "." : directory, region: region,
+                topology: topologyValue, directory: directory.isEmpty ? "." : directory, region: regionOptions.region,
                 plants: plants, start: startMs)
             for warning in scenario.warnings { Self.printError("simulate: warning: \(warning)") }
             let configuration = SimulatorConfiguration(
@@ -184,8 +177,8 @@ struct SimulateCommand: ParsableCommand {
             }
             sink = .file(handle)
         } else {
-            let declared = region.flatMap { topologyValue.region(named: $0) }
-            guard let servers = bootstrapServers ?? declared?.bootstrapServers else {
+            let declared = regionOptions.region.flatMap { topologyValue.region(named: $0) }
+            guard let servers = regionOptions.bootstrapServers ?? declared?.bootstrapServers else {
                 Self.printError("simulate: give --bootstrap-servers (or --region, whose servers the topology names)")
                 throw ExitCode(2)
             }
