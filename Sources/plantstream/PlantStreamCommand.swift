@@ -1,4 +1,5 @@
 import ArgumentParser
+import KafkaClient
 
 #if canImport(Glibc)
     import Glibc
@@ -12,11 +13,15 @@ struct PlantStreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plantstream",
         abstract: "Turns plant-floor events on Kafka into ERP-ready transactions.",
+        version: "plantstream \(version) (librdkafka \(KafkaLibrary.version))",
         subcommands: [
             BrokerCommand.self, BenchCommand.self, CheckCommand.self, DescribeCommand.self, SchemasCommand.self,
             SimulateCommand.self, RunCommand.self, DemoCommand.self, DLQCommand.self,
         ]
     )
+
+    /// The release this binary is (`plantstream --version`).
+    static let version = "0.2.0"
 
     /// Runs the parsed command, mapping argument-parser usage errors to exit code 2.
     static func main() async {

@@ -4,7 +4,11 @@ import Testing
 
 /// Runs every file of nst/JSONTestSuite `test_parsing` (y_ accept, n_ reject, i_ as documented in
 /// docs/json-i-cases.md).
-@Suite struct JSONTestSuiteTests {
+@Suite(
+    .enabled(
+        if: ConformanceSuites.enabled(TestPaths.jsonTestSuite),
+        ConformanceSuites.skipReason("nst/JSONTestSuite", TestPaths.jsonTestSuite)))
+struct JSONTestSuiteTests {
     static let files: [String] = {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: TestPaths.jsonTestSuite)) ?? []
         return names.filter { $0.hasSuffix(".json") }.sorted()

@@ -6,7 +6,11 @@ import Testing
 /// Runs the official JSON-Schema-Test-Suite for draft 2020-12: every required file, plus the
 /// optional format files PlantStream asserts (with format assertion on). Remote references
 /// resolve from the suite's `remotes` folder. Prints passed/failed/excluded counts.
-@Suite struct JSONSchemaSuiteTests {
+@Suite(
+    .enabled(
+        if: ConformanceSuites.enabled(SchemaTestPaths.suite),
+        ConformanceSuites.skipReason("JSON-Schema-Test-Suite", SchemaTestPaths.suite)))
+struct JSONSchemaSuiteTests {
     static let requiredFiles: [String] = {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: SchemaTestPaths.tests)) ?? []
         return names.filter { $0.hasSuffix(".json") }.sorted()
