@@ -118,7 +118,10 @@ import Testing
         let outcome = try Self.plantstream(
             "schemas", "validate", "operation.reported/v1", example, "--schemas", catalogueDirectory)
         #expect(outcome.status == 1)
-        #expect(outcome.output == "/data: missing required property 'scrapReason'\n")
+        #expect(
+            outcome.output
+                == "/data: missing required property 'scrapReason' "
+                + "(required at mfg.common/v1.json#/$defs/ScrapReasonRule/then/required)\n")
     }
 
     @Test func validateReadsStandardInput() throws {

@@ -215,8 +215,7 @@ final class EmitNode: StepNode {
                     let violation = validator.validate(root, maxErrors: 1).first
                     failure = RecordFailure(
                         .outputInvalid, path: violation?.instancePointer ?? "",
-                        "\(plan.schemaID): \(violation?.message ?? "does not conform") (keyword \(violation?.keywordLocation ?? ""))"
-                    )
+                        "\(plan.schemaID): \(violation?.explanation ?? "does not conform")")
                     return
                 }
             }

@@ -346,7 +346,7 @@ final class TaskOutput {
                 }
                 if !validator.isValid(document.root) {
                     let first = validator.validate(document.root, maxErrors: 1).first
-                    violation = "\(first?.instancePointer ?? ""): \(first?.message ?? "does not conform")"
+                    violation = first?.description ?? "does not conform"
                 }
             }
         }

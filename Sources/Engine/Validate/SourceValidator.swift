@@ -137,8 +137,7 @@ final class SourceValidator {
                 record,
                 RecordFailure(
                     .schemaViolation, path: violation?.instancePointer ?? "",
-                    (violation?.message ?? "does not conform") + " (keyword "
-                        + (violation?.keywordLocation ?? "") + ")"),
+                    violation?.explanation ?? "does not conform"),
                 pipeline: pipelines[0])
             return
         }

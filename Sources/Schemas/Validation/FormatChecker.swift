@@ -1,6 +1,6 @@
 /// The `format` values PlantStream asserts, checked over a string's unescaped UTF-8 bytes.
 enum FormatChecker: Sendable {
-    case dateTime, date, time, uuid, email, ipv4, ipv6, hostname
+    case dateTime, date, time, uuid, email, ipv4, ipv6, hostname, uri, uriReference
 
     /// The checker for a `format` name, or `nil` for formats that stay annotations.
     init?(name: String) {
@@ -13,6 +13,8 @@ enum FormatChecker: Sendable {
         case "ipv4": self = .ipv4
         case "ipv6": self = .ipv6
         case "hostname": self = .hostname
+        case "uri": self = .uri
+        case "uri-reference": self = .uriReference
         default: return nil
         }
     }
@@ -27,6 +29,8 @@ enum FormatChecker: Sendable {
         case .ipv4: "ipv4"
         case .ipv6: "ipv6"
         case .hostname: "hostname"
+        case .uri: "uri"
+        case .uriReference: "uri-reference"
         }
     }
 
@@ -40,6 +44,8 @@ enum FormatChecker: Sendable {
         case .ipv4: Self.isIPv4(text[...])
         case .ipv6: Self.isIPv6(text[...])
         case .hostname: Self.isHostname(text[...])
+        case .uri: Self.isAbsoluteURI(text)
+        case .uriReference: Self.isURIReference(text)
         }
     }
 

@@ -74,6 +74,9 @@ struct ValidationContext {
     var keywordPath: [String] = []
     var dynamicScope: [Unmanaged<SchemaResource>] = []
     var depth = 0
+    /// Set while the branches of a failed `anyOf`/`oneOf` are evaluated again to explain them (nested ones
+    /// then give only their summary: explaining stays linear in the schema's size).
+    var explainingBranches = false
     /// Set when `maxDepth` was hit: the result is then "invalid" whatever the combinators say, so the
     /// fast and the detailed path agree on schemas that recurse without consuming input.
     var depthExceeded = false
@@ -99,6 +102,33 @@ struct ValidationContext {
             SchemaViolation(
                 instancePointer: instancePointer(), keywordLocation: evaluation, absoluteKeywordLocation: absolute,
                 message: message()))
+    }
+
+    /// How many alternatives of a failed `anyOf`/`oneOf` are explained.
+    static let branchesExplained = 3
+
+    /// Why the first few alternatives of a failed `anyOf`/`oneOf` failed, as `: [0] /x: …; [1] …` — their first
+    /// violation each; empty unless the failure is reported (detailed mode, outside speculative branches).
+    mutating func branchReasons(
+        _ keyword: String, _ schemas: UnsafeBufferPointer<NodeRef>, _ instance: JSONNode
+    ) -> String {
+        guard detailed && suppressed == 0 && errors.count < maxErrors && !explainingBranches else { return "" }
+        let saved = errors
+        explainingBranches = true
+        var reasons: [String] = []
+        for offset in 0..<min(schemas.count, Self.branchesExplained) {
+            errors = []
+            enterKeyword(keyword, String(offset))
+            _ = validate(schemas[offset], instance, nil)
+            leaveKeyword(2)
+            guard let first = errors.first else { continue }
+            reasons.append(
+                "[\(offset)] \(first.instancePointer.isEmpty ? "/" : first.instancePointer): \(first.message)")
+        }
+        explainingBranches = false
+        errors = saved
+        guard !reasons.isEmpty else { return "" }
+        return ": " + reasons.joined(separator: "; ") + (schemas.count > Self.branchesExplained ? "; …" : "")
     }
 
     func instancePointer() -> String {
@@ -501,7 +531,10 @@ struct ValidationContext {
                 if local == nil { break }
             }
             suppressed -= 1
-            if !valid { report(node, "anyOf", "does not match any of the \(schemas.count) alternatives") }
+            if !valid {
+                let reasons = branchReasons("anyOf", schemas, instance)
+                report(node, "anyOf", "does not match any of the \(schemas.count) alternatives" + reasons)
+            }
             return valid
         case .oneOf(let box):
             let schemas = box.takeUnretainedValue().nodes
@@ -519,10 +552,12 @@ struct ValidationContext {
                 local?.pointee.merge(branch)
                 return true
             }
-            report(
-                node, "oneOf",
-                matched == 0
-                    ? "does not match any of the \(schemas.count) alternatives" : "matches more than one alternative")
+            if matched == 0 {
+                let reasons = branchReasons("oneOf", schemas, instance)
+                report(node, "oneOf", "does not match any of the \(schemas.count) alternatives" + reasons)
+            } else {
+                report(node, "oneOf", "matches more than one alternative")
+            }
             return false
         case .not(let schema):
             suppressed += 1

@@ -15,7 +15,9 @@ struct JSONSchemaSuiteTests {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: SchemaTestPaths.tests)) ?? []
         return names.filter { $0.hasSuffix(".json") }.sorted()
     }()
-    static let formatFiles = ["date-time", "date", "time", "uuid", "email", "ipv4", "ipv6", "hostname"].map {
+    static let formatFiles = [
+        "date-time", "date", "time", "uuid", "email", "ipv4", "ipv6", "hostname", "uri", "uri-reference",
+    ].map {
         "optional/format/\($0).json"
     }
 

@@ -64,13 +64,15 @@ import Testing
             #expect(violations.first { $0.instancePointer == "/x" }?.message == "property 'x' is not allowed")
             #expect(
                 violations.first { $0.instancePointer == "/lines/0/n" }?.description
-                    == "/lines/0/n: 0 is less than the minimum 1")
+                    == "/lines/0/n: 0 is less than the minimum 1 (minimum at \(base)/$defs/line/properties/n/minimum)")
         }
         try withInstance(##"{"lines": []}"##) { root in
             let messages = schema.validate(root).map(\.description)
-            #expect(messages.contains("/lines: has 0 items, fewer than 1"))
-            #expect(messages.contains("/: missing required property 'id'"))
-            #expect(messages.contains("/: missing required property 'qty'"))
+            let base = "https://example.test/schema.json#"
+            #expect(
+                messages.contains("/lines: has 0 items, fewer than 1 (minItems at \(base)/properties/lines/minItems)"))
+            #expect(messages.contains("/: missing required property 'id' (required at \(base)/required)"))
+            #expect(messages.contains("/: missing required property 'qty' (required at \(base)/required)"))
         }
     }
 
@@ -214,5 +216,58 @@ import Testing
         #expect(integer.isValid(try JSONValue(parsing: "1.0")))
         #expect(integer.isValid(try JSONValue(parsing: "12345678901234567890123")))
         #expect(!integer.isValid(try JSONValue(parsing: "1.5")))
+    }
+
+    @Test func failedAlternativesSayWhyEachBranchFailed() throws {
+        let schema = try compileSchema(
+            ##"{"properties": {"qty": {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}]},"##
+                + ##""unit": {"oneOf": [{"const": "KGM"}, {"const": "PCE"}, {"const": "MTR"}, {"const": "LTR"}]}}}"##)
+        try withInstance(##"{"qty": "12a", "unit": "BOX"}"##) { root in
+            let messages = schema.validate(root).map(\.description)
+            #expect(
+                messages.contains {
+                    $0.hasPrefix(
+                        "/qty: does not match any of the 2 alternatives: [0] /qty: expected integer, got string; "
+                            + "[1] /qty: '12a' does not match ^[0-9]+$ ")
+                        && $0.hasSuffix("(anyOf at https://example.test/schema.json#/properties/qty/anyOf)")
+                }, "\(messages)")
+            #expect(
+                messages.contains {
+                    $0.hasPrefix("/unit: does not match any of the 4 alternatives: [0] /unit: ")
+                        && $0.contains("; [2] ")
+                        && $0.contains("; …")
+                }, "\(messages)")
+        }
+    }
+
+    @Test func controlCharactersStayOnOneLine() throws {
+        let schema = try compileSchema(##"{"properties": {"lot": {"enum": ["A"]}}}"##)
+        try withInstance(##"{"lot": "a\nb\u001b"}"##) { root in
+            let text = schema.validate(root).map(\.description).joined()
+            #expect(!text.contains("\n") && !text.contains("\u{1B}"))
+            #expect(text.contains("a\\nb\\u001B"), "\(text)")
+        }
+    }
+
+    @Test(arguments: [
+        ("mes://plant/DE01/line/L4", true), ("urn:isbn:0451450523", true), ("../schemas/v1.json#/$defs/Qty", true),
+        ("#fragment", true), ("", true), ("http://[2001:db8::1]:8080/a?b=c#d", true), ("//host/path", true),
+        ("a b", false), ("1plant:x", false), ("http://host/%zz", false), ("http://host:80a/", false),
+        ("\\\\server\\share", false), ("http://[::1/", false), ("mes://plant/Ä", false),
+    ])
+    func uriReferencesFollowRFC3986(text: String, valid: Bool) throws {
+        let schema = try compileSchema(##"{"format": "uri-reference"}"##)
+        var writer = JSONWriter()
+        writer.string(text)
+        try withInstance(String(decoding: writer.bytes, as: UTF8.self)) { root in
+            #expect(schema.isValid(root) == valid, "\(text)")
+            #expect(schema.validate(root).isEmpty == valid, "\(text)")
+        }
+    }
+
+    @Test func aURINeedsAScheme() throws {
+        let schema = try compileSchema(##"{"format": "uri"}"##)
+        try withInstance(##""mes://plant/DE01""##) { #expect(schema.isValid($0)) }
+        try withInstance(##""/plant/DE01""##) { #expect(!schema.isValid($0)) }
     }
 }
