@@ -53,8 +53,7 @@ public enum Demo {
             .updatingConfiguration { $0.logInterval = nil }
         let processor = ProcessorService(plan: plan, logger: logger)
         let load = SimulatorService(
-            simulator: simulator, configuration: broker.cluster.configuration(), speed: configuration.speed,
-            logger: logger)
+            simulator: simulator, configuration: broker.cluster.configuration(), speed: configuration.speed)
         let status = DemoStatusService(
             metrics: processor.metrics, simulator: load, interval: configuration.statusInterval,
             duration: configuration.duration, speed: configuration.speed, output: output)

@@ -11,9 +11,34 @@ import Synchronization
     import Darwin
 #endif
 
-/// Sends simulated plant events to Kafka at the pace of simulated time × `speed` (the demo's load), on its own
-/// thread. Stops on graceful shutdown after flushing what it sent.
+/// Sends simulated plant events to a sink (Kafka, a JSON-lines file, nowhere) on its own thread, paced by
+/// simulated time (the demo's load) or by a rate (`plantstream simulate`), until a limit, the end of the
+/// generator, or graceful shutdown; then flushes the sink. `demo` and `simulate` both run it.
 public final class SimulatorService: Service {
+    /// When records are due.
+    public enum Pacing: Sendable, Hashable {
+        /// At the pace of simulated time × `speed` (1 = real time).
+        case simulatedTime(speed: Double)
+        /// This many records per second of wall time.
+        case rate(Double)
+        /// As fast as the sink takes them.
+        case unpaced
+    }
+
+    /// When to stop (besides graceful shutdown and the end of the generator).
+    public struct Limits: Sendable, Hashable {
+        /// Records to send.
+        public var records: Int?
+        /// Wall time to send for.
+        public var wallTime: Duration?
+
+        /// Creates limits; `nil` is no limit.
+        public init(records: Int? = nil, wallTime: Duration? = nil) {
+            self.records = records
+            self.wallTime = wallTime
+        }
+    }
+
     /// What has been sent.
     public struct Progress: Sendable, Hashable {
         /// Records sent.
@@ -22,49 +47,69 @@ public final class SimulatorService: Service {
         public var simulatedTime: Int64 = 0
         /// Invalid records (injected faults) sent.
         public var invalid = 0
+        /// Wall time since the first record was due.
+        public var elapsed = Duration.zero
+        /// The generator's statistics (types, faults, topics), as of the last publication.
+        public var statistics: SimulatorStatistics?
+        /// The sink's summary once finished (e.g. `delivered 1000, failed 0`).
+        public var sinkSummary: String?
     }
 
     private let simulator: PlantSimulator
-    private let configuration: KafkaConfiguration
-    private let speed: Double
-    private let logger: Logger
+    private let pacing: Pacing
+    private let limits: Limits
+    private let makeSink: @Sendable () throws(SimulatorSinkError) -> any SimulatedRecordSink
     private let stop = StopSignal()
-    private let progressState = ProgressBox()
+    private let progressState = Mutex(Progress())
 
     /// Creates the service.
     ///
     /// - Parameters:
     ///   - simulator: The generator (owned copy).
-    ///   - configuration: Producer settings (bootstrap servers).
-    ///   - speed: Simulated seconds per wall-clock second (1 = real time).
-    ///   - logger: Where problems go.
-    public init(simulator: PlantSimulator, configuration: KafkaConfiguration, speed: Double, logger: Logger) {
+    ///   - pacing: When records are due.
+    ///   - limits: When to stop.
+    ///   - makeSink: Creates the sink, on the service's thread (which alone uses it).
+    public init(
+        simulator: PlantSimulator, pacing: Pacing, limits: Limits = Limits(),
+        makeSink: @escaping @Sendable () throws(SimulatorSinkError) -> any SimulatedRecordSink
+    ) {
         self.simulator = simulator
-        self.configuration = configuration
-        self.speed = max(speed, 0.001)
-        self.logger = logger
+        self.pacing = pacing
+        self.limits = limits
+        self.makeSink = makeSink
     }
 
-    /// What has been sent so far.
-    public var progress: Progress { progressState.value.withLock { $0 } }
+    /// The demo's load: records to Kafka when due in simulated time × `speed`, stamped with simulated time.
+    public convenience init(simulator: PlantSimulator, configuration: KafkaConfiguration, speed: Double) {
+        self.init(simulator: simulator, pacing: .simulatedTime(speed: max(speed, 0.001))) {
+            () throws(SimulatorSinkError) in
+            do {
+                return try KafkaRecordSink(
+                    configuration: KafkaConfiguration([
+                        "linger.ms": "5", "client.id": "plantstream-demo-simulator",
+                    ]).merging(configuration),
+                    simulatedTimestamps: true, closeTimeout: .seconds(10))
+            } catch {
+                throw SimulatorSinkError("\(error)")
+            }
+        }
+    }
 
-    /// Sends records until graceful shutdown.
+    /// What has been sent so far (published about every 50 ms and at the end).
+    public var progress: Progress { progressState.withLock { $0 } }
+
+    /// Asks the service to stop after the current record (as graceful shutdown does).
+    public func requestStop() { stop.set() }
+
+    /// Sends records until a limit, the end of the generator or graceful shutdown, then flushes the sink.
+    /// - Throws: ``SimulatorSinkError`` when the sink cannot be created or records could not be delivered.
     public func run() async throws {
         let thread = KafkaThread(name: "ps-simulator")
         defer { thread.shutdown() }
-        let simulator = self.simulator
-        let configuration = self.configuration
-        let speed = self.speed
-        let logger = self.logger
         let stop = self.stop
-        let progress = self.progressState
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
-                try await thread.run {
-                    try Self.send(
-                        simulator, configuration: configuration, speed: speed, stop: stop, progress: progress,
-                        logger: logger)
-                }
+                try await thread.run { try self.send() }
             } onGracefulShutdown: {
                 stop.set()
             }
@@ -73,54 +118,86 @@ public final class SimulatorService: Service {
         }
     }
 
-    private static func send(
-        _ original: PlantSimulator, configuration: KafkaConfiguration, speed: Double, stop: StopSignal,
-        progress: ProgressBox, logger: Logger
-    ) throws {
-        var simulator = original
-        let producer = try KafkaProducer(
-            configuration: KafkaConfiguration([
-                "linger.ms": "5", "client.id": "plantstream-demo-simulator",
-            ]).merging(configuration),
-            logger: logger)
-        var topics: [String: KafkaProducerTopic] = [:]
-        let wallStart = ContinuousClock.now
-        let simulatedStart = simulator.startMs
+    private func send() throws(SimulatorSinkError) {
+        var simulator = self.simulator
+        let startMs = simulator.startMs
+        var sink = try makeSink()
+        let start = ContinuousClock.now
         var sent = Progress()
+        var nextPublication = start
+        var failure: SimulatorSinkError?
         while !stop.isSet {
-            try simulator.withNextRecord { (record) throws in
-                // Wait until the record is due in scaled wall time, checking for stop now and then.
-                let due = Double(record.timestampMs - simulatedStart) / speed / 1000
-                while !stop.isSet {
-                    let elapsed = ContinuousClock.now - wallStart
-                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                    let wait = due - seconds
-                    if wait <= 0 { break }
-                    producer.poll()
-                    pause(min(wait, 0.05))
+            if let limit = limits.records, sent.records >= limit { break }
+            // Unpaced runs read the clock every 1024 records.
+            if pacing != .unpaced || sent.records & 1023 == 0 {
+                let now = ContinuousClock.now
+                if let wallTime = limits.wallTime, now - start >= wallTime { break }
+                if now >= nextPublication {
+                    sink.serve()
+                    publish(&sent, simulator, elapsed: now - start)
+                    nextPublication = now + .milliseconds(50)
                 }
-                guard !stop.isSet else { return }
-                try producer.send(record, topics: &topics, timestamp: record.timestampMs)
-                sent.records += 1
-                sent.simulatedTime = record.timestampMs
-                if record.fault?.isInvalid == true { sent.invalid += 1 }
             }
-            producer.poll()
-            let snapshot = sent
-            progress.value.withLock { $0 = snapshot }
+            do {
+                let generated: Bool? = try simulator.withNextRecord { (record) throws(SimulatorSinkError) in
+                    guard wait(until: due(record, sent: sent.records, startMs: startMs), from: start, &sink)
+                    else { return false }
+                    try sink.send(record)
+                    sent.records += 1
+                    sent.simulatedTime = record.timestampMs
+                    if record.fault?.isInvalid == true { sent.invalid += 1 }
+                    return true
+                }
+                guard generated == true else { break }
+            } catch {
+                failure = error
+                break
+            }
         }
+        publish(&sent, simulator, elapsed: .now - start)
+        do {
+            sent.sinkSummary = try sink.finish()
+        } catch {
+            failure = failure ?? error
+        }
+        let final = sent
+        progressState.withLock { $0 = final }
+        if let failure { throw failure }
+    }
+
+    private func publish(_ sent: inout Progress, _ simulator: PlantSimulator, elapsed: Duration) {
+        sent.elapsed = elapsed
+        sent.statistics = simulator.statistics
         let snapshot = sent
-        progress.value.withLock { $0 = snapshot }
-        try producer.close(timeout: .seconds(10))
+        progressState.withLock { $0 = snapshot }
     }
 
-    /// Shares the progress with readers.
-    final class ProgressBox: Sendable {
-        let value = Mutex(Progress())
+    /// When `record` is due, as wall time since the start (`nil`: now).
+    private func due(_ record: SimulatedRecordView, sent: Int, startMs: Int64) -> Duration? {
+        switch pacing {
+        case .unpaced: nil
+        case .rate(let perSecond): .seconds(Double(sent) / perSecond)
+        case .simulatedTime(let speed): .seconds(Double(record.timestampMs - startMs) / speed / 1000)
+        }
     }
 
-    private static func pause(_ seconds: Double) {
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+    /// Waits until `due`, serving the sink and checking for stop now and then; `false` when stopped.
+    private func wait(until due: Duration?, from start: ContinuousClock.Instant, _ sink: inout any SimulatedRecordSink)
+        -> Bool
+    {
+        guard let due else { return !stop.isSet }
+        while !stop.isSet {
+            let wait = due - (ContinuousClock.now - start)
+            if wait <= .zero { return true }
+            sink.idle(for: min(wait, .milliseconds(50)))
+        }
+        return false
+    }
+
+    /// Sleeps the calling thread.
+    static func pause(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
         _ = nanosleep(&request, nil)
     }
 }

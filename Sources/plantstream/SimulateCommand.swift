@@ -1,14 +1,14 @@
 import ArgumentParser
+import Demo
 import Foundation
 import JSON
 import KafkaClient
 import Runtime
 import Simulator
-import Synchronization
 import Topology
 
 /// `plantstream simulate`: realistic plant events sent to Kafka as the topology routes them.
-struct SimulateCommand: ParsableCommand {
+struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Send a realistic, deterministic stream of plant events to Kafka.",
@@ -89,9 +89,6 @@ struct SimulateCommand: ParsableCommand {
             "Write records as JSON lines to a file (or - for standard output) instead of Kafka.", valueName: "FILE"))
     var output: String?
 
-    /// Set by SIGINT/SIGTERM; the loop stops, flushes and reports.
-    static let stopRequested = Atomic<Bool>(false)
-
     func validate() throws {
         if let rate, rate <= 0 { throw ValidationError("--rate must be > 0") }
         if let events, events <= 0 { throw ValidationError("--events must be > 0") }
@@ -132,7 +129,7 @@ struct SimulateCommand: ParsableCommand {
         return set
     }
 
-    func run() throws {
+    func run() async throws {
         let startMs: Int64?
         switch start {
         case nil: startMs = nil
@@ -161,10 +158,38 @@ struct SimulateCommand: ParsableCommand {
             Self.printError("simulate: \(error.message)")
             throw ExitCode(1)
         }
-        var sink: RecordSink
-        if dryRun {
-            sink = .discard
-        } else if let output {
+        let service = SimulatorService(
+            simulator: simulator,
+            pacing: rate.map { .rate($0) } ?? (events == nil && !dryRun ? .rate(100) : .unpaced),
+            limits: SimulatorService.Limits(
+                records: events,
+                wallTime: duration.flatMap(DurationValue.init(parsing:)).map { .milliseconds($0.milliseconds) }),
+            makeSink: try makeSink(topology: topologyValue))
+        let signals = TerminationSignals()
+        let stopOnSignal = Task.detached {
+            _ = await signals.wait()
+            service.requestStop()
+        }
+        let progressLines = Task.detached { await Self.printProgress(of: service) }
+        defer {
+            stopOnSignal.cancel()
+            progressLines.cancel()
+        }
+        var failure: (any Error)?
+        do { try await service.run() } catch { failure = error }
+        report(service.progress, startMs: simulator.startMs)
+        if let failure {
+            Self.printError("simulate: \(failure)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The sink the options ask for; its resources are opened on the service's thread.
+    private func makeSink(
+        topology: Topology
+    ) throws -> @Sendable () throws(SimulatorSinkError) -> any SimulatedRecordSink {
+        if dryRun { return { () throws(SimulatorSinkError) in DiscardingRecordSink() } }
+        if let output {
             guard
                 let handle = output == "-"
                     ? FileHandle.standardOutput
@@ -175,123 +200,71 @@ struct SimulateCommand: ParsableCommand {
                 Self.printError("simulate: cannot write \(output)")
                 throw ExitCode(1)
             }
-            sink = .file(handle)
-        } else {
-            let declared = regionOptions.region.flatMap { topologyValue.region(named: $0) }
-            guard let servers = regionOptions.bootstrapServers ?? declared?.bootstrapServers else {
-                Self.printError("simulate: give --bootstrap-servers (or --region, whose servers the topology names)")
-                throw ExitCode(2)
-            }
-            var configuration = KafkaConfiguration([
-                "linger.ms": "5", "batch.size": "65536", "queue.buffering.max.messages": "200000",
-                "client.id": "plantstream-simulate",
-            ])
-            for (key, value) in declared?.kafka ?? [:] where key != "client.id" {
-                switch value {
-                case .literal(let text): configuration[key] = text
-                case .environment(let name): configuration.setSecret(key, from: .environment(name))
-                case .file(let path): configuration.setSecret(key, from: .file(path))
-                }
-            }
-            for property in properties {
-                let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
-                configuration[parts[0]] = parts.count > 1 ? parts[1] : ""
-            }
-            configuration.bootstrapServers = servers
-            do {
-                sink = .kafka(
-                    try SimulateKafkaSink(
-                        configuration: configuration, simulatedTimestamps: recordTimestamps == "simulated"))
-            } catch {
-                Self.printError("simulate: \(error)")
-                throw ExitCode(1)
+            return { () throws(SimulatorSinkError) in JSONLinesRecordSink(handle: handle) }
+        }
+        let declared = regionOptions.region.flatMap { topology.region(named: $0) }
+        guard let servers = regionOptions.bootstrapServers ?? declared?.bootstrapServers else {
+            Self.printError("simulate: give --bootstrap-servers (or --region, whose servers the topology names)")
+            throw ExitCode(2)
+        }
+        var configuration = KafkaConfiguration([
+            "linger.ms": "5", "batch.size": "65536", "queue.buffering.max.messages": "200000",
+            "client.id": "plantstream-simulate",
+        ])
+        for (key, value) in declared?.kafka ?? [:] where key != "client.id" {
+            switch value {
+            case .literal(let text): configuration[key] = text
+            case .environment(let name): configuration.setSecret(key, from: .environment(name))
+            case .file(let path): configuration.setSecret(key, from: .file(path))
             }
         }
-        let paceRate = rate ?? (events == nil && !dryRun ? 100 : nil)
-        let limit = events
-        let wallLimit = duration.flatMap(DurationValue.init(parsing:)).map { Double($0.milliseconds) / 1000 }
-        try loop(simulator: simulator, sink: &sink, rate: paceRate, limit: limit, wallLimit: wallLimit)
+        for property in properties {
+            let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
+            configuration[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        configuration.bootstrapServers = servers
+        let simulatedTimestamps = recordTimestamps == "simulated"
+        let settings = configuration
+        return { () throws(SimulatorSinkError) in
+            do {
+                return try KafkaRecordSink(configuration: settings, simulatedTimestamps: simulatedTimestamps) {
+                    Self.printError("simulate: \($0)")
+                }
+            } catch {
+                throw SimulatorSinkError("\(error)")
+            }
+        }
     }
 
-    private func loop(
-        simulator initial: PlantSimulator,
-        sink: inout RecordSink,
-        rate: Double?,
-        limit: Int?,
-        wallLimit: Double?
-    ) throws {
-        var simulator = initial
-        Self.installSignalHandlers()
-        let begin = Date()
-        var elapsed = 0.0
-        var nextProgress = 1.0
-        var sent = 0
-        var lastSent = 0
-        var lastProgress = 0.0
-        var failure: Error?
-        while !Self.stopRequested.load(ordering: .relaxed) {
-            if let limit, sent >= limit { break }
-            // Unpaced runs read the clock every 1024 records.
-            if rate != nil || sent & 1023 == 0 {
-                if sent & 1023 == 0 { sink.serve() }
-                elapsed = Date().timeIntervalSince(begin)
-                if let wallLimit, elapsed >= wallLimit { break }
-                if elapsed >= nextProgress {
-                    let rateNow = Double(sent - lastSent) / max(0.001, elapsed - lastProgress)
-                    Self.printError(
-                        "simulate: \(sent) sent, \(Int(rateNow.rounded()))/s, sim "
-                            + CivilTimeText.minute(simulator.simulatedTime) + " | "
-                            + simulator.statistics.shortSummary)
-                    lastSent = sent
-                    lastProgress = elapsed
-                    nextProgress = elapsed + 1
-                }
-            }
-            if let rate {
-                let due = Double(sent) / rate
-                if due > elapsed {
-                    sink.idle(seconds: min(due - elapsed, 0.1))
-                    continue
-                }
-            }
-            do {
-                let generated: Bool? = try simulator.withNextRecord { record throws(SinkError) in
-                    try sink.send(record)
-                    return true
-                }
-                guard generated != nil else { break }
-            } catch {
-                failure = error
-                break
-            }
-            sent += 1
+    /// A progress line on standard error about once a second.
+    private static func printProgress(of service: SimulatorService) async {
+        var last = service.progress
+        while (try? await Task.sleep(for: .seconds(1))) != nil {
+            let now = service.progress
+            let seconds =
+                Double((now.elapsed - last.elapsed).components.attoseconds) / 1e18
+                + Double((now.elapsed - last.elapsed).components.seconds)
+            let rate = Double(now.records - last.records) / max(0.001, seconds)
+            printError(
+                "simulate: \(now.records) sent, \(Int(rate.rounded()))/s, sim "
+                    + CivilTimeText.minute(now.simulatedTime) + " | " + (now.statistics?.shortSummary ?? "starting"))
+            last = now
         }
-        elapsed = Date().timeIntervalSince(begin)
-        let flushResult = sink.finish()
+    }
+
+    /// Events per type, faults, the rate and the sink's summary.
+    private func report(_ progress: SimulatorService.Progress, startMs: Int64) {
         // With records on standard output, the report goes to standard error.
         let report: (String) -> Void = output == "-" ? { Self.printError($0) } : { print($0) }
-        report(simulator.statistics.report)
+        let seconds = max(
+            0.001,
+            Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18)
+        if let statistics = progress.statistics { report(statistics.report) }
         report(
-            "sent \(sent) records in \(String(format: "%.2f", elapsed)) s (\(Int((Double(sent) / max(elapsed, 0.001)).rounded())) records/s); "
-                + "simulated \(CivilTimeText.minute(simulator.startMs)) – \(CivilTimeText.minute(simulator.simulatedTime))"
-        )
-        if let summary = flushResult.summary { report(summary) }
-        if let failure {
-            Self.printError("simulate: \(failure)")
-            throw ExitCode(1)
-        }
-        if let error = flushResult.error {
-            Self.printError("simulate: \(error)")
-            throw ExitCode(1)
-        }
-    }
-
-    private static func installSignalHandlers() {
-        let signals = TerminationSignals()
-        Task.detached {
-            _ = await signals.wait()
-            SimulateCommand.stopRequested.store(true, ordering: .relaxed)
-        }
+            "sent \(progress.records) records in \(String(format: "%.2f", seconds)) s "
+                + "(\(Int((Double(progress.records) / seconds).rounded())) records/s); simulated "
+                + "\(CivilTimeText.minute(startMs)) – \(CivilTimeText.minute(max(progress.simulatedTime, startMs)))")
+        if let summary = progress.sinkSummary { report(summary) }
     }
 
     static func printError(_ message: String) {
@@ -300,144 +273,6 @@ struct SimulateCommand: ParsableCommand {
 }
 
 extension SimulateCommand {
-    /// Why a record could not be handed on.
-    struct SinkError: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    /// Where `simulate` puts records: Kafka, a JSON-lines file, or nowhere (dry run).
-    enum RecordSink {
-        case kafka(SimulateKafkaSink)
-        case file(FileHandle)
-        case discard
-
-        mutating func send(_ record: SimulatedRecordView) throws(SinkError) {
-            switch self {
-            case .kafka(let sink): try sink.send(record)
-            case .file(let handle): handle.write(Data(JSONLines.line(record)))
-            case .discard: break
-            }
-        }
-
-        /// Serves queued delivery reports without waiting.
-        func serve() {
-            if case .kafka(let sink) = self { sink.producer.poll(timeout: .zero) }
-        }
-
-        /// Waits while pacing (serving delivery reports for Kafka).
-        func idle(seconds: Double) {
-            switch self {
-            case .kafka(let sink): sink.producer.poll(timeout: .milliseconds(Int64(seconds * 1000)))
-            case .file, .discard: Thread.sleep(forTimeInterval: seconds)
-            }
-        }
-
-        /// Flushes; returns a delivery summary and the error, if any.
-        func finish() -> (summary: String?, error: Error?) {
-            switch self {
-            case .kafka(let sink):
-                do {
-                    try sink.producer.close(timeout: .seconds(30))
-                } catch {
-                    return (sink.summary, error)
-                }
-                return (
-                    sink.summary, sink.failedCount > 0 ? SinkError(description: "some records were not delivered") : nil
-                )
-            case .file(let handle):
-                try? handle.synchronize()
-                return (nil, nil)
-            case .discard:
-                return (nil, nil)
-            }
-        }
-    }
-
-    /// Sends records through the Kafka producer (idempotent, 64 KiB batches, partitioned by key like Java).
-    /// Used from the command's loop only (one thread), so its topic cache needs no lock.
-    final class SimulateKafkaSink {
-        let producer: KafkaProducer
-        private var topics: [String: KafkaProducerTopic] = [:]
-        let simulatedTimestamps: Bool
-
-        init(configuration: KafkaConfiguration, simulatedTimestamps: Bool) throws(KafkaError) {
-            self.simulatedTimestamps = simulatedTimestamps
-            let counters = DeliveryCounters()
-            producer = try KafkaProducer(configuration: configuration) { report in
-                if report.isSuccess {
-                    counters.delivered.add(1, ordering: .relaxed)
-                } else {
-                    counters.failed.add(1, ordering: .relaxed)
-                    if counters.failed.load(ordering: .relaxed) <= 5 {
-                        SimulateCommand.printError("simulate: delivery failed: \(report.error.map { "\($0)" } ?? "?")")
-                    }
-                }
-            }
-            self.counters = counters
-        }
-
-        private let counters: DeliveryCounters
-
-        var failedCount: Int { counters.failed.load(ordering: .relaxed) }
-
-        var summary: String {
-            "delivered \(counters.delivered.load(ordering: .relaxed)), failed \(counters.failed.load(ordering: .relaxed))"
-        }
-
-        func send(_ record: SimulatedRecordView) throws(SinkError) {
-            do {
-                try producer.send(record, topics: &topics, timestamp: simulatedTimestamps ? record.timestampMs : nil)
-            } catch {
-                throw SinkError(description: "\(error)")
-            }
-        }
-    }
-
-    /// Delivery-report counters shared with the producer's callback.
-    final class DeliveryCounters: Sendable {
-        let delivered = Atomic<Int>(0)
-        let failed = Atomic<Int>(0)
-    }
-
-    /// One JSON object per record: topic, key, timestamp, type, fault, headers, value (text, or base64 when the
-    /// bytes are not UTF-8).
-    enum JSONLines {
-        static func line(_ record: SimulatedRecordView) -> [UInt8] {
-            var writer = JSONWriter(capacity: record.value.count + 256)
-            writer.beginObject()
-            writer.key("topic")
-            writer.string(record.topic)
-            writer.key("key")
-            writer.string(utf8: record.key)
-            writer.key("timestamp")
-            writer.int(record.timestampMs)
-            writer.key("type")
-            writer.string(record.eventType.name)
-            if let fault = record.fault {
-                writer.key("fault")
-                writer.string(fault.name)
-            }
-            if !record.headers.isEmpty {
-                writer.key("headers")
-                writer.beginObject()
-                for header in record.headers {
-                    writer.key(header.name)
-                    writer.string(header.text)
-                }
-                writer.endObject()
-            }
-            if let text = String(validating: Array(record.value), as: UTF8.self) {
-                writer.key("value")
-                writer.string(text)
-            } else {
-                writer.key("valueBase64")
-                writer.string(Data(record.value).base64EncodedString())
-            }
-            writer.endObject()
-            return writer.bytes + [0x0A]
-        }
-    }
-
     /// Instant parsing and formatting for the command line.
     enum CivilTimeText {
         /// `YYYY-MM-DD[Thh:mm[:ss[.fff]](Z|±hh:mm)]` → epoch ms.
