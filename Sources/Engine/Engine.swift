@@ -40,6 +40,8 @@ public final class Engine {
     public let maxRecordBytes: Int
     /// Rows written to table outputs, applied after the record that wrote them.
     let tableFeedback = TableFeedback()
+    /// Topics the broker refuses records for; their records become `OUTPUT_REFUSED` dead letters.
+    public private(set) lazy var outputRefusals = OutputRefusals(destinationCount: destinations.count)
     private(set) var sourcePlans: [String: SourcePlan] = [:]
     private var tablesByTopic: [String: GlobalTable] = [:]
     private var tasks: [PartitionTask] = []

@@ -8,13 +8,18 @@ public struct KafkaDeliveryReport: Sendable, Hashable {
     public var offset: Int64
     /// The delivery error; `nil` on success.
     public var error: KafkaResponseError?
+    /// The topic, on failure only (no allocation per acknowledged record).
+    public var failedTopic: String?
 
     /// Creates a report.
-    public init(token: UInt64, partition: Int32, offset: Int64, error: KafkaResponseError?) {
+    public init(
+        token: UInt64, partition: Int32, offset: Int64, error: KafkaResponseError?, failedTopic: String? = nil
+    ) {
         self.token = token
         self.partition = partition
         self.offset = offset
         self.error = error
+        self.failedTopic = failedTopic
     }
 
     /// Whether the message was acknowledged by the broker.

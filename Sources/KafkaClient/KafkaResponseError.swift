@@ -75,6 +75,26 @@ public struct KafkaResponseError: Hashable, Sendable, CustomStringConvertible {
     public static let producerFenced = KafkaResponseError(RD_KAFKA_RESP_ERR_PRODUCER_FENCED)
     /// This producer instance was fenced (`_FENCED`, librdkafka's local code for it).
     public static let fenced = KafkaResponseError(RD_KAFKA_RESP_ERR__FENCED)
+    /// `POLICY_VIOLATION` (44): the broker's create/alter policy or a topic's rules refused the request.
+    public static let policyViolation = KafkaResponseError(RD_KAFKA_RESP_ERR_POLICY_VIOLATION)
+    /// `INVALID_RECORD` (87): the broker refused the record (e.g. no key for a compacted topic).
+    public static let invalidRecord = KafkaResponseError(RD_KAFKA_RESP_ERR_INVALID_RECORD)
+    /// `_UNKNOWN_TOPIC` (-188): the topic does not exist in the cluster.
+    public static let unknownTopic = KafkaResponseError(RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC)
+    /// `_UNKNOWN_PARTITION` (-190): the partition a queued record was meant for no longer exists (the cluster's
+    /// metadata lists no partitions for its topic).
+    public static let unknownPartition = KafkaResponseError(RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION)
+
+    /// Whether a failed delivery says the broker refuses records for the topic whatever is retried (missing
+    /// write permission, a policy, records the topic cannot take, a topic that is gone: librdkafka retries
+    /// `UNKNOWN_TOPIC_OR_PART` answers to a produce request itself and fails queued records only once the
+    /// cluster's metadata says the topic does not exist) — as opposed to an outage, a timeout or a fatal producer
+    /// error.
+    public var refusesTopic: Bool {
+        self == .topicAuthorizationFailed || self == .policyViolation || self == .invalidRecord
+            || self == .unknownTopic || self == .unknownTopicOrPartition || self == .unknownPartition
+    }
+
     /// The message is larger than the broker accepts (`MSG_SIZE_TOO_LARGE`).
     public static let messageSizeTooLarge = KafkaResponseError(RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE)
     /// The fatal error indicator (`_FATAL`); see ``KafkaError/message`` for the underlying error.

@@ -46,14 +46,18 @@ enum RDKafkaCallbacks {
     /// `dr_msg_cb`: served from `rd_kafka_poll`/`rd_kafka_flush` on the calling thread.
     static func delivery(_ message: UnsafePointer<rd_kafka_message_t>?, _ opaque: UnsafeMutableRawPointer?) {
         guard let message, let context = RDKafkaContext.from(opaque) else { return }
-        // The message belongs to librdkafka and is freed after the callback; only scalars are read.
+        // The message belongs to librdkafka and is freed after the callback; only scalars are read (and, on
+        // failure, the topic name copied).
         let token = UInt64(UInt(bitPattern: message.pointee._private))
         let error = message.pointee.err
+        let failed = error != RD_KAFKA_RESP_ERR_NO_ERROR
         let report = KafkaDeliveryReport(
             token: token,
             partition: message.pointee.partition,
             offset: message.pointee.offset,
-            error: error == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaResponseError(error)
+            error: failed ? KafkaResponseError(error) : nil,
+            failedTopic: failed
+                ? message.pointee.rkt.flatMap { rd_kafka_topic_name($0) }.map { String(cString: $0) } : nil
         )
         context.inFlight.subtract(1, ordering: .relaxed)
         context.deliveryHandler?(report)

@@ -13,8 +13,9 @@ final class ProducerSink: Sink {
     private let tracker: DeliveryTracker
     private let originHeaders: [KafkaHeader]
     private let kinds: [Destination.Kind]
-    /// The first send librdkafka refused.
-    private(set) var failure: KafkaError?
+    private let topicNames: [String]
+    /// The first send librdkafka refused, and the topic it was for.
+    private(set) var failure: (error: KafkaError, topic: String)?
     /// Records written per destination index (the sink is confined to the processing thread and `send` never
     /// re-enters itself: no dynamic exclusivity check per record).
     @exclusivity(unchecked) private(set) var countsByDestination: [Int]
@@ -36,10 +37,14 @@ final class ProducerSink: Sink {
         for destination in destinations { topics.append(try producer.topic(destination.topic)) }
         self.topics = topics
         kinds = destinations.map(\.kind)
+        topicNames = destinations.map(\.topic)
         self.tracker = tracker
         originHeaders = [KafkaHeader(name: RuntimeHeaders.origin, string: origin)]
         countsByDestination = Array(repeating: 0, count: destinations.count)
     }
+
+    /// Forgets the failed send (its record will be written differently after a rewind).
+    func clearFailure() { failure = nil }
 
     func send(_ record: OutgoingRecord) {
         let index = record.destination.index
@@ -66,7 +71,7 @@ final class ProducerSink: Sink {
             countsByDestination[index] += 1
         } catch {
             tracker.sendFailed(token: token)
-            if failure == nil { failure = error }
+            if failure == nil { failure = (error, topicNames[index]) }
         }
     }
 }

@@ -6,6 +6,9 @@ extension RecordFailure.Code {
     /// The record is larger than `validate`'s `maxBytes`, or a record the engine writes is larger than the
     /// producer accepts (the replacement dead letter keeps as much of it as fits).
     public static let recordTooLarge = Self("RECORD_TOO_LARGE")
+    /// A record the engine writes is for a topic the broker refuses records for (missing write permission, a
+    /// policy, a topic that is gone); the dead letter keeps the record for a replay to that topic.
+    public static let outputRefused = Self("OUTPUT_REFUSED")
     /// The value is not JSON (also binary payloads).
     public static let malformedJSON = Self("MALFORMED_JSON")
     /// The value is not UTF-8.
@@ -52,6 +55,11 @@ extension RecordFailure.Code {
             .recordTooLarge,
             "larger than `validate`'s `maxBytes`; or a record the engine writes is larger than the producer "
                 + "accepts: the dead letter keeps the reason, original size, SHA-256 and as much as fits"
+        ),
+        (
+            .outputRefused,
+            "an output or exception record for a topic the broker refuses (no write permission, a policy, the topic "
+                + "is gone): the dead letter keeps the record for `dlq replay --to-topic`"
         ),
         (.malformedJSON, "not JSON (also binary payloads)"),
         (.invalidUTF8, "not UTF-8"),

@@ -75,7 +75,8 @@ public final class PartitionTask {
         self.clock = clock
         output = TaskOutput(
             sink: sink, counters: counters, topic: plan.source.topic, partition: partition,
-            maxRecordBytes: engine.maxRecordBytes, exceptionValidator: engine.exceptionValidator,
+            maxRecordBytes: engine.maxRecordBytes, refusals: engine.outputRefusals,
+            exceptionValidator: engine.exceptionValidator,
             exceptionSchemaVersion: engine.exceptionSchemaVersion)
         record = RecordContext(topic: plan.source.topic, partition: partition, aliasCount: plan.aliasCount)
         var contexts: [StepContext] = []

@@ -36,6 +36,8 @@ final class TaskOutput {
     let partition: Int32
     /// The largest record (key + value + headers + overhead) the producer accepts.
     let maxRecordBytes: Int
+    /// Topics the broker refuses records for.
+    let refusals: OutputRefusals
     private let exceptionValidator: CompiledSchema?
     private let exceptionSchemaVersion: Int
     /// Reused buffers for exceptions and for validating outputs.
@@ -45,8 +47,9 @@ final class TaskOutput {
 
     init(
         sink: any Sink, counters: TaskCounters, topic: String, partition: Int32, maxRecordBytes: Int,
-        exceptionValidator: CompiledSchema?, exceptionSchemaVersion: Int
+        refusals: OutputRefusals, exceptionValidator: CompiledSchema?, exceptionSchemaVersion: Int
     ) {
+        self.refusals = refusals
         self.sink = sink
         self.counters = counters
         self.topic = topic
@@ -59,7 +62,8 @@ final class TaskOutput {
     // MARK: Records
 
     /// Writes a record (an output, dead letter or exception). A record larger than ``maxRecordBytes`` becomes a
-    /// `RECORD_TOO_LARGE` dead letter of `pipeline` instead.
+    /// `RECORD_TOO_LARGE` dead letter of `pipeline` instead, and one for a topic the broker refuses an
+    /// `OUTPUT_REFUSED` dead letter.
     @inline(__always)
     func write(
         _ destination: Destination, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
@@ -67,16 +71,39 @@ final class TaskOutput {
         pipeline: PipelinePlan, origin: RecordContext?
     ) {
         let size = Self.size(key: key, value: value, headers: headers)
-        guard size > maxRecordBytes else {
+        guard size > maxRecordBytes || !refusals.isEmpty else {
             sink.send(
                 OutgoingRecord(
                     destination: destination, partition: nil, key: key, value: value, headers: headers,
                     timestamp: timestamp))
             return
         }
-        replaceTooLarge(
-            destination, key: key, value: value, headers: headers, size: size, timestamp: timestamp,
-            pipeline: pipeline, origin: origin)
+        let explanation: String
+        let code: RecordFailure.Code
+        if let reason = refusals.reason(for: destination) {
+            let what = destination.kind == .exceptions ? "the exception record" : "the output record"
+            code = .outputRefused
+            explanation =
+                "the broker refuses records for \(destination.topic) (\(reason)); \(what) is kept here: replay it "
+                + "with `plantstream dlq replay --to-topic \(destination.topic)` once the topic takes them"
+        } else if size > maxRecordBytes {
+            let what =
+                destination.kind == .deadLetter
+                ? "the dead letter" : destination.kind == .exceptions ? "the exception record" : "the output record"
+            code = .recordTooLarge
+            explanation =
+                "\(what) for \(destination.topic) is \(size) bytes; the producer accepts \(maxRecordBytes) "
+                + "(message.max.bytes), so its value is cut to what fits"
+        } else {
+            sink.send(
+                OutgoingRecord(
+                    destination: destination, partition: nil, key: key, value: value, headers: headers,
+                    timestamp: timestamp))
+            return
+        }
+        replace(
+            destination, key: key, value: value, headers: headers, timestamp: timestamp, pipeline: pipeline,
+            origin: origin, code: code, explanation: explanation)
     }
 
     /// Writes a changelog record (the task's partition).
@@ -99,15 +126,15 @@ final class TaskOutput {
         return size
     }
 
-    /// The replacement of a record the producer would refuse: a `RECORD_TOO_LARGE` dead letter of `pipeline` with
-    /// the original's key, headers (a dead letter's reason moves to `ps_original_error_code` and the message),
-    /// size, SHA-256 and topic, and as much of its value as fits.
-    private func replaceTooLarge(
+    /// The replacement of a record the producer or the broker would refuse: a `code` dead letter of `pipeline`
+    /// with the original's key, headers (a dead letter's reason moves to `ps_original_error_code` and the
+    /// message), size, SHA-256 and topic, and as much of its value as fits.
+    private func replace(
         _ destination: Destination, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
-        headers: UnsafeBufferPointer<RecordHeader>, size: Int, timestamp: Int64, pipeline: PipelinePlan,
-        origin: RecordContext?
+        headers: UnsafeBufferPointer<RecordHeader>, timestamp: Int64, pipeline: PipelinePlan,
+        origin: RecordContext?, code: RecordFailure.Code, explanation: String
     ) {
-        counters.countDeadLetter(.recordTooLarge)
+        counters.countDeadLetter(code)
         var names: [[UInt8]] = []
         var values: [[UInt8]?] = []
         func add(_ name: String, _ value: String) {
@@ -137,14 +164,9 @@ final class TaskOutput {
             hex.append(UUIDv5.hexDigit(byte >> 4))
             hex.append(UUIDv5.hexDigit(byte & 0x0F))
         }
-        let what =
-            destination.kind == .deadLetter
-            ? "the dead letter" : destination.kind == .exceptions ? "the exception record" : "the output record"
-        var message =
-            "\(what) for \(destination.topic) is \(size) bytes; the producer accepts \(maxRecordBytes) "
-            + "(message.max.bytes), so its value is cut to what fits"
+        var message = explanation
         if let originalCode { message += " — original reason \(originalCode): \(originalMessage ?? "")" }
-        add(Header.code, RecordFailure.Code.recordTooLarge.name)
+        add(Header.code, code.name)
         add(Header.path, originalPath)
         add(Header.message, String(message.prefix(2000)))
         if let originalCode { add(Header.originalCode, originalCode) }

@@ -120,6 +120,27 @@ final class AtLeastOnceCommitter: Committer {
         try beforeRevoke(owner)
     }
 
+    func rewind(_ owner: any PartitionOwner) throws(RuntimeError) {
+        // What is in flight settles first (its failures count for nothing now); the group is then pinned at the
+        // last safe points, after any asynchronous commit still on its way, and the tasks restart from there.
+        do {
+            try producer.flush(timeout: flushTimeout)
+        } catch {
+            throw RuntimeError(.delivery, "outputs not acknowledged in time: \(error.message)")
+        }
+        tracker.discardAll()
+        lastSealed = []
+        let points = owner.committable.filter { $0.committed.offset >= 0 }.map { $0.committed.offset(for: $0.key) }
+        if !points.isEmpty {
+            do {
+                try offsets.commit(points, synchronously: true)
+            } catch {
+                throw RuntimeError(.kafka, "offset commit before rewinding: \(error.message)")
+            }
+        }
+        try owner.rebuildAll()
+    }
+
     func abandon() {}
 
     /// A commit failed (a rebalance was in progress, the coordinator moved) or nothing was committed for a

@@ -25,6 +25,10 @@ protocol Committer: AnyObject {
     func lost(_ partitions: [KafkaTopicPartition], owner: any PartitionOwner) throws(RuntimeError)
     /// A clean stop: as ``beforeRevoke(_:)``, without starting anything new.
     func finish(_ owner: any PartitionOwner) throws(RuntimeError)
+    /// After the broker refused records the engine will now write differently (`OUTPUT_REFUSED` dead letters):
+    /// forgets everything written since the last commit (exactly-once: aborts the transaction) and rebuilds the
+    /// tasks from the committed state, so those records are processed again.
+    func rewind(_ owner: any PartitionOwner) throws(RuntimeError)
     /// After a failure: commits nothing more (exactly-once: aborts the open transaction).
     func abandon()
     /// Commits made so far.

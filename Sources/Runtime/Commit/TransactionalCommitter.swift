@@ -60,12 +60,17 @@ final class TransactionalCommitter: Committer {
     func lost(_ partitions: [KafkaTopicPartition], owner: any PartitionOwner) throws(RuntimeError) {
         // The open transaction may hold records of the lost partitions: abort it and start the others again
         // from their committed state.
-        try rewind(owner)
+        try abortAndRebuild(owner)
         try begin()
     }
 
     func finish(_ owner: any PartitionOwner) throws(RuntimeError) {
         try commitTransaction(owner, beginNext: false, waitForConfirmation: true)
+    }
+
+    func rewind(_ owner: any PartitionOwner) throws(RuntimeError) {
+        try abortAndRebuild(owner)
+        try begin()
     }
 
     func abandon() {
@@ -108,7 +113,7 @@ final class TransactionalCommitter: Committer {
         } catch {
             if error.transactionErrorKind == .abortRequired {
                 logger.warning("transaction aborted: \(error.message); rewinding to the last committed state")
-                try rewind(owner)
+                try abortAndRebuild(owner)
                 if beginNext { try begin() }
                 return
             }
@@ -157,7 +162,7 @@ final class TransactionalCommitter: Committer {
     }
 
     /// Aborts the open transaction and rebuilds every task from its committed state.
-    private func rewind(_ owner: any PartitionOwner) throws(RuntimeError) {
+    private func abortAndRebuild(_ owner: any PartitionOwner) throws(RuntimeError) {
         do {
             try producer.abortTransaction(timeout: .seconds(30))
         } catch {

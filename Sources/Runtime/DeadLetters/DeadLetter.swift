@@ -97,9 +97,9 @@ public struct DeadLetter: Sendable, Hashable {
         if code == nil {
             return "not a PlantStream dead letter (no \(DeadLetterHeader.code) header)"
         }
-        if isWindowResult {
+        if isWindowResult && toTopic == nil {
             return "a window result (source offsets \(sourceOffsetText ?? "")), not an original record; "
-                + "re-produce the source records instead"
+                + "re-produce the source records instead, or send it to its output with --to-topic"
         }
         if toTopic == nil, sourceTopic?.isEmpty ?? true {
             return "no \(DeadLetterHeader.sourceTopic) header; give --to-topic"

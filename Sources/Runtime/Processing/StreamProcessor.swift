@@ -292,14 +292,51 @@ final class StreamProcessor {
 
     private func checkDeliveries() throws(RuntimeError) {
         if let failure = sink.failure {
-            throw RuntimeError(.delivery, "an output was refused: \(failure.message)")
+            if let error = failure.error.responseError, error.refusesTopic {
+                sink.clearFailure()
+                try refuse(topic: failure.topic, error)
+                return
+            }
+            throw RuntimeError(.delivery, "an output was refused: \(failure.error.message)")
         }
         if let report = tracker.failure {
+            if let error = report.error, error.refusesTopic, let topic = report.failedTopic {
+                try refuse(topic: topic, error)
+                return
+            }
             throw RuntimeError(
                 .delivery,
                 "an output could not be delivered (\(report.error?.explanation ?? "unknown error")); offsets after "
                     + "it were not committed")
         }
+    }
+
+    /// The broker refuses records for `topic` whatever is retried: its outputs and exceptions become
+    /// `OUTPUT_REFUSED` dead letters from now on, and the records since the last commit are processed again so
+    /// that none is lost. A refused dead-letter, table or changelog topic cannot be replaced: that stops the run.
+    private func refuse(topic: String, _ error: KafkaResponseError) throws(RuntimeError) {
+        let destinations = engine.destinations.filter { $0.topic == topic }
+        guard !destinations.isEmpty, destinations.allSatisfy(OutputRefusals.canReplace) else {
+            let kinds = Set(destinations.map(\.kind.rawValue)).sorted().joined(separator: ", ")
+            throw RuntimeError(
+                .delivery,
+                "the broker refuses records for \(topic) (\(error.explanation)), which holds "
+                    + "\(kinds.isEmpty ? "no output of this topology" : kinds) records that cannot go anywhere else: "
+                    + "give the region's principal write access to it (or create it) and start again")
+        }
+        guard destinations.allSatisfy({ engine.outputRefusals.reason(for: $0) == nil }) else {
+            throw RuntimeError(
+                .delivery,
+                "the broker refused records for \(topic) again after they were replaced (\(error.explanation))")
+        }
+        for destination in destinations { engine.outputRefusals.refuse(destination, reason: error.explanation) }
+        let message =
+            "the broker refuses records for \(topic) (\(error.explanation)); until a restart they become OUTPUT_REFUSED "
+            + "dead letters (replay them with `plantstream dlq replay --code OUTPUT_REFUSED --to-topic \(topic)`); "
+            + "processing again from the last commit"
+        logger.error("\(message)")
+        try committer.rewind(tasks)
+        lastActivity = .now
     }
 
     // MARK: Rebalance

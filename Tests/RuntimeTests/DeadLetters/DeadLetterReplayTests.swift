@@ -76,11 +76,12 @@ import Testing
         #expect(DeadLetterReplay(Self.letter(logAppendTime: true)).timestamp == nil)
     }
 
-    @Test func windowResultsAndForeignRecordsAreNotReplayable() {
+    @Test func windowResultsOnlyToATopicAndForeignRecordsNeverAreReplayable() {
         let window = Self.letter(headers: Self.reasons(code: "UNIT_NOT_CONVERTIBLE", offset: "12-40"))
         #expect(window.isWindowResult)
         #expect(window.sourceOffset == nil)
         #expect(window.replayBlocker()?.contains("window result") == true)
+        #expect(window.replayBlocker(toTopic: "erp.txn.v1") == nil, "a refused output goes to its topic")
         let foreign = Self.letter(headers: Self.original)
         #expect(foreign.replayBlocker()?.contains("not a PlantStream dead letter") == true)
         let sourceless = Self.letter(headers: Self.reasons(topic: ""))

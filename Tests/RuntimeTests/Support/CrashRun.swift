@@ -37,6 +37,9 @@ struct ClusterFault: Sendable, CustomStringConvertible {
         case requestErrors(KafkaAPIKey, [KafkaResponseError])
         /// The leaders of the input and output partitions move to another broker.
         case leaderMove
+        /// An output topic is reported as not existing (metadata `UNKNOWN_TOPIC_OR_PART`) for this long; the
+        /// processor's producer fails what it holds for the topic (give it a short metadata refresh interval).
+        case topicGone(String, seconds: Int)
     }
 
     /// Applied once this many records were fed.
@@ -49,6 +52,7 @@ struct ClusterFault: Sendable, CustomStringConvertible {
         case .requestErrors(let api, let errors):
             "\(errors.count) errors on \(api) (\(errors.map(\.name).joined(separator: ", "))) after \(after) records"
         case .leaderMove: "partition leaders moved after \(after) records"
+        case .topicGone(let topic, let seconds): "\(topic) gone for \(seconds) s after \(after) records"
         }
     }
 }
@@ -66,6 +70,8 @@ struct CrashRun {
     let records: Int
     let kills: [KillPoint]
     var faults: [ClusterFault] = []
+    /// More arguments of the crashed application's processors.
+    var extraArguments: [String] = []
     let region = "eu-central"
     /// Records fed per second.
     let rate = 1500
@@ -130,8 +136,10 @@ struct CrashRun {
         let reference = try ProcessorProcess(
             arguments: arguments(uninterrupted, referenceCluster, instance: "u"), environment: environment)
         let groups = [(crashed.application + "-" + region, 0), (uninterrupted.application + "-" + region, 1)]
+        let extraArguments = self.extraArguments
         let killer = Killer(start: { instance in
-            try ProcessorProcess(arguments: arguments(crashed, cluster, instance: instance), environment: environment)
+            try ProcessorProcess(
+                arguments: arguments(crashed, cluster, instance: instance) + extraArguments, environment: environment)
         })
 
         // The crashed application's processes: started, killed at each point, restarted; the last one stays up.
@@ -288,6 +296,15 @@ struct CrashRun {
                 }
             }
             return nil
+        case .topicGone(let name, let seconds):
+            guard let topic = outputs.keys.first(where: { $0 == name || $0.hasSuffix("." + name) }) else {
+                throw HarnessError("no output topic \(name) in \(outputs.keys.sorted())")
+            }
+            cluster.setTopicError(topic: topic, error: .unknownTopicOrPartition)
+            return Task {
+                try await Task.sleep(for: .seconds(seconds))
+                cluster.setTopicError(topic: topic, error: nil)
+            }
         }
     }
 
