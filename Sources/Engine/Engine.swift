@@ -19,15 +19,15 @@ import Topology
 ///   engine per processing thread; feed compacted table-topic records written by others to each through
 ///   ``applyTableRecord(topic:key:value:)`` (rows its own pipelines write are applied by the engine itself,
 ///   after the record that wrote them). The engine never imports the Kafka client.
-public final class Engine {
+package final class Engine {
     /// The topology the engine runs.
-    public let topology: Topology
+    package let topology: Topology
     /// The region it runs.
-    public let region: Region
+    package let region: Region
     /// `<application>-<region>`: the consumer group and changelog topic prefix.
-    public let applicationID: String
+    package let applicationID: String
     /// Every topic the engine writes: topology outputs, then state changelogs.
-    public private(set) var destinations: [Destination] = []
+    package private(set) var destinations: [Destination] = []
     let clock: EngineClock
     let logger: Logger
     let catalog: SchemaCatalog
@@ -37,11 +37,11 @@ public final class Engine {
     let exceptionSchemaVersion: Int
     /// The largest record (key, value, headers and overhead) the engine writes; a larger one becomes a
     /// `RECORD_TOO_LARGE` dead letter (the runtime sets the producer's `message.max.bytes`).
-    public let maxRecordBytes: Int
+    package let maxRecordBytes: Int
     /// Rows written to table outputs, applied after the record that wrote them.
     let tableFeedback = TableFeedback()
     /// Topics the broker refuses records for; their records become `OUTPUT_REFUSED` dead letters.
-    public private(set) lazy var outputRefusals = OutputRefusals(destinationCount: destinations.count)
+    package private(set) lazy var outputRefusals = OutputRefusals(destinationCount: destinations.count)
     private(set) var sourcePlans: [String: SourcePlan] = [:]
     private var tablesByTopic: [String: GlobalTable] = [:]
     private var tasks: [PartitionTask] = []
@@ -59,7 +59,7 @@ public final class Engine {
     ///   - maxRecordBytes: The largest record the producer accepts (librdkafka's `message.max.bytes`).
     ///   - logger: Where configuration warnings go.
     /// - Throws: ``EngineError`` for anything the topology, schemas or reference data get wrong.
-    public init(
+    package init(
         topology: Topology,
         region: String,
         schemas: SchemaCatalog,
@@ -134,20 +134,20 @@ public final class Engine {
     }
 
     /// The source topics the engine processes (those read by at least one pipeline).
-    public var sourceTopics: [String] { sourcePlans.keys.sorted() }
+    package var sourceTopics: [String] { sourcePlans.keys.sorted() }
 
     /// The compacted topics feeding global tables.
-    public var tableTopics: [String] { tablesByTopic.keys.sorted() }
+    package var tableTopics: [String] { tablesByTopic.keys.sorted() }
 
     /// Changelog topics of the tasks of a source topic (same partition count as the source).
-    public func changelogTopics(forSourceTopic topic: String) -> [String] { changelogsBySource[topic] ?? [] }
+    package func changelogTopics(forSourceTopic topic: String) -> [String] { changelogsBySource[topic] ?? [] }
 
     /// A global table by name (tests, status).
-    public func table(named name: String) -> GlobalTable? { services.tables[name] }
+    package func table(named name: String) -> GlobalTable? { services.tables[name] }
 
     /// Creates the task of one assigned partition.
     /// - Throws: ``EngineError/Code/unknownSource`` when no pipeline reads `topic`.
-    public func makeTask(topic: String, partition: Int32, sink: any Sink) throws(EngineError) -> PartitionTask {
+    package func makeTask(topic: String, partition: Int32, sink: any Sink) throws(EngineError) -> PartitionTask {
         guard let plan = sourcePlans[topic] else {
             throw EngineError(.unknownSource, "no pipeline reads topic \(topic)")
         }
@@ -161,7 +161,7 @@ public final class Engine {
     }
 
     /// librdkafka's default `message.max.bytes`.
-    public static let defaultMaxRecordBytes = 1_000_000
+    package static let defaultMaxRecordBytes = 1_000_000
 
     /// Applies a record of a compacted table topic (a JSON row, or `nil` to delete the key) and lets
     /// every live task's holds react (release or cancel parked postings); rows those releases write are applied
@@ -169,7 +169,7 @@ public final class Engine {
     ///
     /// - Returns: `false` when the topic feeds no table or the value is not a JSON object.
     @discardableResult
-    public func applyTableRecord(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?) -> Bool {
+    package func applyTableRecord(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?) -> Bool {
         let applied = apply(topic: topic, key: key, value: value)
         applyTableFeedback()
         return applied
@@ -205,7 +205,7 @@ public final class Engine {
 
     /// Applies a table record given as bytes (tests, tools).
     @discardableResult
-    public func applyTableRecord(topic: String, key: [UInt8], value: [UInt8]?) -> Bool {
+    package func applyTableRecord(topic: String, key: [UInt8], value: [UInt8]?) -> Bool {
         key.withUnsafeBytes { keyBytes in
             guard let value else { return applyTableRecord(topic: topic, key: keyBytes, value: nil) }
             return value.withUnsafeBytes { applyTableRecord(topic: topic, key: keyBytes, value: $0) }

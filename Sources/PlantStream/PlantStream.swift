@@ -1,6 +1,13 @@
+// The library is the custom-step API and nothing else: Engine's public declarations are that API
+// (`CustomStep`, `CustomStepContext`, `CustomStepRecord`, `CustomStepField`, `FieldValue`, `CustomStepDecision`,
+// `StepRegistry`, `EngineError`, `TaskMetrics` and the clocks; the rest of the engine is `package`), plus the
+// few types a step and its tests use from the JSON and Topology modules.
 @_exported import Engine
-@_exported import JSON
-@_exported import Topology
+@_exported import struct JSON.ExactDecimal
+@_exported import struct Topology.OptionSpec
+@_exported import struct Topology.StepSpec
+@_exported import struct Topology.Topology
+@_exported import struct Topology.TopologyLoader
 
 /// A step a user adds to PlantStream without forking it: the spec the topology loader parses and lints
 /// its options with (and `plantstream describe steps` documents), and the factory the engine builds it

@@ -8,7 +8,7 @@ public struct TestRecord: Sendable, Hashable, CustomStringConvertible {
     /// The topic.
     public var topic: String
     /// The destination kind.
-    public var kind: Destination.Kind
+    package var kind: Destination.Kind
     /// The explicit partition (changelogs), if any.
     public var partition: Int32?
     public var key: [UInt8]?

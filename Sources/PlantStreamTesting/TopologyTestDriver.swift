@@ -19,7 +19,7 @@ import Topology
 /// ```
 public final class TopologyTestDriver {
     /// The engine under test.
-    public let engine: Engine
+    package let engine: Engine
     /// The injected wall clock.
     public let clock: ManualClock
     private let sink: RecordingSink
@@ -41,7 +41,7 @@ public final class TopologyTestDriver {
     ///   - tables: In-memory rows per table name (added to or replacing the files' rows).
     ///   - wallClock: Initial wall-clock time (ms since the epoch).
     ///   - customSteps: Custom step factories.
-    ///   - maxRecordBytes: The largest record the "producer" takes (`message.max.bytes`).
+    ///   - maxRecordBytes: The largest record the "producer" takes (`message.max.bytes`; default 1,000,000).
     /// - Throws: ``Engine/EngineError`` when the topology, catalogue or reference data are wrong.
     public init(
         topology: Topology,
@@ -51,7 +51,7 @@ public final class TopologyTestDriver {
         tables: [String: [JSONValue]] = [:],
         wallClock: Int64 = 0,
         customSteps: StepRegistry = StepRegistry(),
-        maxRecordBytes: Int = Engine.defaultMaxRecordBytes
+        maxRecordBytes: Int? = nil
     ) throws {
         var reference = ReferenceData()
         if let referenceDirectory {
@@ -63,7 +63,8 @@ public final class TopologyTestDriver {
         engine = try Engine(
             topology: topology, region: region ?? topology.regions.first?.name ?? "",
             schemas: try Self.catalog(schemasDirectory),
-            referenceData: reference, clock: clock, customSteps: customSteps, maxRecordBytes: maxRecordBytes)
+            referenceData: reference, clock: clock, customSteps: customSteps,
+            maxRecordBytes: maxRecordBytes ?? Engine.defaultMaxRecordBytes)
     }
 
     /// Creates a driver from a `topology.yaml` file; its `schemas` and `reference` folders are resolved
@@ -125,7 +126,7 @@ public final class TopologyTestDriver {
     }
 
     /// The task of a partition (created on first use).
-    public func task(topic: String, partition: Int32 = 0) throws -> PartitionTask {
+    package func task(topic: String, partition: Int32 = 0) throws -> PartitionTask {
         let key = TaskKey(topic: topic, partition: partition)
         if let task = tasks[key] { return task }
         let task = try engine.makeTask(topic: topic, partition: partition, sink: sink)
@@ -241,7 +242,7 @@ public final class TopologyTestDriver {
     /// Simulates a restart of a partition's task: flushes, closes it, creates a new task and restores
     /// it from the compacted changelog records of its stores (latest value per key).
     @discardableResult
-    public func restartTask(topic: String, partition: Int32 = 0) throws -> PartitionTask {
+    package func restartTask(topic: String, partition: Int32 = 0) throws -> PartitionTask {
         let key = TaskKey(topic: topic, partition: partition)
         if let old = tasks[key] {
             old.flush()

@@ -18,7 +18,7 @@ public struct RuntimePlan: Sendable {
     /// The schema registry (compiled).
     public let registry: SchemaRegistry
     /// Rows of the file-backed tables.
-    public let referenceData: ReferenceData
+    package let referenceData: ReferenceData
     /// Client settings shared by every client of the region (bootstrap, region `kafka:`, `-X`).
     public let kafka: KafkaConfiguration
     /// `<application>-<region>`: the consumer group, transactional-id and changelog prefix.
@@ -100,7 +100,7 @@ public struct RuntimePlan: Sendable {
     ///   - clock: The wall clock.
     ///   - logger: Where engine warnings go.
     /// - Throws: ``RuntimeError/Code/engine`` with the engine's message.
-    public func makeEngine(clock: EngineClock = SystemClock(), logger: Logger) throws(RuntimeError) -> Engine {
+    package func makeEngine(clock: EngineClock = SystemClock(), logger: Logger) throws(RuntimeError) -> Engine {
         do {
             return try Engine(
                 topology: topology, region: region.name, schemas: RegistryCatalog(registry),

@@ -42,7 +42,7 @@ public struct TopicRequirement: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - topology: The topology.
     ///   - engine: The region's engine (it knows the changelogs and which sources are read).
-    public static func all(topology: Topology, engine: Engine) -> [TopicRequirement] {
+    package static func all(topology: Topology, engine: Engine) -> [TopicRequirement] {
         var result: [TopicRequirement] = []
         var seen = Set<String>()
         func add(_ requirement: TopicRequirement) {

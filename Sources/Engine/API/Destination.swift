@@ -2,9 +2,9 @@
 ///
 /// Created once by the ``Engine``; ``index`` is dense (0..<`engine.destinations.count`) so the runtime
 /// can keep per-destination producer handles in an array.
-public final class Destination: Sendable, CustomStringConvertible {
+package final class Destination: Sendable, CustomStringConvertible {
     /// What a destination carries.
-    public enum Kind: String, Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable {
         /// ERP transactions or analytics records.
         case records
         /// Dead letters: original key, value and headers plus `ps_*` reason headers.
@@ -18,12 +18,12 @@ public final class Destination: Sendable, CustomStringConvertible {
     }
 
     /// Position in `Engine.destinations`.
-    public let index: Int
+    package let index: Int
     /// The output name in the topology, or the store name for changelogs.
-    public let name: String
+    package let name: String
     /// The Kafka topic.
-    public let topic: String
-    public let kind: Kind
+    package let topic: String
+    package let kind: Kind
 
     init(index: Int, name: String, topic: String, kind: Kind) {
         self.index = index
@@ -32,5 +32,5 @@ public final class Destination: Sendable, CustomStringConvertible {
         self.kind = kind
     }
 
-    public var description: String { "\(name) (\(kind.rawValue), topic \(topic))" }
+    package var description: String { "\(name) (\(kind.rawValue), topic \(topic))" }
 }

@@ -4,21 +4,21 @@
 ///
 /// - Important: `key`, `value` and `headers` are valid only during the `process` call; the engine
 ///   copies what must outlive it (window aggregates, parked postings).
-public struct InputRecord {
+package struct InputRecord {
     /// Offset in the partition.
-    public var offset: Int64
+    package var offset: Int64
     /// Kafka record timestamp (ms); the engine uses event time from the payload instead.
-    public var timestamp: Int64
+    package var timestamp: Int64
     /// The record key; `nil` for a null key.
-    public var key: UnsafeRawBufferPointer?
+    package var key: UnsafeRawBufferPointer?
     /// The record value; `nil` for a tombstone.
-    public var value: UnsafeRawBufferPointer?
+    package var value: UnsafeRawBufferPointer?
     /// The record headers.
-    public var headers: UnsafeBufferPointer<RecordHeader>
+    package var headers: UnsafeBufferPointer<RecordHeader>
 
     /// Creates a record view.
     @inlinable
-    public init(
+    package init(
         offset: Int64,
         timestamp: Int64,
         key: UnsafeRawBufferPointer?,
@@ -34,7 +34,7 @@ public struct InputRecord {
 
     /// The value of the first header called `name`, or `nil`.
     @inlinable
-    public func header(_ name: StaticString) -> UnsafeRawBufferPointer? {
+    package func header(_ name: StaticString) -> UnsafeRawBufferPointer? {
         for header in headers where header.hasName(name) { return header.value }
         return nil
     }

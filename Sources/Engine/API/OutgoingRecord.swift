@@ -2,17 +2,17 @@
 ///
 /// - Important: `key`, `value` and `headers` point into engine-owned, reused buffers: copy them (the
 ///   Kafka producer does with `RD_KAFKA_MSG_F_COPY`) before `send` returns.
-public struct OutgoingRecord {
+package struct OutgoingRecord {
     /// Where the record goes.
-    public var destination: Destination
+    package var destination: Destination
     /// An explicit partition (changelogs: the input partition); `nil` = partition by key.
-    public var partition: Int32?
+    package var partition: Int32?
     /// The key; `nil` for a null key.
-    public var key: UnsafeRawBufferPointer?
+    package var key: UnsafeRawBufferPointer?
     /// The value; `nil` for a tombstone (changelog deletes).
-    public var value: UnsafeRawBufferPointer?
+    package var value: UnsafeRawBufferPointer?
     /// Headers to attach.
-    public var headers: UnsafeBufferPointer<RecordHeader>
+    package var headers: UnsafeBufferPointer<RecordHeader>
     /// Record timestamp (ms): event-time derived, so replays are identical.
-    public var timestamp: Int64
+    package var timestamp: Int64
 }

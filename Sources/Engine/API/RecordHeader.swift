@@ -1,20 +1,20 @@
 /// A borrowed record header: name and value bytes, valid only during the call that lends them.
-public struct RecordHeader {
+package struct RecordHeader {
     /// The header name (UTF-8, no terminating NUL).
-    public var name: UnsafeRawBufferPointer
+    package var name: UnsafeRawBufferPointer
     /// The header value; `nil` for a null value.
-    public var value: UnsafeRawBufferPointer?
+    package var value: UnsafeRawBufferPointer?
 
     /// Creates a header view.
     @inlinable
-    public init(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) {
+    package init(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) {
         self.name = name
         self.value = value
     }
 
     /// `true` if the name equals `text` (ASCII case-sensitive).
     @inlinable
-    public func hasName(_ text: StaticString) -> Bool {
+    package func hasName(_ text: StaticString) -> Bool {
         guard name.count == text.utf8CodeUnitCount else { return false }
         let other = text.utf8Start
         for index in 0..<name.count where name[index] != other[index] { return false }

@@ -2,37 +2,37 @@ import JSON
 import Schemas
 
 /// The ``SchemaCatalog`` over the Schemas module's ``Schemas/SchemaRegistry`` (the catalogue in `schemas/`).
-public final class RegistryCatalog: SchemaCatalog {
+package final class RegistryCatalog: SchemaCatalog {
     /// The registry.
-    public let registry: SchemaRegistry
+    package let registry: SchemaRegistry
     private let documents: [String: JSONValue]
 
     /// Wraps a loaded registry.
-    public init(_ registry: SchemaRegistry) {
+    package init(_ registry: SchemaRegistry) {
         self.registry = registry
         documents = registry.documents
     }
 
     /// Loads the registry from a `schemas/` directory.
     /// - Throws: ``EngineError/Code/unknownSchema`` with the registry's message when the catalogue is broken.
-    public convenience init(directory: String) throws(EngineError) {
+    package convenience init(directory: String) throws(EngineError) {
         do { self.init(try SchemaRegistry.load(directory: directory)) } catch {
             throw EngineError(.unknownSchema, "schemas in \(directory): \(error)")
         }
     }
 
-    public func latestVersion(ofType type: String) -> Int? { registry.latestID(of: type)?.version }
+    package func latestVersion(ofType type: String) -> Int? { registry.latestID(of: type)?.version }
 
-    public func validator(forSchemaID id: String) -> CompiledSchema? {
+    package func validator(forSchemaID id: String) -> CompiledSchema? {
         guard let schemaID = SchemaID(id) else { return nil }
         return registry.schema(schemaID)?.validator
     }
 
-    public func uri(forSchemaID id: String) -> String { SchemaID(id)?.uri ?? id }
+    package func uri(forSchemaID id: String) -> String { SchemaID(id)?.uri ?? id }
 
-    public func schemaDocument(uri: String) -> JSONValue? { documents[uri] }
+    package func schemaDocument(uri: String) -> JSONValue? { documents[uri] }
 
-    public func upcast(_ event: JSONValue, type: String, fromVersion version: Int) throws(RecordFailure) -> JSONValue {
+    package func upcast(_ event: JSONValue, type: String, fromVersion version: Int) throws(RecordFailure) -> JSONValue {
         guard let id = SchemaID(type: type, version: version) else {
             throw RecordFailure(.upcastFailed, "no schema \(type)/v\(version)")
         }

@@ -4,7 +4,7 @@ import Schemas
 /// What the engine needs from the schema registry: versions, compiled validators, schema documents
 /// (to shape outputs) and upcasting. The registry of the Schemas module conforms; tests may use a
 /// directory-backed catalogue.
-public protocol SchemaCatalog: AnyObject {
+package protocol SchemaCatalog: AnyObject {
     /// The newest version of `type`, or `nil` when the catalogue has no such type.
     func latestVersion(ofType type: String) -> Int?
     /// The compiled validator of `<type>/v<N>`, or `nil` when unknown.

@@ -3,7 +3,7 @@
 ///
 /// - Important: Called synchronously on the task's thread; the record's buffers are valid only during
 ///   the call.
-public protocol Sink: AnyObject {
+package protocol Sink: AnyObject {
     /// Takes one record.
     func send(_ record: OutgoingRecord)
 }

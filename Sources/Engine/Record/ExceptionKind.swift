@@ -1,6 +1,6 @@
 /// The kinds of `erp.exception` records the engine writes (`exceptionKind`), and why (`reasonCode`): listed
 /// in one place, from which the table in docs/engine.md is generated.
-public enum ExceptionKind: String, Sendable, Hashable, CaseIterable {
+package enum ExceptionKind: String, Sendable, Hashable, CaseIterable {
     /// A posting was not written and waits (for a hold's release, master data, an open period).
     case parked = "PARKED"
     /// A parked posting was dropped for good (its lot was scrapped).
@@ -9,52 +9,52 @@ public enum ExceptionKind: String, Sendable, Hashable, CaseIterable {
     case released = "RELEASED"
 
     /// Why an exception was written.
-    public struct Reason: Hashable, Sendable, CustomStringConvertible {
+    package struct Reason: Hashable, Sendable, CustomStringConvertible {
         /// The `reasonCode`.
-        public let name: String
+        package let name: String
         /// The kind it goes with.
-        public let kind: ExceptionKind
+        package let kind: ExceptionKind
         /// When it is written.
-        public let summary: String
+        package let summary: String
 
-        public var description: String { name }
+        package var description: String { name }
 
         /// The lot is under quality hold: the posting is parked until the hold ends.
-        public static let qualityHold = Reason(
+        package static let qualityHold = Reason(
             name: "QUALITY_HOLD", kind: .parked, summary: "the lot is under quality hold; the posting waits for its end"
         )
         /// The hold check itself failed: the posting is parked (fail safe) with the error.
-        public static let holdCheckFailed = Reason(
+        package static let holdCheckFailed = Reason(
             name: "HOLD_CHECK_FAILED", kind: .parked,
             summary: "the hold condition could not be evaluated; the posting is parked (fail safe) with the error")
         /// `enrich` found no row (`onMissing: exception`).
-        public static let enrichmentMiss = Reason(
+        package static let enrichmentMiss = Reason(
             name: "ENRICHMENT_MISS", kind: .parked, summary: "`enrich` found no row (`onMissing: exception`)")
         /// The posting date's period is not open.
-        public static let periodClosed = Reason(
+        package static let periodClosed = Reason(
             name: "PERIOD_CLOSED", kind: .parked, summary: "the posting date's period is not open (`periodCheck`)")
         /// A parked posting's pipeline or output is no longer in the topology: it stays parked.
-        public static let outputUnknown = Reason(
+        package static let outputUnknown = Reason(
             name: "OUTPUT_UNKNOWN", kind: .parked,
             summary: "a parked posting's pipeline or output is no longer in the topology: it stays parked")
         /// The held lot was scrapped: its parked postings are cancelled.
-        public static let holdDispositionScrap = Reason(
+        package static let holdDispositionScrap = Reason(
             name: "HOLD_DISPOSITION_SCRAP", kind: .cancelled,
             summary: "the held lot was scrapped (`cancelWhen`): the parked posting is dropped")
         /// The hold ended: the lot's parked postings were written, in order.
-        public static let holdReleased = Reason(
+        package static let holdReleased = Reason(
             name: "HOLD_RELEASED", kind: .released,
             summary: "the hold ended: the lot's parked postings were written in order (`releasedTxnIds`)")
 
         /// Every reason, in documentation order.
-        public static let all: [Reason] = [
+        package static let all: [Reason] = [
             .qualityHold, .holdCheckFailed, .enrichmentMiss, .periodClosed, .outputUnknown, .holdDispositionScrap,
             .holdReleased,
         ]
     }
 
     /// The table of exception kinds and reasons in docs/engine.md.
-    public static var markdownTable: String {
+    package static var markdownTable: String {
         var text = "| exceptionKind | reasonCode | when |\n|---|---|---|\n"
         for reason in Reason.all { text += "| `\(reason.kind.rawValue)` | `\(reason.name)` | \(reason.summary) |\n" }
         return text

@@ -3,15 +3,15 @@ import JSON
 /// A parsed JSON document that owns its bytes and tape, so its nodes stay valid as long as it lives.
 ///
 /// Used for table rows, stored window values, parked postings and normalised envelopes.
-public final class OwnedDocument {
+package final class OwnedDocument {
     private let storage: UnsafeMutableRawBufferPointer
     private let tape: JSONTape
     /// The parsed document (valid for the lifetime of `self`).
-    public let document: JSONDocument
+    package let document: JSONDocument
 
     /// Copies and parses `bytes`.
     /// - Throws: ``JSON/JSONError`` when the bytes are not one JSON value.
-    public init(copying bytes: UnsafeRawBufferPointer) throws(JSONError) {
+    package init(copying bytes: UnsafeRawBufferPointer) throws(JSONError) {
         storage = .allocate(byteCount: max(bytes.count, 1), alignment: 8)
         if let base = bytes.baseAddress, bytes.count > 0 {
             storage.baseAddress!.copyMemory(from: base, byteCount: bytes.count)
@@ -29,7 +29,7 @@ public final class OwnedDocument {
 
     /// Copies and parses an array of bytes.
     /// - Throws: ``JSON/JSONError`` when the bytes are not one JSON value.
-    public static func parse(_ bytes: [UInt8]) throws(JSONError) -> OwnedDocument {
+    package static func parse(_ bytes: [UInt8]) throws(JSONError) -> OwnedDocument {
         let result: Result<OwnedDocument, JSONError> = bytes.withUnsafeBytes { buffer in
             do throws(JSONError) { return .success(try OwnedDocument(copying: buffer)) } catch {
                 return .failure(error)
@@ -39,8 +39,8 @@ public final class OwnedDocument {
     }
 
     /// The root value.
-    public var root: JSONNode { document.root }
+    package var root: JSONNode { document.root }
 
     /// The document's bytes.
-    public var bytes: UnsafeRawBufferPointer { document.bytes }
+    package var bytes: UnsafeRawBufferPointer { document.bytes }
 }

@@ -4,7 +4,7 @@ import JSON
 ///
 /// Holds borrowed views (the input record, the parsed event, enrichment rows) that are valid only
 /// while the record is being processed, plus the window result or map output once those steps ran.
-public final class RecordContext {
+package final class RecordContext {
     /// The mutable fields, behind a pointer: the accessors below are computed, so updating them on the
     /// hot path needs no dynamic exclusivity check (the context is confined to one task's thread).
     struct Fields {

@@ -2,54 +2,54 @@
 /// docs/engine.md is generated from ``all`` (``markdownTable``).
 extension RecordFailure.Code {
     /// The record has no value (a tombstone on an input topic).
-    public static let emptyValue = Self("EMPTY_VALUE")
+    package static let emptyValue = Self("EMPTY_VALUE")
     /// The record is larger than `validate`'s `maxBytes`, or a record the engine writes is larger than the
     /// producer accepts (the replacement dead letter keeps as much of it as fits).
-    public static let recordTooLarge = Self("RECORD_TOO_LARGE")
+    package static let recordTooLarge = Self("RECORD_TOO_LARGE")
     /// A record the engine writes is for a topic the broker refuses records for (missing write permission, a
     /// policy, a topic that is gone); the dead letter keeps the record for a replay to that topic.
-    public static let outputRefused = Self("OUTPUT_REFUSED")
+    package static let outputRefused = Self("OUTPUT_REFUSED")
     /// The value is not JSON (also binary payloads).
-    public static let malformedJSON = Self("MALFORMED_JSON")
+    package static let malformedJSON = Self("MALFORMED_JSON")
     /// The value is not UTF-8.
-    public static let invalidUTF8 = Self("INVALID_UTF8")
+    package static let invalidUTF8 = Self("INVALID_UTF8")
     /// The envelope is missing its type, version, id or time, or is not an object.
-    public static let invalidEnvelope = Self("INVALID_ENVELOPE")
+    package static let invalidEnvelope = Self("INVALID_ENVELOPE")
     /// CloudEvents `datacontenttype` other than JSON.
-    public static let unsupportedContentType = Self("UNSUPPORTED_CONTENT_TYPE")
+    package static let unsupportedContentType = Self("UNSUPPORTED_CONTENT_TYPE")
     /// CloudEvents `data_base64`.
-    public static let binaryDataUnsupported = Self("BINARY_DATA_UNSUPPORTED")
+    package static let binaryDataUnsupported = Self("BINARY_DATA_UNSUPPORTED")
     /// No schema for the type or version.
-    public static let unknownSchema = Self("UNKNOWN_SCHEMA")
+    package static let unknownSchema = Self("UNKNOWN_SCHEMA")
     /// The event fails its schema (path and keyword of the first violation).
-    public static let schemaViolation = Self("SCHEMA_VIOLATION")
+    package static let schemaViolation = Self("SCHEMA_VIOLATION")
     /// An upcast rule could not be applied.
-    public static let upcastFailed = Self("UPCAST_FAILED")
+    package static let upcastFailed = Self("UPCAST_FAILED")
     /// The event time field is missing or not RFC 3339.
-    public static let invalidEventTime = Self("INVALID_EVENT_TIME")
+    package static let invalidEventTime = Self("INVALID_EVENT_TIME")
     /// `enrich` found no row (`onMissing: dead_letter`).
-    public static let enrichmentMissing = Self("ENRICHMENT_MISSING")
+    package static let enrichmentMissing = Self("ENRICHMENT_MISSING")
     /// The plant has no plant-calendar row.
-    public static let unknownPlant = Self("UNKNOWN_PLANT")
+    package static let unknownPlant = Self("UNKNOWN_PLANT")
     /// `convert()` has no factor between the units.
-    public static let unitNotConvertible = Self("UNIT_NOT_CONVERTIBLE")
+    package static let unitNotConvertible = Self("UNIT_NOT_CONVERTIBLE")
     /// An expression got a value of the wrong type.
-    public static let expressionType = Self("EXPRESSION_TYPE")
+    package static let expressionType = Self("EXPRESSION_TYPE")
     /// A decimal result (arithmetic or an aggregate) does not fit 38 digits.
-    public static let decimalOverflow = Self("DECIMAL_OVERFLOW")
+    package static let decimalOverflow = Self("DECIMAL_OVERFLOW")
     /// Division by zero.
-    public static let divisionByZero = Self("DIVISION_BY_ZERO")
+    package static let divisionByZero = Self("DIVISION_BY_ZERO")
     /// A late event under `late: dead_letter`.
-    public static let lateEvent = Self("LATE_EVENT")
+    package static let lateEvent = Self("LATE_EVENT")
     /// A late event for a window older than the late-event retention.
-    public static let windowExpired = Self("WINDOW_EXPIRED")
+    package static let windowExpired = Self("WINDOW_EXPIRED")
     /// The emitted record fails its schema.
-    public static let outputInvalid = Self("OUTPUT_INVALID")
+    package static let outputInvalid = Self("OUTPUT_INVALID")
     /// An exception record fails `erp.exception` (the value is the exception).
-    public static let exceptionInvalid = Self("EXCEPTION_INVALID")
+    package static let exceptionInvalid = Self("EXCEPTION_INVALID")
 
     /// Every code the engine writes, with a summary (custom steps add their own).
-    public static let all: [(code: RecordFailure.Code, summary: String)] = [
+    package static let all: [(code: RecordFailure.Code, summary: String)] = [
         (.emptyValue, "the record has no value"),
         (
             .recordTooLarge,
@@ -83,7 +83,7 @@ extension RecordFailure.Code {
     ]
 
     /// The table of codes in docs/engine.md.
-    public static var markdownTable: String {
+    package static var markdownTable: String {
         var text = "| code | when |\n|---|---|\n"
         for entry in all { text += "| `\(entry.code.name)` | \(entry.summary) |\n" }
         return text

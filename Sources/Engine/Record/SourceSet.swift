@@ -6,33 +6,33 @@ import Crypto
 /// The digest is the sum modulo 2^256 of SHA-256(eventId) over every contributing event, written as
 /// 64 lower-case hex digits. Addition is commutative, so the digest does not depend on arrival
 /// order and is maintained incrementally in window state (one hash per event).
-public struct SourceSet: Sendable, Hashable {
+package struct SourceSet: Sendable, Hashable {
     /// The cap on listed event ids.
-    public static let maxListedIds = 500
+    package static let maxListedIds = 500
 
     /// Number of contributing events.
-    public private(set) var count: Int64 = 0
+    package private(set) var count: Int64 = 0
     /// Listed ids, each prefixed by one length byte (ids longer than 255 bytes are truncated in the list).
     private(set) var idBytes: [UInt8] = []
     /// Number of listed ids.
-    public private(set) var listedCount = 0
+    package private(set) var listedCount = 0
     /// The 256-bit sum, most significant word first.
-    public private(set) var digestWords: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    package private(set) var digestWords: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
     /// An empty set.
-    public init() {}
+    package init() {}
 
-    public static func == (lhs: SourceSet, rhs: SourceSet) -> Bool {
+    package static func == (lhs: SourceSet, rhs: SourceSet) -> Bool {
         lhs.count == rhs.count && lhs.idBytes == rhs.idBytes && lhs.digestWords == rhs.digestWords
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(count)
         hasher.combine(idBytes)
     }
 
     /// Adds one event id.
-    public mutating func add(_ eventId: UnsafeRawBufferPointer) {
+    package mutating func add(_ eventId: UnsafeRawBufferPointer) {
         count += 1
         if listedCount < Self.maxListedIds {
             let length = min(eventId.count, 255)
@@ -54,7 +54,7 @@ public struct SourceSet: Sendable, Hashable {
     }
 
     /// Adds the events of another set (session merges); the id list keeps this set's ids first.
-    public mutating func merge(_ other: SourceSet) {
+    package mutating func merge(_ other: SourceSet) {
         count += other.count
         other.forEachId { id in
             if listedCount < Self.maxListedIds {
@@ -77,7 +77,7 @@ public struct SourceSet: Sendable, Hashable {
     }
 
     /// Calls `body` with each listed id in order.
-    public func forEachId(_ body: (UnsafeRawBufferPointer) -> Void) {
+    package func forEachId(_ body: (UnsafeRawBufferPointer) -> Void) {
         idBytes.withUnsafeBytes { bytes in
             var index = 0
             while index < bytes.count {
@@ -89,14 +89,14 @@ public struct SourceSet: Sendable, Hashable {
     }
 
     /// The listed ids as strings (tests).
-    public var eventIds: [String] {
+    package var eventIds: [String] {
         var ids: [String] = []
         forEachId { ids.append(String(decoding: $0, as: UTF8.self)) }
         return ids
     }
 
     /// Appends the digest as 64 hex digits.
-    public func appendDigestHex(to buffer: inout [UInt8]) {
+    package func appendDigestHex(to buffer: inout [UInt8]) {
         for word in [digestWords.0, digestWords.1, digestWords.2, digestWords.3] {
             var shift: UInt64 = 60
             while true {
@@ -108,14 +108,14 @@ public struct SourceSet: Sendable, Hashable {
     }
 
     /// The digest as hex (tests).
-    public var digestHex: String {
+    package var digestHex: String {
         var buffer: [UInt8] = []
         appendDigestHex(to: &buffer)
         return String(decoding: buffer, as: UTF8.self)
     }
 
     /// Encodes for a changelog.
-    public func encode(into writer: inout StateWriter) {
+    package func encode(into writer: inout StateWriter) {
         writer.write(count)
         writer.write(listedCount)
         writer.write(bytes: idBytes)
@@ -126,7 +126,7 @@ public struct SourceSet: Sendable, Hashable {
     }
 
     /// Decodes what ``encode(into:)`` wrote.
-    public static func decode(from reader: inout StateReader) throws(EngineError) -> SourceSet {
+    package static func decode(from reader: inout StateReader) throws(EngineError) -> SourceSet {
         var set = SourceSet()
         set.count = try reader.readInt64()
         set.listedCount = try reader.readInt()

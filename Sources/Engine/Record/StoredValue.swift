@@ -1,7 +1,7 @@
 import JSON
 
 /// An owned value kept in state (window keys and aggregates, parked postings), encodable for changelogs.
-public enum StoredValue {
+package enum StoredValue {
     case null
     case bool(Bool)
     case decimal(ExactDecimal)
@@ -11,7 +11,7 @@ public enum StoredValue {
 
     /// A borrowed view for evaluation (valid while `self` lives).
     @inlinable
-    public var value: Value {
+    package var value: Value {
         switch self {
         case .null: .null
         case .bool(let flag): .bool(flag)
@@ -22,7 +22,7 @@ public enum StoredValue {
     }
 
     /// Encodes for a changelog.
-    public func encode(into writer: inout StateWriter) {
+    package func encode(into writer: inout StateWriter) {
         switch self {
         case .null: writer.write(byte: 0)
         case .bool(let flag): writer.write(byte: flag ? 2 : 1)
@@ -42,7 +42,7 @@ public enum StoredValue {
 
     /// Decodes what ``encode(into:)`` wrote.
     /// - Throws: ``EngineError/Code/corruptState``.
-    public static func decode(from reader: inout StateReader) throws(EngineError) -> StoredValue {
+    package static func decode(from reader: inout StateReader) throws(EngineError) -> StoredValue {
         switch try reader.readByte() {
         case 0: return .null
         case 1: return .bool(false)

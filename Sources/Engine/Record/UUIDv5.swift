@@ -1,15 +1,15 @@
 import Crypto
 
 /// Name-based UUIDs (RFC 9562 version 5, SHA-1), used for `txnId`s from idempotency keys.
-public enum UUIDv5 {
+package enum UUIDv5 {
     /// The namespace of PlantStream transaction ids: the RFC 9562 URL namespace
     /// `6ba7b811-9dad-11d1-80b4-00c04fd430c8`.
-    public static let transactionNamespace: [UInt8] = [
+    package static let transactionNamespace: [UInt8] = [
         0x6B, 0xA7, 0xB8, 0x11, 0x9D, 0xAD, 0x11, 0xD1, 0x80, 0xB4, 0x00, 0xC0, 0x4F, 0xD4, 0x30, 0xC8,
     ]
 
     /// Appends the lower-case, hyphenated UUIDv5 of `name` in `namespace`.
-    public static func append(
+    package static func append(
         name: UnsafeRawBufferPointer, namespace: [UInt8] = transactionNamespace, to buffer: inout [UInt8]
     ) {
         var hasher = Insecure.SHA1()
@@ -36,7 +36,7 @@ public enum UUIDv5 {
     }
 
     /// The UUIDv5 of a string (tests, tools).
-    public static func string(name: String) -> String {
+    package static func string(name: String) -> String {
         var buffer: [UInt8] = []
         Array(name.utf8).withUnsafeBytes { append(name: $0, to: &buffer) }
         return String(decoding: buffer, as: UTF8.self)

@@ -5,7 +5,7 @@ import Timekeeping
 ///
 /// `.node` values borrow the record's (or a table row's) bytes and are valid only while the record
 /// is being processed; use ``StoredValue`` for anything kept in state.
-public enum Value {
+package enum Value {
     case null
     case bool(Bool)
     /// A computed number.
@@ -17,7 +17,7 @@ public enum Value {
 
     /// `true` for `null` and a JSON `null`.
     @inlinable
-    public var isNull: Bool {
+    package var isNull: Bool {
         switch self {
         case .null: true
         case .node(let node): node.isNull
@@ -27,7 +27,7 @@ public enum Value {
 
     /// `true` only for boolean `true` (conditions treat everything else as false).
     @inlinable
-    public var isTrue: Bool {
+    package var isTrue: Bool {
         switch self {
         case .bool(let flag): flag
         case .node(let node): node.bool == true
@@ -37,7 +37,7 @@ public enum Value {
 
     /// The value as an exact decimal: numbers, and strings holding a decimal number.
     @inlinable
-    public var decimal: ExactDecimal? {
+    package var decimal: ExactDecimal? {
         switch self {
         case .decimal(let value): return value
         case .node(let node):
@@ -54,7 +54,7 @@ public enum Value {
 
     /// `true` for JSON numbers and computed decimals.
     @inlinable
-    public var isNumber: Bool {
+    package var isNumber: Bool {
         switch self {
         case .decimal: true
         case .node(let node): node.kind == .number
@@ -64,7 +64,7 @@ public enum Value {
 
     /// `true` for strings (borrowed or computed).
     @inlinable
-    public var isString: Bool {
+    package var isString: Bool {
         switch self {
         case .text: true
         case .node(let node): node.kind == .string
@@ -74,7 +74,7 @@ public enum Value {
 
     /// Calls `body` with a string's unescaped UTF-8 bytes; `nil` for non-strings.
     @inlinable
-    public func withString<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? {
+    package func withString<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? {
         switch self {
         case .text(let bytes): return bytes.withUnsafeBytes(body)
         case .node(let node): return node.withUnescapedBytes(body)
@@ -83,14 +83,14 @@ public enum Value {
     }
 
     /// The string value as a Swift `String` (allocates; error paths and tests).
-    public var string: String? {
+    package var string: String? {
         withString { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Appends the value's text form: strings unescaped, numbers as written, booleans as `true`/`false`,
     /// `null` as nothing, objects and arrays as their JSON text. Used for keys and `concat`.
     @inlinable
-    public func appendText(to buffer: inout [UInt8]) {
+    package func appendText(to buffer: inout [UInt8]) {
         switch self {
         case .null: break
         case .bool(let flag): buffer.append(contentsOf: flag ? Self.trueBytes : Self.falseBytes)
@@ -110,7 +110,7 @@ public enum Value {
 
     /// The text form as a new array.
     @inlinable
-    public var textBytes: [UInt8] {
+    package var textBytes: [UInt8] {
         var buffer: [UInt8] = []
         appendText(to: &buffer)
         return buffer
@@ -121,7 +121,7 @@ public enum Value {
 
     /// Equality of the expression language: numbers by value (a string holding a number equals that
     /// number), strings by bytes, booleans, `null == null`; objects and arrays by their JSON text.
-    public static func equal(_ lhs: Value, _ rhs: Value) -> Bool {
+    package static func equal(_ lhs: Value, _ rhs: Value) -> Bool {
         let leftNull = lhs.isNull
         let rightNull = rhs.isNull
         if leftNull || rightNull { return leftNull && rightNull }
@@ -138,7 +138,7 @@ public enum Value {
 
     /// Ordering of the expression language: numbers by value, timestamps (RFC 3339 strings) by
     /// instant, other strings by bytes; `nil` when the values cannot be ordered.
-    public static func compare(_ lhs: Value, _ rhs: Value) -> Int? {
+    package static func compare(_ lhs: Value, _ rhs: Value) -> Int? {
         if lhs.isNull || rhs.isNull { return nil }
         if lhs.isNumber || rhs.isNumber {
             guard let left = lhs.decimal, let right = rhs.decimal else { return nil }
@@ -157,7 +157,7 @@ public enum Value {
 
     /// The boolean, if the value is one.
     @inlinable
-    public var boolean: Bool? {
+    package var boolean: Bool? {
         switch self {
         case .bool(let flag): flag
         case .node(let node): node.bool
@@ -181,7 +181,7 @@ public enum Value {
     /// Writes the value as JSON. Numbers become JSON strings when `numbersAsStrings` (schema type
     /// `string`, e.g. the domain's `Dec`); strings holding a number become JSON numbers when
     /// `stringsAsNumbers`.
-    public func write(to writer: inout JSONWriter, numbersAsStrings: Bool = false, stringsAsNumbers: Bool = false) {
+    package func write(to writer: inout JSONWriter, numbersAsStrings: Bool = false, stringsAsNumbers: Bool = false) {
         switch self {
         case .null: writer.null()
         case .bool(let flag): writer.bool(flag)
@@ -211,7 +211,7 @@ public enum Value {
     }
 
     /// An owned copy for state.
-    public func stored() -> StoredValue {
+    package func stored() -> StoredValue {
         switch self {
         case .null: return .null
         case .bool(let flag): return .bool(flag)

@@ -3,7 +3,7 @@
 /// Lookups hash the borrowed key and compare bytes without allocating; only inserting a new key
 /// copies it. Entry indexes are stable until the entry is removed (freed indexes are reused).
 /// The hash is deterministic (no per-process seed) so iteration, where used, is reproducible.
-public struct ByteKeyMap<Value> {
+package struct ByteKeyMap<Value> {
     @usableFromInline
     struct Entry {
         @usableFromInline var hash: UInt64
@@ -32,21 +32,21 @@ public struct ByteKeyMap<Value> {
     @usableFromInline static var tombstone: Int32 { -2 }
 
     /// Creates an empty map.
-    public init(capacity: Int = 16) {
+    package init(capacity: Int = 16) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = Array(repeating: Self.empty, count: size)
     }
 
     /// The number of keys.
-    @inlinable public var count: Int { liveCount }
+    @inlinable package var count: Int { liveCount }
 
     /// `true` when there are no keys.
-    @inlinable public var isEmpty: Bool { liveCount == 0 }
+    @inlinable package var isEmpty: Bool { liveCount == 0 }
 
     /// A 64-bit hash of bytes (8 bytes at a time, multiply-xorshift mixing).
     @inlinable
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    package static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
         var index = 0
         let count = bytes.count
@@ -97,7 +97,7 @@ public struct ByteKeyMap<Value> {
 
     /// The entry index of `key`, or `nil`.
     @inlinable
-    public func index(of key: UnsafeRawBufferPointer) -> Int? {
+    package func index(of key: UnsafeRawBufferPointer) -> Int? {
         let hash = Self.hash(key)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -114,13 +114,13 @@ public struct ByteKeyMap<Value> {
 
     /// The entry index of `key` held in an array.
     @inlinable
-    public func index(of key: [UInt8]) -> Int? {
+    package func index(of key: [UInt8]) -> Int? {
         key.withUnsafeBytes { index(of: $0) }
     }
 
     /// Inserts `key` with `value` (the key must not be present) and returns its entry index.
     @inlinable @discardableResult
-    public mutating func insert(_ key: UnsafeRawBufferPointer, value: Value) -> Int {
+    package mutating func insert(_ key: UnsafeRawBufferPointer, value: Value) -> Int {
         if (usedSlots + 1) * 4 >= slots.count * 3 { rehash() }
         let hash = Self.hash(key)
         let entry = Entry(hash: hash, key: Array(key), value: value)
@@ -143,13 +143,13 @@ public struct ByteKeyMap<Value> {
 
     /// Inserts a key held in an array.
     @inlinable @discardableResult
-    public mutating func insert(_ key: [UInt8], value: Value) -> Int {
+    package mutating func insert(_ key: [UInt8], value: Value) -> Int {
         key.withUnsafeBytes { insert($0, value: value) }
     }
 
     /// Removes the entry at `entryIndex`.
     @inlinable
-    public mutating func remove(at entryIndex: Int) {
+    package mutating func remove(at entryIndex: Int) {
         let hash = entries[entryIndex].hash
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -163,7 +163,7 @@ public struct ByteKeyMap<Value> {
 
     /// The value at an entry index (must be live).
     @inlinable
-    public subscript(entryIndex: Int) -> Value {
+    package subscript(entryIndex: Int) -> Value {
         _read {
             assert(entries[entryIndex].live, "entry \(entryIndex) was removed")
             yield entries[entryIndex].value
@@ -176,16 +176,16 @@ public struct ByteKeyMap<Value> {
 
     /// The key bytes at an entry index.
     @inlinable
-    public func key(at entryIndex: Int) -> [UInt8] { entries[entryIndex].key }
+    package func key(at entryIndex: Int) -> [UInt8] { entries[entryIndex].key }
 
     /// `true` if the entry index holds a live entry.
     @inlinable
-    public func isLive(_ entryIndex: Int) -> Bool {
+    package func isLive(_ entryIndex: Int) -> Bool {
         entryIndex < entries.count && entries[entryIndex].live
     }
 
     /// Live entry indexes in index order.
-    public var indexes: [Int] {
+    package var indexes: [Int] {
         var result: [Int] = []
         result.reserveCapacity(liveCount)
         for index in entries.indices where entries[index].live { result.append(index) }
@@ -193,7 +193,7 @@ public struct ByteKeyMap<Value> {
     }
 
     /// Removes every entry.
-    public mutating func removeAll() {
+    package mutating func removeAll() {
         self = ByteKeyMap()
     }
 

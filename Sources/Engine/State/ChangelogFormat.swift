@@ -9,14 +9,14 @@
 /// commit's metadata, see ``CommittedCheckpoint``). A restore applies only records stamped with a checkpoint
 /// at or below the committed one, so the restored state is exactly the state at the committed offset — never
 /// ahead of it (records of a flush whose outputs were not all acknowledged before a crash), never behind.
-public enum ChangelogFormat {
+package enum ChangelogFormat {
     /// The first byte of every changelog value this build writes.
-    public static let formatVersion: UInt8 = 1
+    package static let formatVersion: UInt8 = 1
     /// The header carrying a record's checkpoint.
-    public static let checkpointHeader = "ps_checkpoint"
+    package static let checkpointHeader = "ps_checkpoint"
 
     /// Appends `checkpoint` as decimal ASCII (the header value).
-    public static func appendCheckpoint(_ checkpoint: UInt64, to buffer: inout [UInt8]) {
+    package static func appendCheckpoint(_ checkpoint: UInt64, to buffer: inout [UInt8]) {
         var digits: [UInt8] = []
         var rest = checkpoint
         repeat {
@@ -27,7 +27,7 @@ public enum ChangelogFormat {
     }
 
     /// Parses a checkpoint header value; `nil` when it is not a decimal number.
-    public static func checkpoint(parsing bytes: UnsafeRawBufferPointer) -> UInt64? {
+    package static func checkpoint(parsing bytes: UnsafeRawBufferPointer) -> UInt64? {
         guard !bytes.isEmpty, bytes.count <= 20 else { return nil }
         var value: UInt64 = 0
         for byte in bytes {
@@ -43,7 +43,7 @@ public enum ChangelogFormat {
 
 /// The checkpoint committed with a partition's input offset, as the offset commit's metadata
 /// (`plantstream:checkpoint=<n>`): which changelog records a restore of that partition applies.
-public enum CommittedCheckpoint: Hashable, Sendable {
+package enum CommittedCheckpoint: Hashable, Sendable {
     /// Nothing is committed for the partition: its state starts empty (every changelog record is later than
     /// the committed position).
     case none
@@ -55,14 +55,14 @@ public enum CommittedCheckpoint: Hashable, Sendable {
     private static let prefix = "plantstream:checkpoint="
 
     /// The offset-commit metadata for a checkpoint.
-    public static func metadata(_ checkpoint: UInt64) -> String { prefix + String(checkpoint) }
+    package static func metadata(_ checkpoint: UInt64) -> String { prefix + String(checkpoint) }
 
     /// Reads a committed offset's metadata.
     ///
     /// - Parameters:
     ///   - offset: The committed offset (negative: nothing committed).
     ///   - metadata: The commit's metadata, if any.
-    public init(offset: Int64, metadata: String?) {
+    package init(offset: Int64, metadata: String?) {
         guard offset >= 0 else {
             self = .none
             return
@@ -87,7 +87,7 @@ public enum CommittedCheckpoint: Hashable, Sendable {
     }
 
     /// The committed checkpoint number (0 when none or unknown).
-    public var checkpoint: UInt64 {
+    package var checkpoint: UInt64 {
         switch self {
         case .none, .unknown: 0
         case .upTo(let limit): limit

@@ -1,23 +1,23 @@
 /// Reads what ``StateWriter`` wrote; every read fails with ``EngineError/Code/corruptState`` on bad input.
-public struct StateReader {
+package struct StateReader {
     @usableFromInline let bytes: UnsafeRawBufferPointer
     /// The read position.
-    public var position: Int = 0
+    package var position: Int = 0
 
     /// Creates a reader over borrowed bytes.
-    public init(_ bytes: UnsafeRawBufferPointer) {
+    package init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
     /// `true` once every byte was read.
-    public var isAtEnd: Bool { position >= bytes.count }
+    package var isAtEnd: Bool { position >= bytes.count }
 
     @usableFromInline
     static func corrupt() -> EngineError { EngineError(.corruptState, "changelog record is truncated or malformed") }
 
     /// Reads an unsigned varint.
     @inlinable
-    public mutating func readUnsigned() throws(EngineError) -> UInt64 {
+    package mutating func readUnsigned() throws(EngineError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -32,22 +32,22 @@ public struct StateReader {
 
     /// Reads a signed varint.
     @inlinable
-    public mutating func readInt64() throws(EngineError) -> Int64 {
+    package mutating func readInt64() throws(EngineError) -> Int64 {
         let raw = try readUnsigned()
         return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
     }
 
     /// Reads an `Int`.
     @inlinable
-    public mutating func readInt() throws(EngineError) -> Int { Int(try readInt64()) }
+    package mutating func readInt() throws(EngineError) -> Int { Int(try readInt64()) }
 
     /// Reads a boolean.
     @inlinable
-    public mutating func readBool() throws(EngineError) -> Bool { try readByte() != 0 }
+    package mutating func readBool() throws(EngineError) -> Bool { try readByte() != 0 }
 
     /// Reads one raw byte.
     @inlinable
-    public mutating func readByte() throws(EngineError) -> UInt8 {
+    package mutating func readByte() throws(EngineError) -> UInt8 {
         guard position < bytes.count else { throw Self.corrupt() }
         defer { position += 1 }
         return bytes[position]
@@ -55,7 +55,7 @@ public struct StateReader {
 
     /// Reads length-prefixed bytes into an array.
     @inlinable
-    public mutating func readBytes() throws(EngineError) -> [UInt8] {
+    package mutating func readBytes() throws(EngineError) -> [UInt8] {
         let count = Int(try readUnsigned())
         guard count >= 0, position + count <= bytes.count else { throw Self.corrupt() }
         defer { position += count }
@@ -63,13 +63,13 @@ public struct StateReader {
     }
 
     /// Reads a length-prefixed UTF-8 string.
-    public mutating func readString() throws(EngineError) -> String {
+    package mutating func readString() throws(EngineError) -> String {
         String(decoding: try readBytes(), as: UTF8.self)
     }
 
     /// Reads a fixed 8-byte big-endian integer.
     @inlinable
-    public mutating func readBigEndian() throws(EngineError) -> Int64 {
+    package mutating func readBigEndian() throws(EngineError) -> Int64 {
         guard position + 8 <= bytes.count else { throw Self.corrupt() }
         var bits: UInt64 = 0
         for index in 0..<8 { bits = bits << 8 | UInt64(bytes[position + index]) }

@@ -3,7 +3,7 @@
 /// Stores cache like Kafka Streams: mutations mark keys dirty and ``writeChanges(_:)`` emits one
 /// record per dirty key (its current value, or a tombstone when deleted) — not one per event.
 /// ``restore(key:value:)`` rebuilds the state from those records.
-public protocol StateStore: AnyObject {
+package protocol StateStore: AnyObject {
     /// The store name (`<pipeline>-<step>`).
     var name: String { get }
     /// The changelog destination (`<application>-<region>-<store>-changelog`).

@@ -9,29 +9,29 @@ import Topology
 /// topic records. Lookups borrow the key bytes and allocate nothing.
 ///
 /// - Important: Not thread-safe; owned by the engine's processing thread.
-public final class GlobalTable {
+package final class GlobalTable {
     /// One version of a row.
-    public struct Row {
+    package struct Row {
         /// First instant (UTC ms) the row is valid; `Int64.min` when not effective-dated.
-        public var validFrom: Int64
+        package var validFrom: Int64
         /// The row as a JSON object.
-        public var document: OwnedDocument
+        package var document: OwnedDocument
     }
 
     /// The table name in the topology.
-    public let name: String
+    package let name: String
     /// Key columns.
-    public let keyColumns: [String]
+    package let keyColumns: [String]
     /// The effective-date column, if any.
-    public let validFromColumn: String?
+    package let validFromColumn: String?
     /// The compacted topic feeding the table, if any.
-    public let topic: String?
+    package let topic: String?
     private(set) var rows = ByteKeyMap<[Row]>()
     /// Bumped on every change (tests, caches).
-    public private(set) var version = 0
+    package private(set) var version = 0
 
     /// Creates an empty table for a topology entry.
-    public init(_ table: Table) {
+    package init(_ table: Table) {
         name = table.name
         keyColumns = table.key
         validFromColumn = table.validFrom
@@ -39,10 +39,10 @@ public final class GlobalTable {
     }
 
     /// The number of keys.
-    public var count: Int { rows.count }
+    package var count: Int { rows.count }
 
     /// The row valid at `instant` for `key` (key columns joined with `|`), or `nil`.
-    public func lookup(_ key: UnsafeRawBufferPointer, at instant: Int64) -> OwnedDocument? {
+    package func lookup(_ key: UnsafeRawBufferPointer, at instant: Int64) -> OwnedDocument? {
         guard let index = rows.index(of: key) else { return nil }
         let versions = rows[index]
         if versions.count == 1 { return versions[0].validFrom <= instant ? versions[0].document : nil }
@@ -52,13 +52,13 @@ public final class GlobalTable {
     }
 
     /// The row for `key` given as a string (tests, off the hot path).
-    public func lookup(_ key: String, at instant: Int64 = Int64.max) -> OwnedDocument? {
+    package func lookup(_ key: String, at instant: Int64 = Int64.max) -> OwnedDocument? {
         Array(key.utf8).withUnsafeBytes { lookup($0, at: instant) }
     }
 
     /// Adds a row from a reference file (its key is read from the key columns).
     /// - Throws: ``EngineError/Code/invalidReferenceData`` when a key column or the date is missing.
-    public func add(row value: JSONValue, at location: String) throws(EngineError) {
+    package func add(row value: JSONValue, at location: String) throws(EngineError) {
         let document = try Self.document(for: value, at: location)
         let key = try keyBytes(of: document.root, at: location)
         var validFrom = Int64.min
@@ -88,7 +88,7 @@ public final class GlobalTable {
     ///
     /// - Returns: `false` when the value is not a JSON object (the record is ignored).
     @discardableResult
-    public func apply(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) -> Bool {
+    package func apply(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) -> Bool {
         guard let value else {
             if let index = rows.index(of: key) { rows.remove(at: index) }
             version += 1
@@ -142,7 +142,7 @@ public final class GlobalTable {
     }
 
     /// Every live row, in no particular order (tests, calendars).
-    public var allRows: [Row] {
+    package var allRows: [Row] {
         rows.indexes.flatMap { rows[$0] }
     }
 }

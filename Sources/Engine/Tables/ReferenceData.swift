@@ -5,21 +5,21 @@ import Topology
 ///
 /// Files are read by Topology's ``Topology/ReferenceTableFile`` (`.csv` with a header row, `.yaml`/`.yml`
 /// and `.json` lists of objects), so the engine and `plantstream check` agree on every row.
-public struct ReferenceData: Sendable {
+package struct ReferenceData: Sendable {
     /// Rows per table name.
-    public var rows: [String: [JSONValue]]
+    package var rows: [String: [JSONValue]]
     /// The file each table was read from (for messages).
-    public var files: [String: String]
+    package var files: [String: String]
 
     /// Creates reference data from rows held in memory (tests).
-    public init(rows: [String: [JSONValue]] = [:]) {
+    package init(rows: [String: [JSONValue]] = [:]) {
         self.rows = rows
         files = [:]
     }
 
     /// Reads every file-backed table of `topology` from `directory`.
     /// - Throws: ``EngineError/Code/invalidReferenceData`` with the file and the problem.
-    public static func load(topology: Topology, directory: String) throws(EngineError) -> ReferenceData {
+    package static func load(topology: Topology, directory: String) throws(EngineError) -> ReferenceData {
         var data = ReferenceData()
         for table in topology.tables {
             guard case .file(let file) = table.origin else { continue }
@@ -39,7 +39,7 @@ public struct ReferenceData: Sendable {
 
     /// Reads the rows of one reference file with the same reader `plantstream check` uses.
     /// - Throws: ``EngineError/Code/invalidReferenceData`` naming the file, line and column of the first problem.
-    public static func readRows(path: String) throws(EngineError) -> [JSONValue] {
+    package static func readRows(path: String) throws(EngineError) -> [JSONValue] {
         let (file, findings) = ReferenceTableFile.read(path: path)
         if let problem = findings.first(where: { $0.severity == .error }) {
             throw EngineError(.invalidReferenceData, problem.description)

@@ -4,11 +4,11 @@
 /// dead letter keeps the record for `plantstream dlq replay --to-topic` once the topic takes writes again.
 ///
 /// - Important: Confined to the processing thread (the runtime registers refusals between batches).
-public final class OutputRefusals {
+package final class OutputRefusals {
     /// The broker's reason per destination index; `nil` while the destination is not refused.
     @exclusivity(unchecked) private var reasons: [String?]
     /// Whether nothing is refused (checked once per record written).
-    @exclusivity(unchecked) public private(set) var isEmpty = true
+    @exclusivity(unchecked) package private(set) var isEmpty = true
 
     init(destinationCount: Int) {
         reasons = Array(repeating: nil, count: destinationCount)
@@ -20,7 +20,7 @@ public final class OutputRefusals {
     ///   - destination: An output or exception destination (dead-letter, table and changelog destinations cannot
     ///     be replaced: refusals of those stop the processor).
     ///   - reason: The broker's answer, e.g. `Broker: Topic authorization failed`.
-    public func refuse(_ destination: Destination, reason: String) {
+    package func refuse(_ destination: Destination, reason: String) {
         precondition(destination.kind == .records || destination.kind == .exceptions)
         reasons[destination.index] = reason
         isEmpty = false
@@ -28,12 +28,12 @@ public final class OutputRefusals {
 
     /// Why `destination` is refused, or `nil`.
     @inline(__always)
-    public func reason(for destination: Destination) -> String? {
+    package func reason(for destination: Destination) -> String? {
         isEmpty ? nil : reasons[destination.index]
     }
 
     /// Whether records for `destination` can be replaced by a dead letter when refused.
-    public static func canReplace(_ destination: Destination) -> Bool {
+    package static func canReplace(_ destination: Destination) -> Bool {
         destination.kind == .records || destination.kind == .exceptions
     }
 }

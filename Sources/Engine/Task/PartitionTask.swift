@@ -17,13 +17,13 @@ import Timekeeping
 ///
 /// - Important: Not thread-safe and never shared between threads; all output goes to the task's ``Sink``
 ///   synchronously, in a deterministic order.
-public final class PartitionTask {
+package final class PartitionTask {
     /// The source topic.
-    public let topic: String
+    package let topic: String
     /// The partition.
-    public let partition: Int32
+    package let partition: Int32
     /// Counters since the task was created.
-    public var metrics: TaskMetrics {
+    package var metrics: TaskMetrics {
         var metrics = counters.metrics
         // Counted from the state itself, so restores, releases and cancellations can never skew it.
         metrics.parked = emitNodes.reduce(0) { $0 + $1.parkedCount }
@@ -32,9 +32,9 @@ public final class PartitionTask {
         return metrics
     }
     /// The partition's stream time: the largest event time of a valid record (`Int64.min` before any).
-    public var streamTime: Int64 { clock.streamTime }
+    package var streamTime: Int64 { clock.streamTime }
     /// Wall-clock time of the last record (for idle windows).
-    public var lastActivity: Int64 { clock.lastActivity }
+    package var lastActivity: Int64 { clock.lastActivity }
 
     private let engine: Engine
     let plan: SourcePlan
@@ -55,7 +55,7 @@ public final class PartitionTask {
     private var restorePending = false
     private(set) var isClosed = false
     /// The checkpoint of the state as last flushed (0: nothing flushed or restored yet).
-    public private(set) var checkpoint: UInt64 = 0
+    package private(set) var checkpoint: UInt64 = 0
     /// Which changelog records the current restore applies.
     private var restoreLimit: CommittedCheckpoint = .unknown
     /// Keys whose later records a restore skipped: rewritten by the next flush (store topic → keys).
@@ -116,17 +116,17 @@ public final class PartitionTask {
     }
 
     /// The changelog topics of this task's stores (same partition as the task).
-    public var changelogTopics: [String] { stores.map(\.destination.topic) }
+    package var changelogTopics: [String] { stores.map(\.destination.topic) }
 
     /// The state stores (tests, metrics).
-    public var stateStores: [StateStore] { stores }
+    package var stateStores: [StateStore] { stores }
 
     // MARK: Restore
 
     /// Starts a restore: only changelog records stamped at or below the committed checkpoint will be applied.
     ///
     /// - Parameter committed: The checkpoint committed with the partition's input offset.
-    public func beginRestore(upTo committed: CommittedCheckpoint) {
+    package func beginRestore(upTo committed: CommittedCheckpoint) {
         restoreLimit = committed
         checkpoint = max(checkpoint, committed.checkpoint)
     }
@@ -142,7 +142,7 @@ public final class PartitionTask {
     ///   - checkpoint: The record's ``ChangelogFormat/checkpointHeader``, `nil` when it has none.
     /// - Throws: ``EngineError`` when the topic is not one of ``changelogTopics``, the record has no checkpoint
     ///   (written by a build before checkpoints) or is corrupt.
-    public func restore(
+    package func restore(
         topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?, checkpoint recordCheckpoint: UInt64?
     ) throws(EngineError) {
         guard let store = storesByTopic[topic] else {
@@ -167,7 +167,7 @@ public final class PartitionTask {
 
     /// Applies one changelog record of the committed state (tests and tools that hold no checkpoints).
     /// - Throws: As ``restore(topic:key:value:checkpoint:)``.
-    public func restore(topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?)
+    package func restore(topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?)
         throws(EngineError)
     {
         try restore(topic: topic, key: key, value: value, checkpoint: checkpoint)
@@ -176,7 +176,7 @@ public final class PartitionTask {
     /// Finishes a restore: schedules the rewrite of skipped keys, rebuilds indexes, recovers stream time and
     /// re-checks parked postings against the current tables. Called automatically by the first `process` or
     /// `advance`.
-    public func restoreCompleted() {
+    package func restoreCompleted() {
         guard restorePending else { return }
         restorePending = false
         restoreLimit = .unknown
@@ -189,7 +189,7 @@ public final class PartitionTask {
     // MARK: Processing
 
     /// Processes a batch of records in order.
-    public func process(_ records: UnsafeBufferPointer<InputRecord>) {
+    package func process(_ records: UnsafeBufferPointer<InputRecord>) {
         guard !isClosed else { return }
         restoreCompleted()
         clock.lastActivity = engine.clock.now()
@@ -197,18 +197,18 @@ public final class PartitionTask {
     }
 
     /// Processes a batch held in an array.
-    public func process(_ records: [InputRecord]) {
+    package func process(_ records: [InputRecord]) {
         records.withUnsafeBufferPointer { process($0) }
     }
 
     /// Processes one record.
-    public func process(_ record: InputRecord) {
+    package func process(_ record: InputRecord) {
         withUnsafePointer(to: record) { process(UnsafeBufferPointer(start: $0, count: 1)) }
     }
 
     /// Lets time-driven work happen without records: windows of an idle partition close once the
     /// wall clock passes their idle timeout.
-    public func advance(wallClock now: Int64) {
+    package func advance(wallClock now: Int64) {
         guard !isClosed else { return }
         restoreCompleted()
         for node in timeNodes { node.wallClockAdvanced(now) }
@@ -220,7 +220,7 @@ public final class PartitionTask {
     ///
     /// - Returns: The checkpoint of the state now in the changelog: commit it with the task's position.
     @discardableResult
-    public func flush() -> UInt64 {
+    package func flush() -> UInt64 {
         guard !isClosed else { return checkpoint }
         restoreCompleted()
         let timestamp = max(streamTime, 0)
@@ -247,7 +247,7 @@ public final class PartitionTask {
     }
 
     /// Stops the task and drops its in-memory state (flush first to keep it in the changelog).
-    public func close() {
+    package func close() {
         guard !isClosed else { return }
         isClosed = true
         engine.unregister(self)

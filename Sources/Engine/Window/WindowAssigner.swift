@@ -12,26 +12,26 @@ import Topology
 /// windows are also clipped at local midnight (this matters for UTC alignment and for sizes that do
 /// not divide a day). Every instant belongs to exactly one tumbling window, and all instants of a
 /// window compute the same bounds, so bounds identify windows.
-public struct WindowAssigner: Sendable {
+package struct WindowAssigner: Sendable {
     /// Tumbling or hopping; sessions are merged by the window step itself.
-    public enum Shape: Sendable, Hashable {
+    package enum Shape: Sendable, Hashable {
         case tumbling(size: Int64)
         case hopping(size: Int64, advance: Int64)
     }
 
-    public let shape: Shape
-    public let alignment: WindowAlignment
-    public let splitAtLocalMidnight: Bool
+    package let shape: Shape
+    package let alignment: WindowAlignment
+    package let splitAtLocalMidnight: Bool
 
     /// Creates an assigner.
-    public init(shape: Shape, alignment: WindowAlignment, splitAtLocalMidnight: Bool) {
+    package init(shape: Shape, alignment: WindowAlignment, splitAtLocalMidnight: Bool) {
         self.shape = shape
         self.alignment = alignment
         self.splitAtLocalMidnight = splitAtLocalMidnight
     }
 
     /// `true` when assignment needs the plant's time zone.
-    public var needsZone: Bool { alignment == .plantLocal || splitAtLocalMidnight }
+    package var needsZone: Bool { alignment == .plantLocal || splitAtLocalMidnight }
 
     /// Appends the windows containing `instant` to `windows`, ordered by start.
     ///
@@ -40,7 +40,7 @@ public struct WindowAssigner: Sendable {
     ///   - zone: The plant's zone rules (ignored unless ``needsZone``).
     ///   - windows: Receives the windows.
     @inlinable
-    public func assign(_ instant: Int64, zone: ZoneRules, into windows: inout [WindowBounds]) {
+    package func assign(_ instant: Int64, zone: ZoneRules, into windows: inout [WindowBounds]) {
         var clipStart = Int64.min
         var clipEnd = Int64.max
         if splitAtLocalMidnight {
@@ -117,7 +117,7 @@ public struct WindowAssigner: Sendable {
     }
 
     /// The windows containing `instant` (convenience for tests).
-    public func windows(at instant: Int64, zone: ZoneRules = .utc) -> [WindowBounds] {
+    package func windows(at instant: Int64, zone: ZoneRules = .utc) -> [WindowBounds] {
         var result: [WindowBounds] = []
         assign(instant, zone: zone, into: &result)
         return result

@@ -5,9 +5,9 @@ import Timekeeping
 ///
 /// It is the record the steps after `window` see (its `groupBy` names, aggregate names and
 /// `window.*`), and is encodable so a parked window result survives in a changelog.
-public final class WindowResult {
+package final class WindowResult {
     /// Why the window emitted.
-    public enum ClosedBy: UInt8, Sendable, CaseIterable {
+    package enum ClosedBy: UInt8, Sendable, CaseIterable {
         case watermark = 0
         case threshold = 1
         case final = 2
@@ -15,7 +15,7 @@ public final class WindowResult {
         case late = 4
 
         /// The name used in `window.closedBy`.
-        public var name: String {
+        package var name: String {
             switch self {
             case .watermark: "watermark"
             case .threshold: "threshold"
@@ -27,29 +27,29 @@ public final class WindowResult {
     }
 
     /// The window interval.
-    public var bounds: WindowBounds
+    package var bounds: WindowBounds
     /// Revision of this emission (0, 1, …).
-    public var revision: Int
-    public var closedBy: ClosedBy
+    package var revision: Int
+    package var closedBy: ClosedBy
     /// The group key bytes (group values joined with 0x1F).
-    public var groupKey: [UInt8]
+    package var groupKey: [UInt8]
     /// The `groupBy` values, in declaration order.
-    public var groupValues: [StoredValue]
+    package var groupValues: [StoredValue]
     /// The aggregate values, in declaration order (`null` when no event had a value).
-    public var aggregates: [StoredValue]
+    package var aggregates: [StoredValue]
     /// Contributing events.
-    public var sources: SourceSet
+    package var sources: SourceSet
     /// First and last input offset that contributed.
-    public var fromOffset: Int64
-    public var toOffset: Int64
+    package var fromOffset: Int64
+    package var toOffset: Int64
     /// Latest event time among the contributing events (the transaction's `createdAt`).
-    public var createdAt: Int64
+    package var createdAt: Int64
     /// Residues of `convert()` for this group key (set by the window step that emitted it).
     var residues: ResidueBook?
     /// Names of the group values and aggregates (set by the window step that emitted it).
     var layout: WindowLayout?
     /// Correlation id of the first contributing event (its `correlationId`, else its `eventId`).
-    public var correlationId: [UInt8] = []
+    package var correlationId: [UInt8] = []
 
     init(
         bounds: WindowBounds,
@@ -76,7 +76,7 @@ public final class WindowResult {
     }
 
     /// Window size in whole seconds (`window.sizeSec`).
-    public var sizeSeconds: Int64 { (bounds.end - bounds.start) / 1000 }
+    package var sizeSeconds: Int64 { (bounds.end - bounds.start) / 1000 }
 
     /// Encodes for a changelog (parked postings).
     func encode(into writer: inout StateWriter) {
