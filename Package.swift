@@ -133,9 +133,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"]),
-        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        // Test support: where the external conformance suites are (JSONTests, SchemasTests).
+        .target(name: "ConformanceSuites", path: "Tests/ConformanceSuites"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "ConformanceSuites"]),
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"]),
-        .testTarget(name: "SchemasTests", dependencies: ["Schemas", "JSON"]),
+        .testTarget(name: "SchemasTests", dependencies: ["Schemas", "JSON", "ConformanceSuites"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "Schemas"]),
         .testTarget(
             name: "EngineTests",

@@ -3,6 +3,7 @@
 // `StepRegistry`, `EngineError`, `TaskMetrics` and the clocks; the rest of the engine is `package`), plus the
 // few types a step and its tests use from the JSON and Topology modules.
 @_exported import Engine
+
 @_exported import struct JSON.ExactDecimal
 @_exported import struct Topology.OptionSpec
 @_exported import struct Topology.StepSpec

@@ -1,6 +1,5 @@
-import Foundation
+import ConformanceSuites
 import JSON
-import Testing
 
 /// Locations of shared test data, found from this file's path (`<package>/Tests/JSONTests/...`).
 enum TestPaths {
@@ -10,31 +9,6 @@ enum TestPaths {
         return parts.joined(separator: "/")
     }()
     static let jsonTestSuite = ConformanceSuites.folder(packageRoot: packageRoot) + "/json-test-suite/test_parsing"
-}
-
-/// Where the external conformance suites are: `$PLANTSTREAM_CONFORMANCE_SUITES` (a folder holding
-/// `json-test-suite/` and `json-schema-test-suite/`), else `../shared` beside the package. Tests that need them
-/// are skipped with this reason when absent — unless `PLANTSTREAM_REQUIRE_CONFORMANCE_SUITES=1` (set by
-/// `.ci/run`), which makes them run and fail.
-enum ConformanceSuites {
-    static func folder(packageRoot: String) -> String {
-        let environment = ProcessInfo.processInfo.environment
-        if let folder = environment["PLANTSTREAM_CONFORMANCE_SUITES"], !folder.isEmpty { return folder }
-        return packageRoot + "/../shared"
-    }
-
-    /// Whether the tests of `suite` (a folder that must exist) run.
-    static func enabled(_ suite: String) -> Bool {
-        FileManager.default.fileExists(atPath: suite) || required
-    }
-
-    static var required: Bool { ProcessInfo.processInfo.environment["PLANTSTREAM_REQUIRE_CONFORMANCE_SUITES"] == "1" }
-
-    static func skipReason(_ name: String, _ suite: String) -> Comment {
-        Comment(
-            rawValue: "\(name) not found at \(suite): put it in a folder and set PLANTSTREAM_CONFORMANCE_SUITES to "
-                + "that folder (README)")
-    }
 }
 
 /// Parses `bytes` with a fresh tape and returns the outcome.

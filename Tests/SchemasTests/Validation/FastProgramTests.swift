@@ -1,3 +1,4 @@
+import ConformanceSuites
 import Foundation
 import JSON
 import Testing
@@ -43,7 +44,7 @@ import Testing
     @Test(
         .enabled(
             if: ConformanceSuites.enabled(SchemaTestPaths.suite),
-            ConformanceSuites.skipReason("JSON-Schema-Test-Suite", SchemaTestPaths.suite)))
+            Comment(rawValue: ConformanceSuites.skipReason("JSON-Schema-Test-Suite", SchemaTestPaths.suite))))
     func theSuiteSchemasAgreeOnBothPaths() throws {
         let files = (try FileManager.default.contentsOfDirectory(atPath: SchemaTestPaths.tests)).filter {
             $0.hasSuffix(".json")
