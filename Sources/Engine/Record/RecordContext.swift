@@ -5,8 +5,7 @@ import JSON
 /// Holds borrowed views (the input record, the parsed event, enrichment rows) that are valid only
 /// while the record is being processed, plus the window result or map output once those steps ran.
 package final class RecordContext {
-    /// The mutable fields, behind a pointer: the accessors below are computed, so updating them on the
-    /// hot path needs no dynamic exclusivity check (the context is confined to one task's thread).
+    /// The mutable fields, behind the computed accessors below.
     struct Fields {
         var input: InputRecord? = nil
         var storedOrigin: StoredOrigin? = nil
@@ -29,41 +28,44 @@ package final class RecordContext {
         var event: JSONNode?
     }
 
-    let fields: UnsafeMutablePointer<Fields>
+    // Unchecked exclusivity (no dynamic check on the hot path): the context is confined to one task's thread,
+    // and no accessor calls out while it accesses `fields`.
+    @exclusivity(unchecked) var fields = Fields()
     /// Source topic and partition of the record.
     let topic: String
     let partition: Int32
     /// Top-level members of `event` found so far (by interned name), so repeated paths into the same
-    /// member (`data.a`, `data.b`) scan the event once.
+    /// member (`data.a`, `data.b`) scan the event once. A pointer handed to the path resolver, which reads and
+    /// updates the cache (24 words of tuples) in place.
     let rootMembers: UnsafeMutablePointer<RootMemberCache>
 
     /// The canonical event (envelope + data), when the record is an event.
     var event: JSONNode? {
-        _read { yield fields.pointee.event }
+        _read { yield fields.event }
         set {
-            fields.pointee.event = newValue
+            fields.event = newValue
             rootMembers.pointee.count = 0
         }
     }
     /// The live input record, when processing one (borrowed; `nil` for window results and released postings).
     var input: InputRecord? {
-        _read { yield fields.pointee.input }
-        _modify { yield &fields.pointee.input }
+        _read { yield fields.input }
+        _modify { yield &fields.input }
     }
     /// Original bytes of a released parked posting (for dead letters).
     var storedOrigin: StoredOrigin? {
-        _read { yield fields.pointee.storedOrigin }
-        _modify { yield &fields.pointee.storedOrigin }
+        _read { yield fields.storedOrigin }
+        _modify { yield &fields.storedOrigin }
     }
     /// Offset of the input record (window results: the last contributing offset).
     var offset: Int64 {
-        get { fields.pointee.offset }
-        _modify { yield &fields.pointee.offset }
+        get { fields.offset }
+        _modify { yield &fields.offset }
     }
     /// Event time (UTC ms); for window results `window.end - 1`.
     var eventTime: Int64 {
-        get { fields.pointee.eventTime }
-        _modify { yield &fields.pointee.eventTime }
+        get { fields.eventTime }
+        _modify { yield &fields.eventTime }
     }
     /// `<type>/v<N>` of the event as received (dead-letter header); written on first use from the event's
     /// `type` and `schemaVersion` (see ``setSchemaType(_:version:)``), so records that are not dead-lettered
@@ -71,97 +73,95 @@ package final class RecordContext {
     var schemaId: [UInt8] {
         _read {
             resolveSchemaId()
-            yield fields.pointee.schemaId
+            yield fields.schemaId
         }
         _modify {
             resolveSchemaId()
-            yield &fields.pointee.schemaId
+            yield &fields.schemaId
         }
     }
 
     /// Remembers the event's `type` node (borrowed: valid while the record is processed) and version.
     @inline(__always)
     func setSchemaType(_ type: JSONNode, version: Int64) {
-        fields.pointee.schemaType = type
-        fields.pointee.schemaVersion = version
+        fields.schemaType = type
+        fields.schemaVersion = version
     }
 
     /// Forgets the borrowed `type` node (the record is done).
     @inline(__always)
     func clearSchemaType() {
-        fields.pointee.schemaType = nil
+        fields.schemaType = nil
     }
 
     private func resolveSchemaId() {
-        guard let type = fields.pointee.schemaType, fields.pointee.schemaId.isEmpty else { return }
-        type.appendUnescapedBytes(to: &fields.pointee.schemaId)
-        fields.pointee.schemaId.append(contentsOf: [0x2F, 0x76])
-        PartitionTask.appendDecimal(fields.pointee.schemaVersion, to: &fields.pointee.schemaId)
+        guard let type = fields.schemaType, fields.schemaId.isEmpty else { return }
+        type.appendUnescapedBytes(to: &fields.schemaId)
+        fields.schemaId.append(contentsOf: [0x2F, 0x76])
+        PartitionTask.appendDecimal(fields.schemaVersion, to: &fields.schemaId)
     }
     /// The window result, after a window step.
     var window: WindowResult? {
-        _read { yield fields.pointee.window }
-        _modify { yield &fields.pointee.window }
+        _read { yield fields.window }
+        _modify { yield &fields.window }
     }
     /// Enrichment rows and exploded elements by alias slot.
     var aliases: [JSONNode?] {
-        _read { yield fields.pointee.aliases }
-        _modify { yield &fields.pointee.aliases }
+        _read { yield fields.aliases }
+        _modify { yield &fields.aliases }
     }
     /// Owned documents backing aliases of a released posting.
     var aliasDocuments: [OwnedDocument?] {
-        _read { yield fields.pointee.aliasDocuments }
-        _modify { yield &fields.pointee.aliasDocuments }
+        _read { yield fields.aliasDocuments }
+        _modify { yield &fields.aliasDocuments }
     }
     /// Element index after `explode` (appended to 1:1 idempotency keys), `-1` otherwise.
     var explodeIndex: Int {
-        get { fields.pointee.explodeIndex }
-        _modify { yield &fields.pointee.explodeIndex }
+        get { fields.explodeIndex }
+        _modify { yield &fields.explodeIndex }
     }
     /// Values of the `map` fields, once `map` ran.
     var mapValues: [Value] {
-        _read { yield fields.pointee.mapValues }
-        _modify { yield &fields.pointee.mapValues }
+        _read { yield fields.mapValues }
+        _modify { yield &fields.mapValues }
     }
     /// `true` once `map` ran.
     var mapped: Bool {
-        get { fields.pointee.mapped }
-        _modify { yield &fields.pointee.mapped }
+        get { fields.mapped }
+        _modify { yield &fields.mapped }
     }
     /// Sets ``pipeline`` (stores only when it changes: no retain and release per record of one pipeline).
     @inline(__always)
     func setPipeline(_ plan: Unmanaged<PipelinePlan>) {
-        guard fields.pointee.pipelineIdentity != plan.toOpaque() else { return }
+        guard fields.pipelineIdentity != plan.toOpaque() else { return }
         pipeline = plan.takeUnretainedValue()
     }
 
     /// The pipeline being run.
     var pipeline: PipelinePlan? {
-        _read { yield fields.pointee.pipeline }
+        _read { yield fields.pipeline }
         set {
-            fields.pointee.pipelineIdentity = newValue.map {
+            fields.pipelineIdentity = newValue.map {
                 UnsafeMutableRawPointer(Unmanaged.passUnretained($0).toOpaque())
             }
-            fields.pointee.pipeline = newValue
+            fields.pipeline = newValue
         }
     }
     /// Set by `hold`: the lot and whether the posting of the next `emit` is parked (its gate acts on it).
     var hold: HoldMark? {
-        _read { yield fields.pointee.hold }
-        _modify { yield &fields.pointee.hold }
+        _read { yield fields.hold }
+        _modify { yield &fields.hold }
     }
     /// Set by `enrich` (`onMissing: exception`): the gate after `emit` writes a PARKED exception instead of the
     /// posting.
     var parkReason: (code: String, message: String)? {
-        _read { yield fields.pointee.parkReason }
-        _modify { yield &fields.pointee.parkReason }
+        _read { yield fields.parkReason }
+        _modify { yield &fields.parkReason }
     }
 
     init(topic: String, partition: Int32, aliasCount: Int) {
         self.topic = topic
         self.partition = partition
-        fields = .allocate(capacity: 1)
-        fields.initialize(to: Fields())
         rootMembers = .allocate(capacity: 1)
         rootMembers.initialize(to: RootMemberCache())
         aliases = Array(repeating: nil, count: aliasCount)
@@ -169,8 +169,6 @@ package final class RecordContext {
     }
 
     deinit {
-        fields.deinitialize(count: 1)
-        fields.deallocate()
         rootMembers.deinitialize(count: 1)
         rootMembers.deallocate()
     }
@@ -182,8 +180,8 @@ package final class RecordContext {
         storedOrigin = nil
         event = nil
         window = nil
-        fields.pointee.schemaType = nil
-        if !fields.pointee.schemaId.isEmpty { fields.pointee.schemaId.removeAll(keepingCapacity: true) }
+        fields.schemaType = nil
+        if !fields.schemaId.isEmpty { fields.schemaId.removeAll(keepingCapacity: true) }
         resetDownstream()
     }
 

@@ -95,37 +95,14 @@ final class LoggedStore<Value: StateCodable>: TaggedMap {
 
     let tag: UInt8
 
-    /// The mutable parts, behind a pointer: the accessors are computed, so per-record updates need no
-    /// dynamic exclusivity checks (a store is confined to its task's thread).
-    private struct Storage {
-        var map = ByteKeyMap<Entry>()
-        var dirtyIndexes: [Int] = []
-        var deletedKeys: [[UInt8]] = []
-    }
-
-    private let storage: UnsafeMutablePointer<Storage>
-    private(set) var map: ByteKeyMap<Entry> {
-        _read { yield storage.pointee.map }
-        _modify { yield &storage.pointee.map }
-    }
-    private var dirtyIndexes: [Int] {
-        _read { yield storage.pointee.dirtyIndexes }
-        _modify { yield &storage.pointee.dirtyIndexes }
-    }
-    private var deletedKeys: [[UInt8]] {
-        _read { yield storage.pointee.deletedKeys }
-        _modify { yield &storage.pointee.deletedKeys }
-    }
+    // Unchecked exclusivity (no dynamic check per record): a store is confined to its task's thread, and no
+    // method calls out while it accesses these.
+    @exclusivity(unchecked) private(set) var map = ByteKeyMap<Entry>()
+    @exclusivity(unchecked) private var dirtyIndexes: [Int] = []
+    @exclusivity(unchecked) private var deletedKeys: [[UInt8]] = []
 
     init(tag: UInt8) {
         self.tag = tag
-        storage = .allocate(capacity: 1)
-        storage.initialize(to: Storage())
-    }
-
-    deinit {
-        storage.deinitialize(count: 1)
-        storage.deallocate()
     }
 
     var count: Int { map.count }
@@ -143,7 +120,7 @@ final class LoggedStore<Value: StateCodable>: TaggedMap {
     @inline(__always)
     subscript(index: Int) -> Value {
         // Borrowed in place: reading one field of a state must not copy (and retain) all of it.
-        _read { yield storage.pointee.map[index].value }
+        _read { yield map[index].value }
     }
 
     /// The key at an entry index.

@@ -25,63 +25,19 @@ final class WindowNode: StepNode {
     let windows: LoggedStore<WindowState>
     private let metaMap: LoggedStore<WindowMeta>
     private let residues: ResidueBook
-    /// The mutable parts, behind a pointer: the accessors are computed, so per-record updates need no
-    /// dynamic exclusivity checks (the node is confined to its task's thread).
-    private struct Scratch {
-        var queue: CloseQueue = CloseQueue()
-        var sessions: ByteKeyMap<[Int]> = ByteKeyMap<[Int]>()
-        var idleWatermark: Int64 = Int64.min
-        var metaChanged: Bool = false
-        var generation: UInt32 = 0
-        var groupKey: [UInt8] = []
-        var storeKey: [UInt8] = []
-        var assigned: [WindowBounds] = []
-        var inputs: [Value] = []
-    }
-
-    private let scratch: UnsafeMutablePointer<Scratch> = {
-        let pointer = UnsafeMutablePointer<Scratch>.allocate(capacity: 1)
-        pointer.initialize(to: Scratch())
-        return pointer
-    }()
-    private var queue: CloseQueue {
-        _read { yield scratch.pointee.queue }
-        _modify { yield &scratch.pointee.queue }
-    }
+    // Unchecked exclusivity (no dynamic check per record): the node is confined to its task's thread, and no
+    // access to these overlaps a call that reaches them again.
+    @exclusivity(unchecked) private var queue = CloseQueue()
     /// Group key → entry indexes of its sessions (session windows only; rebuilt on restore).
-    var sessions: ByteKeyMap<[Int]> {
-        _read { yield scratch.pointee.sessions }
-        _modify { yield &scratch.pointee.sessions }
-    }
-    private var idleWatermark: Int64 {
-        get { scratch.pointee.idleWatermark }
-        _modify { yield &scratch.pointee.idleWatermark }
-    }
+    @exclusivity(unchecked) var sessions = ByteKeyMap<[Int]>()
+    @exclusivity(unchecked) private var idleWatermark = Int64.min
     /// Stream time or the idle watermark moved since the meta entry was last written.
-    private var metaChanged: Bool {
-        get { scratch.pointee.metaChanged }
-        _modify { yield &scratch.pointee.metaChanged }
-    }
-    var generation: UInt32 {
-        get { scratch.pointee.generation }
-        _modify { yield &scratch.pointee.generation }
-    }
-    var groupKey: [UInt8] {
-        _read { yield scratch.pointee.groupKey }
-        _modify { yield &scratch.pointee.groupKey }
-    }
-    var storeKey: [UInt8] {
-        _read { yield scratch.pointee.storeKey }
-        _modify { yield &scratch.pointee.storeKey }
-    }
-    private var assigned: [WindowBounds] {
-        _read { yield scratch.pointee.assigned }
-        _modify { yield &scratch.pointee.assigned }
-    }
-    private var inputs: [Value] {
-        _read { yield scratch.pointee.inputs }
-        _modify { yield &scratch.pointee.inputs }
-    }
+    @exclusivity(unchecked) private var metaChanged = false
+    @exclusivity(unchecked) var generation: UInt32 = 0
+    @exclusivity(unchecked) var groupKey: [UInt8] = []
+    @exclusivity(unchecked) var storeKey: [UInt8] = []
+    @exclusivity(unchecked) private var assigned: [WindowBounds] = []
+    @exclusivity(unchecked) private var inputs: [Value] = []
     let emission: RecordContext
     private let probe: WindowResult
     private let hasArgument: [Bool]
@@ -97,10 +53,6 @@ final class WindowNode: StepNode {
     private let needsZone: Bool
     private let utc = ZoneRules.utc
 
-    deinit {
-        scratch.deinitialize(count: 1)
-        scratch.deallocate()
-    }
     private static let metaKey: [UInt8] = []
 
     init(plan: WindowStepPlan, context: StepContext) {
