@@ -13,13 +13,16 @@ extension FormatChecker {
     private static func isURI(_ text: Slice<UnsafeRawBufferPointer>, requireScheme: Bool) -> Bool {
         var index = text.startIndex
         let end = text.endIndex
+        // Read once: each class is a global, and the loops below test every byte.
+        let delimiter = URIClass.delimiter
+        let pathCharacter = URIClass.pathCharacter
         // scheme ":" — the first ':' before any '/', '?' or '#'.
         var scheme = false
         var probe = index
-        while probe < end, !"/?#:".utf8.contains(text[probe]) { probe += 1 }
+        while probe < end, !delimiter.contains(text[probe]) { probe += 1 }
         if probe < end, text[probe] == UInt8(ascii: ":") {
             guard probe > index, isAlpha(text[index]),
-                text[(index + 1)..<probe].allSatisfy({ isAlpha($0) || isDigit($0) || "+-.".utf8.contains($0) })
+                text[(index + 1)..<probe].allSatisfy(URIClass.scheme.contains)
             else { return false }  // a relative reference's first segment cannot hold ':'
             scheme = true
             index = probe + 1
@@ -29,7 +32,7 @@ extension FormatChecker {
         if end - index >= 2, text[index] == UInt8(ascii: "/"), text[index + 1] == UInt8(ascii: "/") {
             index += 2
             var authorityEnd = index
-            while authorityEnd < end, !"/?#".utf8.contains(text[authorityEnd]) { authorityEnd += 1 }
+            while authorityEnd < end, !URIClass.authorityEnd.contains(text[authorityEnd]) { authorityEnd += 1 }
             guard isAuthority(text.base[index..<authorityEnd]) else { return false }
             index = authorityEnd
         }
@@ -45,7 +48,7 @@ extension FormatChecker {
                 guard end - index >= 3, isHex(text[index + 1]), isHex(text[index + 2]) else { return false }
                 index += 2
             default:
-                guard isPathCharacter(byte) else { return false }
+                guard pathCharacter.contains(byte) else { return false }
             }
             index += 1
         }
@@ -56,7 +59,7 @@ extension FormatChecker {
     private static func isAuthority(_ text: Slice<UnsafeRawBufferPointer>) -> Bool {
         var hostStart = text.startIndex
         if let at = text.lastIndex(of: UInt8(ascii: "@")) {
-            guard isEncoded(text.base[text.startIndex..<at], allowing: ":") else { return false }
+            guard isEncoded(text.base[text.startIndex..<at], allowing: .userInfo) else { return false }
             hostStart = at + 1
         }
         let hostAndPort = text.base[hostStart..<text.endIndex]
@@ -68,11 +71,11 @@ extension FormatChecker {
             hostEnd = close + 1
         } else {
             if let colon = hostAndPort.firstIndex(of: UInt8(ascii: ":")) { hostEnd = colon }
-            guard isEncoded(text.base[hostStart..<hostEnd], allowing: "") else { return false }
+            guard isEncoded(text.base[hostStart..<hostEnd], allowing: .registeredName) else { return false }
         }
         guard hostEnd < hostAndPort.endIndex else { return true }
         guard text.base[hostEnd] == UInt8(ascii: ":") else { return false }
-        return text.base[(hostEnd + 1)..<hostAndPort.endIndex].allSatisfy(isDigit)
+        return text.base[(hostEnd + 1)..<hostAndPort.endIndex].allSatisfy(URIClass.digit.contains)
     }
 
     /// `"v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )`.
@@ -81,11 +84,11 @@ extension FormatChecker {
             let dot = text.firstIndex(of: UInt8(ascii: ".")), dot > text.startIndex + 1, dot + 1 < text.endIndex
         else { return false }
         return text.base[(text.startIndex + 1)..<dot].allSatisfy(isHex)
-            && text.base[(dot + 1)..<text.endIndex].allSatisfy { isUnreserved($0) || isSubDelimiter($0) || $0 == 0x3A }
+            && text.base[(dot + 1)..<text.endIndex].allSatisfy(URIClass.userInfo.contains)
     }
 
-    /// Unreserved characters, sub-delimiters, percent-encodings and the characters in `extra`.
-    private static func isEncoded(_ text: Slice<UnsafeRawBufferPointer>, allowing extra: String) -> Bool {
+    /// Percent-encodings and the characters of `allowed`.
+    private static func isEncoded(_ text: Slice<UnsafeRawBufferPointer>, allowing allowed: URIClass) -> Bool {
         var index = text.startIndex
         while index < text.endIndex {
             let byte = text[index]
@@ -94,24 +97,52 @@ extension FormatChecker {
                 index += 3
                 continue
             }
-            guard isUnreserved(byte) || isSubDelimiter(byte) || extra.utf8.contains(byte) else { return false }
+            guard allowed.contains(byte) else { return false }
             index += 1
         }
         return true
     }
 
-    /// `pchar` without `%` (handled by the caller): unreserved, sub-delimiters, `:` and `@`.
-    private static func isPathCharacter(_ byte: UInt8) -> Bool {
-        isUnreserved(byte) || isSubDelimiter(byte) || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "@")
-    }
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        isAlpha(byte) || isDigit(byte) || "-._~".utf8.contains(byte)
-    }
-
-    private static func isSubDelimiter(_ byte: UInt8) -> Bool { "!$&'()*+,;=".utf8.contains(byte) }
-
     private static func isAlpha(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+}
 
-    private static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+/// A set of ASCII characters as two 64-bit masks: a membership test is a shift and a mask (this runs for every
+/// byte of every `uri-reference` string an event carries).
+struct URIClass {
+    let low: UInt64
+    let high: UInt64
+
+    init(_ characters: String, alpha: Bool = false, digits: Bool = false) {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var bytes = Array(characters.utf8)
+        if alpha {
+            bytes += Array(UInt8(ascii: "A")...UInt8(ascii: "Z")) + Array(UInt8(ascii: "a")...UInt8(ascii: "z"))
+        }
+        if digits { bytes += Array(UInt8(ascii: "0")...UInt8(ascii: "9")) }
+        for byte in bytes where byte < 128 {
+            if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
+        }
+        self.low = low
+        self.high = high
+    }
+
+    @inline(__always)
+    func contains(_ byte: UInt8) -> Bool {
+        byte < 64 ? (low >> UInt64(byte)) & 1 != 0 : byte < 128 ? (high >> UInt64(byte &- 64)) & 1 != 0 : false
+    }
+
+    static let unreservedCharacters = "-._~"
+    static let subDelimiters = "!$&'()*+,;="
+    /// Where a scheme ends or a relative reference's first segment does.
+    static let delimiter = URIClass("/?#:")
+    static let authorityEnd = URIClass("/?#")
+    static let scheme = URIClass("+-.", alpha: true, digits: true)
+    static let digit = URIClass("", digits: true)
+    /// `reg-name`: unreserved and sub-delimiters.
+    static let registeredName = URIClass(unreservedCharacters + subDelimiters, alpha: true, digits: true)
+    /// `userinfo` and IPvFuture's tail: unreserved, sub-delimiters and `:`.
+    static let userInfo = URIClass(unreservedCharacters + subDelimiters + ":", alpha: true, digits: true)
+    /// `pchar` without `%` (percent-encodings are checked apart): unreserved, sub-delimiters, `:` and `@`.
+    static let pathCharacter = URIClass(unreservedCharacters + subDelimiters + ":@", alpha: true, digits: true)
 }
