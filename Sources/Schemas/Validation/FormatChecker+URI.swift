@@ -11,46 +11,52 @@ extension FormatChecker {
     }
 
     private static func isURI(_ text: Slice<UnsafeRawBufferPointer>, requireScheme: Bool) -> Bool {
-        var index = text.startIndex
-        let end = text.endIndex
+        guard let base = text.base.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return !requireScheme }
+        let bytes = base + text.startIndex
+        let end = text.count
         // Read once: each class is a global, and the loops below test every byte.
         let delimiter = URIClass.delimiter
         let pathCharacter = URIClass.pathCharacter
+        var index = 0
         // scheme ":" — the first ':' before any '/', '?' or '#'.
         var scheme = false
-        var probe = index
-        while probe < end, !delimiter.contains(text[probe]) { probe += 1 }
-        if probe < end, text[probe] == UInt8(ascii: ":") {
-            guard probe > index, isAlpha(text[index]),
-                text[(index + 1)..<probe].allSatisfy(URIClass.scheme.contains)
-            else { return false }  // a relative reference's first segment cannot hold ':'
+        var probe = 0
+        while probe < end, !delimiter.contains(bytes[probe]) { probe += 1 }
+        if probe < end, bytes[probe] == UInt8(ascii: ":") {
+            // A relative reference's first segment cannot hold ':'.
+            guard probe > 0, isAlpha(bytes[0]) else { return false }
+            let schemeCharacter = URIClass.scheme
+            for offset in 1..<probe where !schemeCharacter.contains(bytes[offset]) { return false }
             scheme = true
             index = probe + 1
         }
         if requireScheme && !scheme { return false }
         // "//" authority
-        if end - index >= 2, text[index] == UInt8(ascii: "/"), text[index + 1] == UInt8(ascii: "/") {
+        if end - index >= 2, bytes[index] == UInt8(ascii: "/"), bytes[index + 1] == UInt8(ascii: "/") {
             index += 2
             var authorityEnd = index
-            while authorityEnd < end, !URIClass.authorityEnd.contains(text[authorityEnd]) { authorityEnd += 1 }
-            guard isAuthority(text.base[index..<authorityEnd]) else { return false }
+            let authorityDelimiter = URIClass.authorityEnd
+            while authorityEnd < end, !authorityDelimiter.contains(bytes[authorityEnd]) { authorityEnd += 1 }
+            let start = text.startIndex
+            guard isAuthority(text.base[(start + index)..<(start + authorityEnd)]) else { return false }
             index = authorityEnd
         }
         // path, then "?" query and "#" fragment
         var part = 0  // 0 path, 1 query, 2 fragment
         while index < end {
-            let byte = text[index]
-            switch byte {
-            case UInt8(ascii: "?") where part == 0: part = 1
-            case UInt8(ascii: "#") where part < 2: part = 2
-            case UInt8(ascii: "?"), UInt8(ascii: "/"): break
-            case UInt8(ascii: "%"):
-                guard end - index >= 3, isHex(text[index + 1]), isHex(text[index + 2]) else { return false }
-                index += 2
-            default:
-                guard pathCharacter.contains(byte) else { return false }
-            }
+            let byte = bytes[index]
             index += 1
+            if pathCharacter.contains(byte) || byte == UInt8(ascii: "/") { continue }
+            switch byte {
+            case UInt8(ascii: "?"): if part == 0 { part = 1 }
+            case UInt8(ascii: "#"):
+                guard part < 2 else { return false }
+                part = 2
+            case UInt8(ascii: "%"):
+                guard end - index >= 2, isHex(bytes[index]), isHex(bytes[index + 1]) else { return false }
+                index += 2
+            default: return false
+            }
         }
         return true
     }
