@@ -1,59 +1,55 @@
 /// `uri` and `uri-reference` (RFC 3986 §3, §4.1): ASCII only, percent-encodings complete, every character in
 /// the set its component allows, `[…]` hosts IPv6 or IPvFuture, ports digits, and a relative reference whose
 /// first segment has no `:` (it would read as a scheme).
+///
+/// It runs on every event (the envelope's `source`), so it reads the bytes once by pointer and tests each
+/// against constant character masks (about 10 instructions a character).
 extension FormatChecker {
     static func isURIReference(_ text: UnsafeRawBufferPointer) -> Bool {
-        isURI(text[...], requireScheme: false)
+        isURI(text, requireScheme: false)
     }
 
     static func isAbsoluteURI(_ text: UnsafeRawBufferPointer) -> Bool {
-        isURI(text[...], requireScheme: true)
+        isURI(text, requireScheme: true)
     }
 
-    private static func isURI(_ text: Slice<UnsafeRawBufferPointer>, requireScheme: Bool) -> Bool {
-        guard let base = text.base.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return !requireScheme }
-        let bytes = base + text.startIndex
+    private static func isURI(_ text: UnsafeRawBufferPointer, requireScheme: Bool) -> Bool {
+        guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return !requireScheme }
         let end = text.count
-        // Read once: each class is a global, and the loops below test every byte.
-        let delimiter = URIClass.delimiter
-        let pathCharacter = URIClass.pathCharacter
         var index = 0
         // scheme ":" — the first ':' before any '/', '?' or '#'.
         var scheme = false
         var probe = 0
-        while probe < end, !delimiter.contains(bytes[probe]) { probe += 1 }
-        if probe < end, bytes[probe] == UInt8(ascii: ":") {
+        while probe < end, !URIClass.delimiter.contains(base[probe]) { probe += 1 }
+        if probe < end, base[probe] == UInt8(ascii: ":") {
             // A relative reference's first segment cannot hold ':'.
-            guard probe > 0, isAlpha(bytes[0]) else { return false }
-            let schemeCharacter = URIClass.scheme
-            for offset in 1..<probe where !schemeCharacter.contains(bytes[offset]) { return false }
+            guard probe > 0, isAlpha(base[0]) else { return false }
+            for offset in 1..<probe where !URIClass.scheme.contains(base[offset]) { return false }
             scheme = true
             index = probe + 1
         }
         if requireScheme && !scheme { return false }
         // "//" authority
-        if end - index >= 2, bytes[index] == UInt8(ascii: "/"), bytes[index + 1] == UInt8(ascii: "/") {
+        if end - index >= 2, base[index] == UInt8(ascii: "/"), base[index + 1] == UInt8(ascii: "/") {
             index += 2
             var authorityEnd = index
-            let authorityDelimiter = URIClass.authorityEnd
-            while authorityEnd < end, !authorityDelimiter.contains(bytes[authorityEnd]) { authorityEnd += 1 }
-            let start = text.startIndex
-            guard isAuthority(text.base[(start + index)..<(start + authorityEnd)]) else { return false }
+            while authorityEnd < end, !URIClass.authorityEnd.contains(base[authorityEnd]) { authorityEnd += 1 }
+            guard isAuthority(base + index, count: authorityEnd - index) else { return false }
             index = authorityEnd
         }
         // path, then "?" query and "#" fragment
         var part = 0  // 0 path, 1 query, 2 fragment
         while index < end {
-            let byte = bytes[index]
+            let byte = base[index]
             index += 1
-            if pathCharacter.contains(byte) || byte == UInt8(ascii: "/") { continue }
+            if URIClass.pathCharacter.contains(byte) || byte == UInt8(ascii: "/") { continue }
             switch byte {
             case UInt8(ascii: "?"): if part == 0 { part = 1 }
             case UInt8(ascii: "#"):
                 guard part < 2 else { return false }
                 part = 2
             case UInt8(ascii: "%"):
-                guard end - index >= 2, isHex(bytes[index]), isHex(bytes[index + 1]) else { return false }
+                guard end - index >= 2, isHex(base[index]), isHex(base[index + 1]) else { return false }
                 index += 2
             default: return false
             }
@@ -62,44 +58,52 @@ extension FormatChecker {
     }
 
     /// `[ userinfo "@" ] host [ ":" port ]`.
-    private static func isAuthority(_ text: Slice<UnsafeRawBufferPointer>) -> Bool {
-        var hostStart = text.startIndex
-        if let at = text.lastIndex(of: UInt8(ascii: "@")) {
-            guard isEncoded(text.base[text.startIndex..<at], allowing: .userInfo) else { return false }
+    private static func isAuthority(_ text: UnsafePointer<UInt8>, count: Int) -> Bool {
+        var hostStart = 0
+        var at = count - 1
+        while at >= 0, text[at] != UInt8(ascii: "@") { at -= 1 }
+        if at >= 0 {
+            guard isEncoded(text, 0..<at, allowing: URIClass.userInfo) else { return false }
             hostStart = at + 1
         }
-        let hostAndPort = text.base[hostStart..<text.endIndex]
-        var hostEnd = hostAndPort.endIndex
-        if hostAndPort.first == UInt8(ascii: "[") {
-            guard let close = hostAndPort.firstIndex(of: UInt8(ascii: "]")) else { return false }
-            let literal = text.base[(hostStart + 1)..<close]
-            guard isIPv6(literal) || isIPvFuture(literal) else { return false }
+        var hostEnd = count
+        if hostStart < count, text[hostStart] == UInt8(ascii: "[") {
+            var close = hostStart + 1
+            while close < count, text[close] != UInt8(ascii: "]") { close += 1 }
+            guard close < count else { return false }
+            let literal = UnsafeRawBufferPointer(start: text + hostStart + 1, count: close - hostStart - 1)
+            guard isIPv6(literal[...]) || isIPvFuture(literal) else { return false }
             hostEnd = close + 1
         } else {
-            if let colon = hostAndPort.firstIndex(of: UInt8(ascii: ":")) { hostEnd = colon }
-            guard isEncoded(text.base[hostStart..<hostEnd], allowing: .registeredName) else { return false }
+            var colon = hostStart
+            while colon < count, text[colon] != UInt8(ascii: ":") { colon += 1 }
+            hostEnd = colon
+            guard isEncoded(text, hostStart..<hostEnd, allowing: URIClass.registeredName) else { return false }
         }
-        guard hostEnd < hostAndPort.endIndex else { return true }
-        guard text.base[hostEnd] == UInt8(ascii: ":") else { return false }
-        return text.base[(hostEnd + 1)..<hostAndPort.endIndex].allSatisfy(URIClass.digit.contains)
+        guard hostEnd < count else { return true }
+        guard text[hostEnd] == UInt8(ascii: ":") else { return false }
+        for index in (hostEnd + 1)..<count where !URIClass.digit.contains(text[index]) { return false }
+        return true
     }
 
     /// `"v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )`.
-    private static func isIPvFuture(_ text: Slice<UnsafeRawBufferPointer>) -> Bool {
+    private static func isIPvFuture(_ text: UnsafeRawBufferPointer) -> Bool {
         guard let first = text.first, first == UInt8(ascii: "v") || first == UInt8(ascii: "V"),
-            let dot = text.firstIndex(of: UInt8(ascii: ".")), dot > text.startIndex + 1, dot + 1 < text.endIndex
+            let dot = text.firstIndex(of: UInt8(ascii: ".")), dot > 1, dot + 1 < text.count
         else { return false }
-        return text.base[(text.startIndex + 1)..<dot].allSatisfy(isHex)
-            && text.base[(dot + 1)..<text.endIndex].allSatisfy(URIClass.userInfo.contains)
+        return text[1..<dot].allSatisfy(isHex) && text[(dot + 1)...].allSatisfy { URIClass.userInfo.contains($0) }
     }
 
-    /// Percent-encodings and the characters of `allowed`.
-    private static func isEncoded(_ text: Slice<UnsafeRawBufferPointer>, allowing allowed: URIClass) -> Bool {
-        var index = text.startIndex
-        while index < text.endIndex {
+    /// Percent-encodings and the characters of `allowed` in `range` of `text`.
+    private static func isEncoded(_ text: UnsafePointer<UInt8>, _ range: Range<Int>, allowing allowed: URIClass) -> Bool
+    {
+        var index = range.lowerBound
+        while index < range.upperBound {
             let byte = text[index]
             if byte == UInt8(ascii: "%") {
-                guard text.endIndex - index >= 3, isHex(text[index + 1]), isHex(text[index + 2]) else { return false }
+                guard range.upperBound - index >= 3, isHex(text[index + 1]), isHex(text[index + 2]) else {
+                    return false
+                }
                 index += 3
                 continue
             }
@@ -112,43 +116,29 @@ extension FormatChecker {
     private static func isAlpha(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
 }
 
-/// A set of ASCII characters as two 64-bit masks: a membership test is a shift and a mask (this runs for every
-/// byte of every `uri-reference` string an event carries).
+/// A set of ASCII characters as two 64-bit masks (bit `c` of `low` for `c` < 64, bit `c − 64` of `high`): a
+/// membership test is a shift and a mask. The sets are constants, so reading them costs no lazy initialisation;
+/// `URIClassTests` checks each against its characters.
 struct URIClass {
     let low: UInt64
     let high: UInt64
-
-    init(_ characters: String, alpha: Bool = false, digits: Bool = false) {
-        var low: UInt64 = 0
-        var high: UInt64 = 0
-        var bytes = Array(characters.utf8)
-        if alpha {
-            bytes += Array(UInt8(ascii: "A")...UInt8(ascii: "Z")) + Array(UInt8(ascii: "a")...UInt8(ascii: "z"))
-        }
-        if digits { bytes += Array(UInt8(ascii: "0")...UInt8(ascii: "9")) }
-        for byte in bytes where byte < 128 {
-            if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
-        }
-        self.low = low
-        self.high = high
-    }
 
     @inline(__always)
     func contains(_ byte: UInt8) -> Bool {
         byte < 64 ? (low >> UInt64(byte)) & 1 != 0 : byte < 128 ? (high >> UInt64(byte &- 64)) & 1 != 0 : false
     }
 
-    static let unreservedCharacters = "-._~"
-    static let subDelimiters = "!$&'()*+,;="
-    /// Where a scheme ends or a relative reference's first segment does.
-    static let delimiter = URIClass("/?#:")
-    static let authorityEnd = URIClass("/?#")
-    static let scheme = URIClass("+-.", alpha: true, digits: true)
-    static let digit = URIClass("", digits: true)
-    /// `reg-name`: unreserved and sub-delimiters.
-    static let registeredName = URIClass(unreservedCharacters + subDelimiters, alpha: true, digits: true)
+    /// Where a scheme ends or a relative reference's first segment does: `/?#:`.
+    static let delimiter = URIClass(low: 0x8400_8008_0000_0000, high: 0)
+    /// Where an authority ends: `/?#`.
+    static let authorityEnd = URIClass(low: 0x8000_8008_0000_0000, high: 0)
+    /// After a scheme's first letter: letters, digits, `+-.`.
+    static let scheme = URIClass(low: 0x03FF_6800_0000_0000, high: 0x07FF_FFFE_07FF_FFFE)
+    static let digit = URIClass(low: 0x03FF_0000_0000_0000, high: 0)
+    /// `reg-name`: unreserved (letters, digits, `-._~`) and sub-delimiters (`!$&'()*+,;=`).
+    static let registeredName = URIClass(low: 0x2BFF_7FD2_0000_0000, high: 0x47FF_FFFE_87FF_FFFE)
     /// `userinfo` and IPvFuture's tail: unreserved, sub-delimiters and `:`.
-    static let userInfo = URIClass(unreservedCharacters + subDelimiters + ":", alpha: true, digits: true)
+    static let userInfo = URIClass(low: 0x2FFF_7FD2_0000_0000, high: 0x47FF_FFFE_87FF_FFFE)
     /// `pchar` without `%` (percent-encodings are checked apart): unreserved, sub-delimiters, `:` and `@`.
-    static let pathCharacter = URIClass(unreservedCharacters + subDelimiters + ":@", alpha: true, digits: true)
+    static let pathCharacter = URIClass(low: 0x2FFF_7FD2_0000_0000, high: 0x47FF_FFFE_87FF_FFFF)
 }
