@@ -29,11 +29,7 @@ extension RuntimeProcessTests {
                     seed: 9, holdsPerPlantPerDay: 0,
                     faults: FaultConfiguration(duplicateShare: 0.05, lateShare: 0.01, invalidShare: 0.002)))
             try await TestKafka.produce(
-                simulator.records(count: 6000).map {
-                    TestKafka.Outgoing(
-                        topic: $0.topic, key: $0.key, value: $0.value,
-                        headers: $0.headers.map { KafkaHeader(name: $0.name, value: $0.value) })
-                }, cluster: cluster)
+                TestKafka.outgoing(simulator.records(count: 6000)), cluster: cluster)
 
             async let plain = ProcessorProcess.runToIdle(
                 topology: reference.path, region: Self.region, bootstrap: cluster.bootstrapServers)

@@ -20,11 +20,7 @@ extension RuntimeProcessTests {
             let scenario = try PlantScenario.load(topology: topology, directory: directory, region: Self.region)
             var simulator = try PlantSimulator(
                 scenario: scenario, configuration: SimulatorConfiguration(seed: 3, holdsPerPlantPerDay: 0))
-            let stream = simulator.records(count: 3000).map {
-                TestKafka.Outgoing(
-                    topic: $0.topic, key: $0.key, value: $0.value,
-                    headers: $0.headers.map { KafkaHeader(name: $0.name, value: $0.value) })
-            }
+            let stream = TestKafka.outgoing(simulator.records(count: 3000))
             try await TestKafka.produce(stream, cluster: cluster)
             let process = try ProcessorProcess(
                 arguments: ProcessorProcess.arguments(

@@ -24,11 +24,7 @@ extension RuntimeProcessTests {
             let scenario = try PlantScenario.load(topology: topology, directory: directory, region: Self.region)
             var simulator = try PlantSimulator(
                 scenario: scenario, configuration: SimulatorConfiguration(seed: 9, holdsPerPlantPerDay: 0))
-            let stream = simulator.records(count: 1200).map {
-                TestKafka.Outgoing(
-                    topic: $0.topic, key: $0.key, value: $0.value,
-                    headers: $0.headers.map { KafkaHeader(name: $0.name, value: $0.value) })
-            }
+            let stream = TestKafka.outgoing(simulator.records(count: 1200))
             let invalid: (Int) -> [UInt8] = { size in
                 let head = #"{"type":"operation.reported","schemaVersion":1,"padding":""#
                 return Array((head + String(repeating: "x", count: size - head.utf8.count - 2) + "\"}").utf8)

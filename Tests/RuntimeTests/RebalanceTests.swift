@@ -26,11 +26,7 @@ extension RuntimeProcessTests {
                 configuration: SimulatorConfiguration(
                     seed: 5, holdsPerPlantPerDay: 0,
                     faults: FaultConfiguration(duplicateShare: 0.05, outOfOrderMaxDelayMs: 60_000, lateShare: 0.01)))
-            let stream = simulator.records(count: 9000).map {
-                TestKafka.Outgoing(
-                    topic: $0.topic, key: $0.key, value: $0.value,
-                    headers: $0.headers.map { KafkaHeader(name: $0.name, value: $0.value) })
-            }
+            let stream = TestKafka.outgoing(simulator.records(count: 9000))
             let inputs = partitions.filter { topology.sources.map(\.topic).contains($0.key) }
             let group = "rebalance-two-\(Self.region)"
 

@@ -30,11 +30,7 @@ extension RuntimeProcessTests {
                     seed: 42, holdsPerPlantPerDay: 0,
                     faults: FaultConfiguration(
                         duplicateShare: 0.05, outOfOrderMaxDelayMs: 120_000, lateShare: 0.01, invalidShare: 0.002)))
-            let stream = simulator.records(count: 10_000).map {
-                TestKafka.Outgoing(
-                    topic: $0.topic, key: $0.key, value: $0.value,
-                    headers: $0.headers.map { KafkaHeader(name: $0.name, value: $0.value) })
-            }
+            let stream = TestKafka.outgoing(simulator.records(count: 10_000))
             let half = stream.count / 2
             let inputs = partitions.filter { topology.sources.map(\.topic).contains($0.key) }
 

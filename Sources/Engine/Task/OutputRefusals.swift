@@ -21,7 +21,7 @@ package final class OutputRefusals {
     ///     be replaced: refusals of those stop the processor).
     ///   - reason: The broker's answer, e.g. `Broker: Topic authorization failed`.
     package func refuse(_ destination: Destination, reason: String) {
-        precondition(destination.kind == .records || destination.kind == .exceptions)
+        precondition(Self.canReplace(destination))
         reasons[destination.index] = reason
         isEmpty = false
     }

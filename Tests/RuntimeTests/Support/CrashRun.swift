@@ -242,9 +242,7 @@ struct CrashRun {
         let quality = topology.source(named: "quality")?.topic ?? "mfg.quality.v1"
         var rounds: [Round] = []
         for record in simulator.records(count: count) {
-            let outgoing = TestKafka.Outgoing(
-                topic: record.topic, key: record.key, value: record.value,
-                headers: record.headers.map { KafkaHeader(name: $0.name, value: $0.value) })
+            let outgoing = TestKafka.Outgoing(record)
             let isQuality = record.topic == quality
             if let last = rounds.last, (last.records.first?.topic == quality) == isQuality {
                 rounds[rounds.count - 1].records.append(outgoing)

@@ -1,5 +1,6 @@
 import KafkaClient
 import Logging
+import Simulator
 
 /// A record read back from a topic (owned copy).
 struct ReadRecord: Sendable, Hashable, CustomStringConvertible {
@@ -41,6 +42,11 @@ enum TestKafka {
         var headers: [KafkaHeader] = []
     }
 
+    /// Simulated records as records to produce (topic, key, value, CloudEvents headers).
+    static func outgoing(_ records: [SimulatedRecord]) -> [Outgoing] {
+        records.map(Outgoing.init)
+    }
+
     /// Produces records in order (partitioned by key, like the simulator and real producers) and flushes.
     static func produce(
         _ records: [Outgoing], cluster: KafkaEmbeddedCluster, producerProperties: [String: String] = [:]
@@ -59,20 +65,21 @@ enum TestKafka {
         }
     }
 
+    /// Every partition of `topics` (name → partition count), for an offset query.
+    private static func partitions(of topics: [String: Int]) -> [KafkaTopicPartitionOffset] {
+        topics.flatMap { topic, count in
+            (0..<Int32(count)).map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.unset) }
+        }
+    }
+
     /// The sum of a group's committed offsets over the partitions of the topics (unset counts as 0).
     static func committedTotal(group: String, topics: [String: Int], cluster: KafkaEmbeddedCluster) async throws
         -> Int64
     {
         try await onThread {
             let admin = try KafkaAdmin(configuration: cluster.configuration(), logger: logger)
-            var partitions: [KafkaTopicPartitionOffset] = []
-            for (topic, count) in topics {
-                for partition in 0..<Int32(count) {
-                    partitions.append(
-                        KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: KafkaOffset.unset))
-                }
-            }
-            let committed = try admin.committedOffsets(group: group, partitions: partitions, timeout: .seconds(10))
+            let committed = try admin.committedOffsets(
+                group: group, partitions: partitions(of: topics), timeout: .seconds(10))
             return committed.reduce(0) { $0 + max($1.offset, 0) }
         }
     }
@@ -126,14 +133,8 @@ extension TestKafka {
     {
         try await onThread {
             let admin = try KafkaAdmin(configuration: cluster.configuration(), logger: logger)
-            var partitions: [KafkaTopicPartitionOffset] = []
-            for (topic, count) in topics {
-                for partition in 0..<Int32(count) {
-                    partitions.append(
-                        KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: KafkaOffset.unset))
-                }
-            }
-            let committed = try admin.committedOffsets(group: group, partitions: partitions, timeout: .seconds(10))
+            let committed = try admin.committedOffsets(
+                group: group, partitions: partitions(of: topics), timeout: .seconds(10))
             var behind: [String] = []
             for entry in committed {
                 let marks = try admin.watermarks(topic: entry.topic, partition: entry.partition, timeout: .seconds(10))
@@ -143,5 +144,14 @@ extension TestKafka {
             }
             return behind
         }
+    }
+}
+
+extension TestKafka.Outgoing {
+    /// A simulated record as a record to produce.
+    init(_ record: SimulatedRecord) {
+        self.init(
+            topic: record.topic, key: record.key, value: record.value,
+            headers: record.headers.map { KafkaHeader(name: $0.name, value: $0.value) })
     }
 }
