@@ -3,19 +3,19 @@
 final class OutputSink: PostingStage {
     private let context: StepContext
     private let counters: TaskCounters
-    /// The `txnType` the emit's schema fixes, if any.
-    private let transactionType: String?
+    /// The counter slot of the `txnType` the emit's schema fixes, if any.
+    private let transactionSlot: Int?
 
     init(context: StepContext, transactionType: String?) {
         self.context = context
         counters = context.counters
-        self.transactionType = transactionType
+        transactionSlot = transactionType.map(counters.transactionSlot(for:))
     }
 
     @inline(__always)
     func accept(_ posting: Posting, of record: RecordContext) {
         counters.metrics.outputs += 1
-        if let transactionType { counters.metrics.transactionsByType[transactionType, default: 0] += 1 }
+        if let transactionSlot { counters.countTransaction(slot: transactionSlot) }
         context.write(
             posting.destination, key: posting.key, value: posting.value, timestamp: posting.timestamp, origin: record)
     }

@@ -29,6 +29,7 @@ package final class PartitionTask {
         metrics.parked = emitNodes.reduce(0) { $0 + $1.parkedCount }
         metrics.deadLettersByCode = counters.deadLettersByCode
         metrics.exceptionsByKind = counters.exceptionsByKind
+        metrics.transactionsByType = counters.transactionsByType
         return metrics
     }
     /// The partition's stream time: the largest event time of a valid record (`Int64.min` before any).
