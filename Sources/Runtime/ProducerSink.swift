@@ -48,17 +48,26 @@ final class ProducerSink: Sink {
 
     func send(_ record: OutgoingRecord) {
         let index = record.destination.index
-        switch kinds[index] {
-        case .records, .exceptions:
+        let kind = kinds[index]
+        switch kind {
+        case .records where record.headers.isEmpty, .exceptions where record.headers.isEmpty:
             send(record, index: index, headers: .none)
-        case .table:
+        case .table where record.headers.isEmpty:
             send(record, index: index, headers: .list(originHeaders))
-        case .deadLetter, .changelog:
-            // Reason headers, or the checkpoint header a restore needs: lent to librdkafka without a copy.
+        case .table:
+            // A row routed unchanged: its own headers, then this process's origin.
+            send(record, index: index, headers: .list(Self.owned(record.headers) + originHeaders))
+        case .records, .exceptions, .deadLetter, .changelog:
+            // Headers of a record routed unchanged, reason headers, or the checkpoint header a restore needs:
+            // lent to librdkafka without a copy.
             headerViews.removeAll(keepingCapacity: true)
             for header in record.headers { headerViews.append(KafkaHeaderView(name: header.name, value: header.value)) }
             headerViews.withUnsafeBufferPointer { send(record, index: index, headers: .views($0)) }
         }
+    }
+
+    private static func owned(_ headers: UnsafeBufferPointer<RecordHeader>) -> [KafkaHeader] {
+        headers.map { KafkaHeader(name: String(decoding: $0.name, as: UTF8.self), value: $0.value.map(Array.init)) }
     }
 
     @inline(__always)

@@ -212,7 +212,8 @@ struct EventEncoder: Sendable {
         let latency = envelopeRandom.int64(in: 20...900)
         let envelope: SimulatedEnvelope
         switch route.envelope {
-        case .plain: envelope = .plain
+        // Routes never lead to a source of foreign records (`EventRouting`).
+        case .plain, .none: envelope = .plain
         case .cloudEventsBinary: envelope = .cloudEventsBinary
         case .cloudEventsStructured: envelope = .cloudEventsStructured
         case .auto:

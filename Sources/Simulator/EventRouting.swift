@@ -32,10 +32,12 @@ public struct EventRouting: Sendable {
     public init(topology: Topology) {
         var routes: [EventType: Route] = [:]
         for type in EventType.allCases {
-            let bySource = topology.sources.first { source in
+            // Sources of foreign records take their producers' own shapes, not catalogue events.
+            let canonical = topology.sources.filter { !$0.isForeign }
+            let bySource = canonical.first { source in
                 topology.pipelines(reading: source.name).contains { $0.types.contains(type.name) }
             }
-            guard let source = bySource ?? topology.sources.first(where: { $0.topic == type.conventionalTopic })
+            guard let source = bySource ?? canonical.first(where: { $0.topic == type.conventionalTopic })
             else { continue }
             routes[type] = Route(
                 source: source.name, topic: source.topic, partitions: source.partitions, key: source.key,

@@ -51,7 +51,7 @@ import Topology
         #expect(driver.metrics(topic: Fixtures.machineTopic)?.upcast == 1)
     }
 
-    @Test func cloudEventsBinaryModeIsNormalisedToTheCanonicalEnvelope() throws {
+    @Test func cloudEventsBinaryModeIsRoutedUnchangedAndReadAsTheCanonicalEnvelope() throws {
         let driver = try driver()
         let data = Events.text([
             "cycleId": "M05-1", "totalCount": 4, "goodCount": 3, "reworkCount": 0, "cycleTimeMs": 40000,
@@ -66,7 +66,29 @@ import Topology
         try driver.pipe(topic: Fixtures.machineTopic, key: "DE01|M05", value: data, headers: headers)
         let outputs = driver.records(output: "cycles")
         try #require(outputs.count == 1, "\(driver.records(output: "dlq").map { $0.header("ps_error_message") ?? "" })")
-        let event = try #require(outputs[0].json)
+        // Routed unchanged: the bytes, headers and key received (validated as the canonical event).
+        #expect(outputs[0].valueString == data)
+        #expect(
+            outputs[0].headers.map { "\($0.name)=\(String(decoding: $0.value ?? [], as: UTF8.self))" }
+                == headers.map { "\($0.0)=\($0.1)" })
+        #expect(outputs[0].keyString == "DE01|M05")
+        // Steps see the canonical envelope: a map copies it.
+        let fields = [
+            "specVersion", "eventId", "type", "schemaVersion", "occurredAt", "ingestedAt", "equipment", "data",
+        ]
+        var mapped = Self.cyclesPipeline()
+        mapped.steps = [
+            mapped.steps[0],
+            Fixtures.step(.map(MapStep(fields: fields.map { NamedExpression(name: $0, expression: X.path($0)) }))),
+            Fixtures.step(
+                .emit(
+                    EmitStep(
+                        output: "cycles", schema: "", key: [X.path("equipment.equipmentId")], idempotencyKey: [],
+                        erpHeader: false))),
+        ]
+        let mappedDriver = try Fixtures.driver(Fixtures.topology(pipelines: [mapped]))
+        try mappedDriver.pipe(topic: Fixtures.machineTopic, key: "DE01|M05", value: data, headers: headers)
+        let event = try #require(mappedDriver.records(output: "cycles").first?.json)
         #expect(event["specVersion"] == "mfg/1.0")
         #expect(event["eventId"] == .string(Events.id(7)))
         #expect(event["type"] == "machine.cycle")

@@ -36,7 +36,11 @@ let catalogueDirectory = packageRoot + "/schemas"
         for name in ["mfg.common", "mfg.envelope", "erp.common"] {
             #expect(registry.subject(named: name)?.definition.kind == .definitions, "\(name)")
         }
-        #expect(registry.subjects.count == events.count + transactions.count + 4)
+        // Records of foreign shapes: a line controller's cycles and their totals.
+        for name in ["linectl.machine_cycle", "linectl.cycle_totals"] {
+            #expect(registry.subject(named: name)?.definition.kind == .record, "\(name)")
+        }
+        #expect(registry.subjects.count == events.count + transactions.count + 4 + 2)
         #expect(registry.latestID(of: "machine.cycle") == SchemaID("machine.cycle/v2"))
         #expect(registry.schema(SchemaID("machine.cycle/v1")!)?.isLatest == false)
         #expect(registry.schema(SchemaID("machine.cycle/v2")!)?.isLatest == true)

@@ -31,6 +31,16 @@ extension ExpressionCompiler {
             return try compileLocal(compiled[0], time: name == "localTime", in: scope, at: location)
         case "lookup":
             return try compileLookup(arguments, in: scope, at: location)
+        case "eventId", "sourceSystem":
+            try arity(0...0)
+            if scope.isWindowed {
+                throw EngineError(
+                    .invalidExpression,
+                    "\(name)() is the input event's; after a window the record is the window result (see sources)",
+                    at: location)
+            }
+            if name == "eventId" { return { context in context.identity.eventIdValue(of: context) } }
+            return { context in context.identity.sourceSystemValue(of: context) }
         case "concat":
             try arity(1...64)
             return { (context) throws(RecordFailure) -> Value in
@@ -160,8 +170,12 @@ extension ExpressionCompiler {
         bytes.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
     }
 
-    /// The evaluator of `plantId` in this scope, or `nil` when the scope has none.
+    /// The evaluator of the plant in this scope (`plantId`; a foreign record's `plant`), or `nil` when the scope
+    /// has none.
     func plantEvaluator(in scope: Scope) -> Evaluator? {
+        if case .event = scope.record, scope.mapFields == nil, scope.foreignPlant == true {
+            return { context in context.identity.plantValue(of: context) }
+        }
         let path = FieldPath(segments: [.member("plantId")])
         return try? compilePath(path, in: scope, at: SourceLocation(file: "", line: 0, column: 0))
     }

@@ -18,6 +18,8 @@ struct Scope {
     var aliases: [String: Int] = [:]
     /// After `map`: full dotted field name → index in the map output.
     var mapFields: [String: Int]?
+    /// For a source of foreign records: whether it names where the plant is (`nil` for canonical events).
+    var foreignPlant: Bool?
 
     /// `true` after a window step.
     var isWindowed: Bool {

@@ -17,6 +17,7 @@ final class OutputSink: PostingStage {
         counters.metrics.outputs += 1
         if let transactionSlot { counters.countTransaction(slot: transactionSlot) }
         context.write(
-            posting.destination, key: posting.key, value: posting.value, timestamp: posting.timestamp, origin: record)
+            posting.destination, key: posting.key, value: posting.value, headers: posting.headers,
+            timestamp: posting.timestamp, origin: record)
     }
 }

@@ -10,6 +10,8 @@ struct Posting {
     var key: UnsafeRawBufferPointer?
     /// The record.
     var value: UnsafeRawBufferPointer
+    /// Kafka headers (those of a record routed unchanged; none for records `emit` builds).
+    var headers = UnsafeBufferPointer<RecordHeader>(start: nil, count: 0)
     /// `value` parsed, when `emit` parsed it (gates that write exceptions parse it otherwise).
     var document: JSONNode?
     /// The record timestamp.

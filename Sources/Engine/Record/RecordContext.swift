@@ -20,6 +20,7 @@ package final class RecordContext {
         var explodeIndex: Int = -1
         var mapValues: [Value] = []
         var mapped: Bool = false
+        var upcast: Bool = false
         var pipeline: PipelinePlan? = nil
         /// The address of `pipeline` (compared without touching its reference count).
         var pipelineIdentity: UnsafeMutableRawPointer? = nil
@@ -34,6 +35,8 @@ package final class RecordContext {
     /// Source topic and partition of the record.
     let topic: String
     let partition: Int32
+    /// Where the event's id, source system and plant are.
+    let identity: EventIdentity
     /// Top-level members of `event` found so far (by interned name), so repeated paths into the same
     /// member (`data.a`, `data.b`) scan the event once. A pointer handed to the path resolver, which reads and
     /// updates the cache (24 words of tuples) in place.
@@ -88,6 +91,13 @@ package final class RecordContext {
         fields.schemaVersion = version
     }
 
+    /// Sets `<type>/v<N>` of a foreign record (read from where its source says, or the source's fixed schema).
+    func setSchemaId(_ id: UnsafeRawBufferPointer) {
+        fields.schemaType = nil
+        fields.schemaId.removeAll(keepingCapacity: true)
+        fields.schemaId.append(contentsOf: id)
+    }
+
     /// Forgets the borrowed `type` node (the record is done).
     @inline(__always)
     func clearSchemaType() {
@@ -99,6 +109,11 @@ package final class RecordContext {
         type.appendUnescapedBytes(to: &fields.schemaId)
         fields.schemaId.append(contentsOf: [0x2F, 0x76])
         PartitionTask.appendDecimal(fields.schemaVersion, to: &fields.schemaId)
+    }
+    /// Whether the event was upcast from an older schema version (its bytes are not those received).
+    var isUpcast: Bool {
+        get { fields.upcast }
+        set { fields.upcast = newValue }
     }
     /// The window result, after a window step.
     var window: WindowResult? {
@@ -159,9 +174,10 @@ package final class RecordContext {
         _modify { yield &fields.parkReason }
     }
 
-    init(topic: String, partition: Int32, aliasCount: Int) {
+    init(topic: String, partition: Int32, aliasCount: Int, identity: EventIdentity = EventIdentity()) {
         self.topic = topic
         self.partition = partition
+        self.identity = identity
         rootMembers = .allocate(capacity: 1)
         rootMembers.initialize(to: RootMemberCache())
         aliases = Array(repeating: nil, count: aliasCount)
@@ -181,6 +197,7 @@ package final class RecordContext {
         event = nil
         window = nil
         fields.schemaType = nil
+        fields.upcast = false
         if !fields.schemaId.isEmpty { fields.schemaId.removeAll(keepingCapacity: true) }
         resetDownstream()
     }

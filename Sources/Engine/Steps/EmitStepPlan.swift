@@ -71,6 +71,7 @@ final class EmitStepPlan: StepPlan {
             || periodCheck
         needsPlant = needsDates || header.contains(.plantId)
         passesThrough = skipValidation && header.isEmpty && !needsPlant && !needsIdempotencyKey
+        routesOriginals = header.isEmpty && hold == nil && !parksEnrichmentMisses && !periodCheck
     }
 
     func makeNode(in context: StepContext) -> StepNode { EmitNode(plan: self, context: context) }
@@ -83,6 +84,10 @@ final class EmitStepPlan: StepPlan {
     /// `true` when an event that reaches this step unchanged (no map or window) is written as it was received:
     /// a record validated against this very schema, routed without a header.
     let passesThrough: Bool
+    /// `true` when a record that reaches this step unchanged (not upcast, mapped or windowed) is written as it was
+    /// received: its value bytes, its headers and (without `key`) its key. Not when a gate could park it: parked
+    /// postings keep their value and key only.
+    let routesOriginals: Bool
 }
 
 final class EmitNode: StepNode {
@@ -174,6 +179,12 @@ final class EmitNode: StepNode {
             postingDay = zone.localDay(at: postingInstant)
             documentDay = zone.localDay(at: createdAt)
         }
+        // A record routed unchanged: its value, headers and key as received.
+        if plan.routesOriginals, !record.mapped, window == nil, !record.isUpcast, let event = record.event,
+            let input = record.input, let original = input.value
+        {
+            return routeOriginal(record, event: event, input: input, value: original, timestamp: createdAt)
+        }
         // An event that reaches the emit unchanged and was validated against this schema: its bytes as received.
         if plan.skipValidation, plan.header.isEmpty, !record.mapped, window == nil, let event = record.event {
             keyBuffer.withUnsafeBytes { key in
@@ -230,6 +241,27 @@ final class EmitNode: StepNode {
         return failure
     }
 
+    /// Writes a record that reached the emit unchanged as it was received, after checking its event against the
+    /// output's schema (unless it was validated against that very schema).
+    private func routeOriginal(
+        _ record: RecordContext, event: JSONNode, input: InputRecord, value: UnsafeRawBufferPointer, timestamp: Int64
+    ) -> RecordFailure? {
+        if !plan.skipValidation, let validator = plan.validator, !validator.isValid(event) {
+            let violation = validator.validate(event, maxErrors: 1).first
+            return RecordFailure(
+                .outputInvalid, path: violation?.instancePointer ?? "",
+                "\(plan.schemaID): \(violation?.explanation ?? "does not conform")")
+        }
+        keyBuffer.withUnsafeBytes { key in
+            stages.accept(
+                Posting(
+                    destination: plan.output, key: hasKey ? key : input.key, value: value, headers: input.headers,
+                    document: event, timestamp: timestamp, plant: .null, postingDay: 0),
+                of: record)
+        }
+        return nil
+    }
+
     private func buildIdempotencyKey(_ context: RecordContext) throws(RecordFailure) {
         idempotencyKey.removeAll(keepingCapacity: true)
         try plan.idempotencyParts.append(context, separator: 0x7C, to: &idempotencyKey)
@@ -241,15 +273,11 @@ final class EmitNode: StepNode {
             PartitionTask.appendDecimal(window.sizeSeconds, to: &idempotencyKey)
             idempotencyKey.append(0x7C)
             PartitionTask.appendDecimal(Int64(window.revision), to: &idempotencyKey)
-        } else if let event = context.event {
+        } else if context.event != nil {
             if !idempotencyKey.isEmpty { idempotencyKey.append(0x7C) }
-            event.member("source")?.appendUnescapedBytes(to: &idempotencyKey)
+            context.identity.appendSourceSystem(of: context, to: &idempotencyKey)
             idempotencyKey.append(0x7C)
-            if let sourceEventId = event.member("sourceEventId"), sourceEventId.kind == .string {
-                sourceEventId.appendUnescapedBytes(to: &idempotencyKey)
-            } else {
-                event.member("eventId")?.appendUnescapedBytes(to: &idempotencyKey)
-            }
+            context.identity.appendSourceEventId(of: context, to: &idempotencyKey)
             if context.explodeIndex >= 0 {
                 idempotencyKey.append(0x7C)
                 idempotencyKey.append(contentsOf: String(context.explodeIndex).utf8)
@@ -342,11 +370,17 @@ final class EmitNode: StepNode {
                     guard !window.correlationId.isEmpty else { continue }
                     writer.key("correlationId")
                     writeString(&writer, window.correlationId)
-                } else if let event = context.event,
-                    let id = event.member("correlationId") ?? event.member("eventId")
-                {
-                    writer.key("correlationId")
-                    writer.value(id)
+                } else if let event = context.event {
+                    if context.identity.isCanonical {
+                        guard let id = event.member("correlationId") ?? event.member("eventId") else { continue }
+                        writer.key("correlationId")
+                        writer.value(id)
+                    } else {
+                        text.removeAll(keepingCapacity: true)
+                        context.identity.appendCorrelationId(of: context, to: &text)
+                        writer.key("correlationId")
+                        writeString(&writer, text)
+                    }
                 }
             case .lineage:
                 writer.key("lineage")
@@ -383,7 +417,7 @@ final class EmitNode: StepNode {
             writer.key("eventIds")
             writer.beginArray()
             text.removeAll(keepingCapacity: true)
-            context.event?.member("eventId")?.appendUnescapedBytes(to: &text)
+            if context.event != nil { context.identity.appendEventId(of: context, to: &text) }
             writeString(&writer, text)
             writer.endArray()
             writer.key("digest")

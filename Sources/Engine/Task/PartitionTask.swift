@@ -79,7 +79,8 @@ package final class PartitionTask {
             maxRecordBytes: engine.maxRecordBytes, refusals: engine.outputRefusals,
             exceptionValidator: engine.exceptionValidator,
             exceptionSchemaVersion: engine.exceptionSchemaVersion)
-        record = RecordContext(topic: plan.source.topic, partition: partition, aliasCount: plan.aliasCount)
+        record = RecordContext(
+            topic: plan.source.topic, partition: partition, aliasCount: plan.aliasCount, identity: plan.identity)
         var contexts: [StepContext] = []
         var timeNodes: [StepNode] = []
         var tableNodes: [StepNode] = []
@@ -87,7 +88,8 @@ package final class PartitionTask {
         for pipelinePlan in plan.pipelines {
             let context = TaskStepContext(
                 pipeline: pipelinePlan, output: output, clock: clock, tables: engine.tableFeedback,
-                destinations: engine.destinations, aliasCount: plan.aliasCount, logger: engine.logger)
+                destinations: engine.destinations, aliasCount: plan.aliasCount, identity: plan.identity,
+                logger: engine.logger)
             contexts.append(context)
             let nodes = pipelinePlan.steps.map { $0.makeNode(in: context) }
             pipelines.append(PipelineInstance(plan: pipelinePlan, nodes: nodes))

@@ -63,6 +63,7 @@ final class PipelineCompiler {
             exceptions = output
         }
         var scope = Scope(record: .event)
+        scope.foreignPlant = source.isForeign ? source.plant != nil : nil
         var aliasCount = 0
         var plans: [StepPlan] = []
         var mapNames: [String]?
@@ -91,9 +92,7 @@ final class PipelineCompiler {
             case .validate:
                 throw EngineError(.invalidStep, "validate may only be the first step", at: step.location)
             case .dedupe(let options):
-                let key =
-                    options.key.isEmpty
-                    ? Self.defaultDedupeKey(partitionKey: source.key, at: step.location) : options.key
+                let key = options.key.isEmpty ? DedupeStep.defaultKey(of: source, at: step.location) : options.key
                 plans.append(
                     DedupeStepPlan(
                         keyParts: try compiler.compileKey(key, in: scope), ttl: options.ttl.milliseconds,
@@ -218,14 +217,6 @@ final class PipelineCompiler {
         }
     }
 
-    /// `[<source key>, source, sourceEventId ?? eventId]`.
-    static func defaultDedupeKey(partitionKey: [FieldPath], at location: SourceLocation) -> [Expression] {
-        func path(_ name: String) -> Expression { .path(FieldPath(segments: [.member(name)]), location) }
-        return partitionKey.map { .path($0, location) } + [
-            path("source"), .binary(.coalesce, path("sourceEventId"), path("eventId"), location),
-        ]
-    }
-
     private func compileWindow(
         _ options: WindowStep, scope: Scope, at location: SourceLocation, needsSources: Bool,
         storeDestination: Destination, source: Source
@@ -295,7 +286,7 @@ final class PipelineCompiler {
                 try compiler.compile(expression, in: scope)
             },
             plant: plant, needsSources: needsSources, calendar: engine.services.calendar,
-            storeDestination: storeDestination, eventTimePointer: source.eventTime.jsonPointer)
+            storeDestination: storeDestination, eventTimePointer: source.eventTime.pointer)
         return (plan, windowScope)
     }
 

@@ -9,10 +9,20 @@ final class SourcePlan {
     let format: EnvelopeFormat
     let maxBytes: Int
     let pipelines: [PipelinePlan]
+    /// The event time's path (empty when it is in a header).
     let eventTime: [PathStep]
+    /// The header holding the event time, if it is in one.
+    let eventTimeHeader: [UInt8]?
+    /// Foreign records (`envelope: none`): the one schema of every record (type, version, id) …
+    let fixedSchema: (type: [UInt8], version: Int64, id: [UInt8])?
+    /// … or the field or header naming each record's schema id.
+    let schemaField: [PathStep]?
+    let schemaHeader: [UInt8]?
     /// `eventTime` in memory the plan owns (read per record without reference counting).
     let eventTimeSteps: UnsafeMutableBufferPointer<PathStep>
     let aliasCount: Int
+    /// Where the identity of the source's events is.
+    let identity: EventIdentity
     private let catalog: SchemaCatalog
     private var typeIndex = ByteKeyMap<[Int]>()
     private let plants: ByteKeyMap<Bool>?
@@ -62,10 +72,35 @@ final class SourcePlan {
         self.maxBytes = maxBytes
         self.pipelines = pipelines
         self.catalog = catalog
-        eventTime = PathStep.steps(source.eventTime.segments[...])
+        eventTime = source.eventTime.path.map { PathStep.steps($0.segments[...]) } ?? []
+        if case .header(let name) = source.eventTime {
+            eventTimeHeader = Array(name.utf8)
+        } else {
+            eventTimeHeader = nil
+        }
+        switch source.schema {
+        case .fixed(let id)?:
+            let slash = id.lastIndex(of: "/")!
+            fixedSchema = (Array(id[..<slash].utf8), Int64(id[id.index(slash, offsetBy: 2)...]) ?? 0, Array(id.utf8))
+            schemaField = nil
+            schemaHeader = nil
+        case .from(.field(let path))?:
+            fixedSchema = nil
+            schemaField = PathStep.steps(path.segments[...])
+            schemaHeader = nil
+        case .from(.header(let name))?:
+            fixedSchema = nil
+            schemaField = nil
+            schemaHeader = Array(name.utf8)
+        case nil:
+            fixedSchema = nil
+            schemaField = nil
+            schemaHeader = nil
+        }
         eventTimeSteps = .allocate(capacity: eventTime.count)
         _ = eventTimeSteps.initialize(from: eventTime)
         aliasCount = pipelines.map(\.aliasCount).max() ?? 0
+        identity = EventIdentity(source: source)
         for (index, pipeline) in pipelines.enumerated() {
             for type in pipeline.types {
                 let key = Array(type.utf8)

@@ -30,8 +30,8 @@ protocol StepContext: AnyObject {
     /// Writes a record to an output, replacing it by a `RECORD_TOO_LARGE` dead letter when the producer would
     /// refuse it; rows written to `table` outputs are applied to the engine's table after the current record.
     func write(
-        _ destination: Destination, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, timestamp: Int64,
-        origin: RecordContext)
+        _ destination: Destination, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer,
+        headers: UnsafeBufferPointer<RecordHeader>, timestamp: Int64, origin: RecordContext)
     /// An output of the topology by name (restored state names its outputs).
     func destination(named name: String) -> Destination?
 }

@@ -12,10 +12,11 @@ final class TaskStepContext: StepContext {
     private let tables: TableFeedback
     private let destinations: [Destination]
     private let aliasCount: Int
+    private let identity: EventIdentity
 
     init(
         pipeline: PipelinePlan, output: TaskOutput, clock: TaskClock, tables: TableFeedback,
-        destinations: [Destination], aliasCount: Int, logger: Logger
+        destinations: [Destination], aliasCount: Int, identity: EventIdentity, logger: Logger
     ) {
         self.pipeline = pipeline
         self.output = output
@@ -24,6 +25,7 @@ final class TaskStepContext: StepContext {
         self.tables = tables
         self.destinations = destinations
         self.aliasCount = aliasCount
+        self.identity = identity
         self.logger = logger
     }
 
@@ -32,7 +34,7 @@ final class TaskStepContext: StepContext {
     var outputTape: JSONTape { output.outputTape }
 
     func makeRecordContext() -> RecordContext {
-        RecordContext(topic: output.topic, partition: output.partition, aliasCount: aliasCount)
+        RecordContext(topic: output.topic, partition: output.partition, aliasCount: aliasCount, identity: identity)
     }
 
     func deadLetter(_ record: RecordContext, _ failure: RecordFailure) {
@@ -45,10 +47,12 @@ final class TaskStepContext: StepContext {
 
     @inline(__always)
     func write(
-        _ destination: Destination, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, timestamp: Int64,
-        origin: RecordContext
+        _ destination: Destination, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer,
+        headers: UnsafeBufferPointer<RecordHeader>, timestamp: Int64, origin: RecordContext
     ) {
-        output.write(destination, key: key, value: value, timestamp: timestamp, pipeline: pipeline, origin: origin)
+        output.write(
+            destination, key: key, value: value, headers: headers, timestamp: timestamp, pipeline: pipeline,
+            origin: origin)
         if destination.kind == .table { tables.written(destination, key: key, value: value) }
     }
 

@@ -5,6 +5,7 @@ import Topology
 /// Decodes a record's envelope into the canonical event (domain.md §2.2), reusing its tapes and buffer.
 ///
 /// - Plain JSON: the body is the canonical event; it is parsed in place (no copy).
+/// - None (foreign records): the body is the producer's own JSON object, parsed in place.
 /// - CloudEvents binary mode: `ce_*` headers carry the attributes, the body is `data`.
 /// - CloudEvents structured mode: the body is a CloudEvents JSON object with `data`.
 ///
@@ -39,9 +40,10 @@ final class EnvelopeDecoder {
             detected = document.root.member("specversion") != nil ? .cloudEventsStructured : .plain
         }
         switch detected {
-        case .plain, .auto:
+        case .plain, .auto, .none:
             guard document.root.kind == .object else {
-                return RecordFailure(.invalidEnvelope, "the event must be a JSON object")
+                let what = detected == .none ? "record" : "event"
+                return RecordFailure(.invalidEnvelope, "the \(what) must be a JSON object")
             }
             body(document.root)
             return nil

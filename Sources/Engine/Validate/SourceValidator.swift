@@ -1,5 +1,6 @@
 import JSON
 import Timekeeping
+import Topology
 
 #if canImport(Glibc)
     import Glibc
@@ -23,6 +24,8 @@ final class SourceValidator {
     private let contexts: [StepContext]
     /// The last event type seen and its entry (see ``typeEntry(_:)``).
     private let typeCache: UnsafeMutablePointer<TypeCache>
+    /// Whether the source reads foreign records (`envelope: none`).
+    private let isForeign: Bool
     private let upcastTape = JSONTape(capacity: 256)
     @exclusivity(unchecked) private var upcastWriter = JSONWriter(capacity: 4096)
 
@@ -31,6 +34,7 @@ final class SourceValidator {
         self.contexts = contexts
         self.counters = counters
         decoder = EnvelopeDecoder(format: plan.format)
+        isForeign = plan.source.isForeign
         typeCache = .allocate(capacity: 1)
         typeCache.initialize(to: TypeCache())
     }
@@ -56,8 +60,81 @@ final class SourceValidator {
                 pipeline: nil)
             return
         }
-        let failure = decoder.decode(input, value: value) { root in validate(root, record, deliver) }
+        let failure = decoder.decode(input, value: value) { root in
+            if isForeign {
+                validateForeign(root, record, deliver)
+            } else {
+                validate(root, record, deliver)
+            }
+        }
         if let failure { deadLetter(record, failure, pipeline: nil) }
+    }
+
+    /// A foreign record: its schema is the source's, or named by a field or header.
+    private func validateForeign(
+        _ root: JSONNode, _ record: RecordContext, _ deliver: (UnsafeBufferPointer<Int>) -> Void
+    ) {
+        if let fixed = plan.fixedSchema {
+            fixed.id.withUnsafeBytes { record.setSchemaId($0) }
+            fixed.type.withUnsafeBytes { type in
+                typeEntry(type)._withUnsafeGuaranteedRef {
+                    validate(root, record, type: type, version: fixed.version, entry: $0, deliver)
+                }
+            }
+            return
+        }
+        var found = false
+        func select(_ id: UnsafeRawBufferPointer) {
+            found = true
+            record.setSchemaId(id)
+            guard let (type, version) = Self.splitSchemaId(id) else {
+                deadLetter(
+                    record,
+                    RecordFailure(
+                        .unknownSchema, path: plan.source.schema.map(Self.pointer) ?? "",
+                        "'\(String(decoding: id, as: UTF8.self))' is not a schema id <type>/v<N>"),
+                    pipeline: nil)
+                return
+            }
+            typeEntry(type)._withUnsafeGuaranteedRef {
+                validate(root, record, type: type, version: version, entry: $0, deliver)
+            }
+        }
+        if let steps = plan.schemaField {
+            if case .node(let node) = ExpressionCompiler.resolve(root, steps), node.kind == .string {
+                _ = node.withUnescapedBytes { select($0) }
+            }
+        } else if let name = plan.schemaHeader, let headers = record.input?.headers {
+            for header in headers where header.name.elementsEqual(name) {
+                if let value = header.value { select(value) }
+                break
+            }
+        }
+        guard found else {
+            let location = plan.source.schema.map(Self.pointer) ?? ""
+            deadLetter(
+                record,
+                RecordFailure(
+                    .unknownSchema, path: location,
+                    "the record has no schema id <type>/v<N> in \(plan.source.schema.map { "\($0)" } ?? "?")"),
+                pipeline: nil)
+            return
+        }
+    }
+
+    private static func pointer(_ selector: SchemaSelector) -> String {
+        if case .from(let field) = selector { return field.pointer }
+        return ""
+    }
+
+    /// `<type>/v<N>` split into the type's bytes and `N`.
+    static func splitSchemaId(_ id: UnsafeRawBufferPointer) -> (UnsafeRawBufferPointer, Int64)? {
+        var index = id.count
+        while index > 0, id[index - 1] >= 0x30, id[index - 1] <= 0x39 { index -= 1 }
+        guard index < id.count, index >= 3, id[index - 1] == 0x76, id[index - 2] == 0x2F,
+            let version = EnvelopeDecoder.integer(UnsafeRawBufferPointer(rebasing: id[index...]))
+        else { return nil }
+        return (UnsafeRawBufferPointer(rebasing: id[..<(index - 2)]), version)
     }
 
     private func validate(
@@ -112,7 +189,8 @@ final class SourceValidator {
             deadLetter(
                 record,
                 RecordFailure(
-                    .unknownSchema, path: "/type", "no schema \(String(decoding: record.schemaId, as: UTF8.self))"),
+                    .unknownSchema, path: isForeign ? plan.source.schema.map(Self.pointer) ?? "" : "/type",
+                    "no schema \(String(decoding: record.schemaId, as: UTF8.self))"),
                 pipeline: entry.pipelines?.first)
             return
         }
@@ -125,7 +203,7 @@ final class SourceValidator {
             deadLetter(
                 record,
                 RecordFailure(
-                    .unknownSchema, path: "/schemaVersion",
+                    .unknownSchema, path: isForeign ? plan.source.schema.map(Self.pointer) ?? "" : "/schemaVersion",
                     "no schema \(String(decoding: record.schemaId, as: UTF8.self))"),
                 pipeline: pipelines[0])
             return
@@ -165,6 +243,7 @@ final class SourceValidator {
             return
         }
         counters.metrics.upcast += 1
+        record.isUpcast = true
         upcastWriter.reset()
         upcastWriter.value(upcast)
         let tape = upcastTape
@@ -185,21 +264,32 @@ final class SourceValidator {
         record.event = root
         defer { record.event = nil }
         var eventTime: Int64?
-        if case .node(let node) = ExpressionCompiler.resolveEvent(record, UnsafeBufferPointer(plan.eventTimeSteps)) {
-            eventTime = node.withUnescapedBytes { RFC3339.parse($0) } ?? nil
+        if let name = plan.eventTimeHeader {
+            eventTime = Self.header(name, of: record).flatMap { RFC3339.parse($0) ?? EnvelopeDecoder.integer($0) }
+        } else if case .node(let node) = ExpressionCompiler.resolveEvent(
+            record, UnsafeBufferPointer(plan.eventTimeSteps))
+        {
+            // RFC 3339 text, or (foreign records) epoch milliseconds.
+            eventTime = node.kind == .number ? node.int64 : node.withUnescapedBytes { RFC3339.parse($0) } ?? nil
         }
         guard let eventTime else {
             record.event = nil
             deadLetter(
                 record,
                 RecordFailure(
-                    .invalidEventTime, path: plan.source.eventTime.jsonPointer,
-                    "\(plan.source.eventTime) is missing or not an RFC 3339 timestamp"),
+                    .invalidEventTime, path: plan.source.eventTime.pointer,
+                    "\(plan.source.eventTime) is missing or not an RFC 3339 timestamp"
+                        + (isForeign ? " or epoch milliseconds" : "")),
                 pipeline: indexes[0])
             return
         }
         if plan.filtersPlants {
-            let takes = root.member("plantId")?.withUnescapedBytes { plan.takesPlant($0) } ?? false
+            let takes: Bool
+            if isForeign {
+                takes = record.identity.plantValue(of: record).withString { plan.takesPlant($0) } ?? false
+            } else {
+                takes = root.member("plantId")?.withUnescapedBytes { plan.takesPlant($0) } ?? false
+            }
             guard takes else {
                 counters.metrics.skippedPlants += 1
                 return
@@ -208,6 +298,13 @@ final class SourceValidator {
         counters.metrics.valid += 1
         record.eventTime = eventTime
         deliver(indexes)
+    }
+
+    /// The value of the first header called `name`.
+    private static func header(_ name: [UInt8], of record: RecordContext) -> UnsafeRawBufferPointer? {
+        guard let headers = record.input?.headers else { return nil }
+        for header in headers where header.name.elementsEqual(name) { return header.value }
+        return nil
     }
 
     private func deadLetter(_ record: RecordContext, _ failure: RecordFailure, pipeline index: Int?) {

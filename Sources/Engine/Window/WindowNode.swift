@@ -38,6 +38,8 @@ final class WindowNode: StepNode {
     @exclusivity(unchecked) var storeKey: [UInt8] = []
     @exclusivity(unchecked) private var assigned: [WindowBounds] = []
     @exclusivity(unchecked) private var inputs: [Value] = []
+    /// The event id of a foreign record (read into this buffer; canonical ids are read in place).
+    @exclusivity(unchecked) private var eventIdScratch: [UInt8] = []
     let emission: RecordContext
     private let probe: WindowResult
     private let hasArgument: [Bool]
@@ -221,10 +223,16 @@ final class WindowNode: StepNode {
             if context.offset > state.toOffset { state.toOffset = context.offset }
             if time > state.maxEventTime { state.maxEventTime = time }
             if plan.needsSources, let event = context.event {
-                if let id = event.member("eventId") { _ = id.withUnescapedBytes { state.sources.add($0) } }
+                let identity = context.identity
+                if identity.isCanonical {
+                    if let id = event.member("eventId") { _ = id.withUnescapedBytes { state.sources.add($0) } }
+                } else {
+                    eventIdScratch.removeAll(keepingCapacity: true)
+                    identity.appendEventId(of: context, to: &eventIdScratch)
+                    eventIdScratch.withUnsafeBytes { state.sources.add($0) }
+                }
                 if state.correlationId.isEmpty {
-                    (event.member("correlationId") ?? event.member("eventId"))?.appendUnescapedBytes(
-                        to: &state.correlationId)
+                    identity.appendCorrelationId(of: context, to: &state.correlationId)
                 }
             }
         }

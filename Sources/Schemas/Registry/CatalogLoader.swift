@@ -170,7 +170,7 @@ struct CatalogLoader {
         if document["$id"] != .string(id.uri) {
             fail(.invalidCatalog, file, "/$id", "expected \"\(id.uri)\" (the file's schema id)")
         }
-        if kind != .definitions {
+        if kind != .definitions && kind != .record {
             if document["properties"]?["schemaVersion"]?["const"] != .number(JSONNumber(Int64(id.version))) {
                 fail(
                     .invalidCatalog, file, "/properties/schemaVersion",
@@ -206,7 +206,9 @@ struct CatalogLoader {
         }
         return Subject(
             definition: pending.definition, versions: versions,
-            upcaster: Upcaster(latestVersion: newest, steps: pending.definition.upcastSteps))
+            upcaster: Upcaster(
+                latestVersion: newest, steps: pending.definition.upcastSteps,
+                writesSchemaVersion: pending.definition.kind != .record))
     }
 
     /// Each rule must name members the schemas of its step actually have.

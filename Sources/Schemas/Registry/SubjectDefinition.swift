@@ -4,6 +4,9 @@ public struct SubjectDefinition: Sendable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         /// A canonical plant event (validated and upcast on input).
         case event
+        /// A record in its own shape, without catalogue conventions: what a plant system writes (read by a source
+        /// with `envelope: none`), or an output of a user's own shape. Upcasting does not add `schemaVersion`.
+        case record
         /// An ERP-ready transaction or exception record (validated on output).
         case transaction
         /// An analytics record (validated on output).

@@ -19,11 +19,15 @@ public struct Upcaster: Sendable {
 
     /// The newest version.
     public let latestVersion: Int
+    /// Whether upcasting sets the root member `schemaVersion` (catalogue documents carry it; foreign records
+    /// of kind `record` do not).
+    public let writesSchemaVersion: Bool
     private let rulesByVersion: [Int: [UpcastRule]]
 
-    /// Creates an upcaster; versions without a step only get `schemaVersion` rewritten.
-    public init(latestVersion: Int, steps: [Step]) {
+    /// Creates an upcaster; versions without a step only get `schemaVersion` rewritten (when it writes one).
+    public init(latestVersion: Int, steps: [Step], writesSchemaVersion: Bool = true) {
         self.latestVersion = latestVersion
+        self.writesSchemaVersion = writesSchemaVersion
         var rules: [Int: [UpcastRule]] = [:]
         for step in steps { rules[step.from, default: []] += step.rules }
         rulesByVersion = rules
@@ -51,7 +55,7 @@ public struct Upcaster: Sendable {
         for step in version..<latestVersion {
             for rule in rules(from: step) { rule.apply(to: &result) }
         }
-        if version != latestVersion { result.setSchemaVersion(latestVersion) }
+        if version != latestVersion && writesSchemaVersion { result.setSchemaVersion(latestVersion) }
         return result
     }
 }

@@ -68,6 +68,14 @@ public struct ExpressionFunction: Sendable, Hashable {
             name: "durationMs", parameters: ["fromTs", "toTs"],
             summary: "Milliseconds from one timestamp to another."),
         ExpressionFunction(name: "len", parameters: ["array"], summary: "Number of elements of an array."),
+        ExpressionFunction(
+            name: "eventId", parameters: [],
+            summary: "The input event's id: its eventId, or where a source of foreign records says (derived from "
+                + "topic, partition and offset when it says nowhere)."),
+        ExpressionFunction(
+            name: "sourceSystem", parameters: [],
+            summary: "The system that produced the input event: its source, or where a source of foreign records "
+                + "says (else the source's name)."),
     ]
 
     /// The function named `name`, if any.

@@ -21,6 +21,8 @@ struct PipelineAnalysis {
     let source: Source?
     private(set) var scope = Scope(roots: PipelineAnalysis.eventFields, description: "the event")
     private(set) var findings: [TopologyFinding] = []
+    /// Whether a step replaced the record (map, window, custom step): it is no longer the one received.
+    private(set) var recordReplaced = false
     /// Where the window step is, once seen.
     var windowLocation: SourceLocation?
     /// Steps that write exception records: (step name, location).
@@ -30,6 +32,8 @@ struct PipelineAnalysis {
         self.topology = topology
         self.pipelineName = pipelineName
         self.source = source
+        // A foreign record has its producer's own fields (known from its schema, not from the topology).
+        if source?.isForeign == true { scope = Scope(roots: nil, description: "the record") }
     }
 
     mutating func report(
@@ -103,11 +107,13 @@ struct PipelineAnalysis {
     /// The record is replaced (by a window result or a mapped record) with these top-level names.
     mutating func replaceScope(with names: [String], description: String) {
         scope = Scope(roots: Set(names), description: description)
+        recordReplaced = true
     }
 
     /// After a custom step nothing is known about the record.
     mutating func forgetNames() {
         scope = Scope(roots: nil, description: "unknown")
+        recordReplaced = true
     }
 
     mutating func requireCalendar(at location: SourceLocation, for what: String) {

@@ -208,6 +208,22 @@ extension TopologyBuilder {
         case .path:
             guard let scalar = expectScalar("a field path") else { return nil }
             return parsePath(scalar, subject: subject).map { .path($0) }
+        case .recordField:
+            return parseRecordField(node, subject: subject, alternative: nil).map { .recordField($0) }
+        case .schemaSelector:
+            if let scalar = node.scalar, !scalar.isNull {
+                guard SchemaID(parsing: scalar.text) != nil else {
+                    report(
+                        .invalidOption, at: scalar.location,
+                        "\(subject) must be a schema id <type>/v<N> such as acme.machine_cycle/v1, or { field: PATH } "
+                            + "or { header: NAME } naming where each record's schema id is; found '\(scalar.text)'")
+                    return nil
+                }
+                return .schemaSelector(.fixed(scalar.text))
+            }
+            return parseRecordField(node, subject: subject, alternative: "a schema id").map {
+                .schemaSelector(.from($0))
+            }
         case .expressions:
             return parseExpressionList(node, subject: subject).map { .expressions($0) }
         case .prefixedKey:
@@ -278,6 +294,38 @@ extension TopologyBuilder {
             return nil
         }
         return path
+    }
+
+    /// A field path, or `{ header: NAME }` (or, with `alternative`, `{ field: PATH }`, the scalar being taken).
+    private mutating func parseRecordField(_ node: ConfigNode, subject: String, alternative: String?) -> RecordField? {
+        let expected =
+            alternative.map { "\($0), { field: PATH } or { header: NAME }" } ?? "a field path or { header: NAME }"
+        if alternative == nil, let scalar = node.scalar, !scalar.isNull {
+            return parsePath(scalar, subject: subject).map { .field($0) }
+        }
+        guard let mapping = node.mapping, mapping.entries.count == 1, let entry = mapping.entries.first,
+            let scalar = entry.value.scalar, !scalar.isNull
+        else {
+            report(.invalidOption, at: node.location, "\(subject) must be \(expected); found \(node.kindDescription)")
+            return nil
+        }
+        switch entry.key.text {
+        case "header":
+            guard !scalar.text.isEmpty else {
+                report(.invalidOption, at: scalar.location, "\(subject): the header name must not be empty")
+                return nil
+            }
+            return .header(scalar.text)
+        case "field":
+            return parsePath(scalar, subject: subject).map { .field($0) }
+        default:
+            let names = ["field", "header"]
+            report(
+                .unknownField, at: entry.key.location,
+                "unknown field '\(entry.key.text)' in \(subject)\(Suggestion.hint(for: entry.key.text, in: names)); "
+                    + "expected \(expected)")
+            return nil
+        }
     }
 
     private mutating func parseExpressionList(_ node: ConfigNode, subject: String) -> [Expression]? {

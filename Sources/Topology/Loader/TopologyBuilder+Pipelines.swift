@@ -42,6 +42,15 @@ extension TopologyBuilder {
         guard complete, let sourceName = options.string("source"), let deadLetter = options.string("deadLetter"),
             let types = options.strings("types")
         else { return nil }
+        if let source, case .fixed(let id)? = source.schema, let schema = SchemaID(parsing: id),
+            !types.contains(schema.type)
+        {
+            report(
+                .invalidOption, at: options.location(of: "types"),
+                "every record of source '\(source.name)' has schema \(id), but pipeline '\(name)' takes types "
+                    + "[\(types.joined(separator: ", "))]; it would skip them all: add \(schema.type)")
+            return nil
+        }
         return Pipeline(
             name: name, source: sourceName, types: types, deadLetter: deadLetter,
             exceptions: options.string("exceptions"), steps: steps, location: options.location)

@@ -65,6 +65,8 @@ extension TopologyBuilder {
                     "unknown source '\(name)'\(Suggestion.hint(for: name, in: declared.sources)); declared sources: "
                         + Self.list(declared.sources))
             }
+        case (.schemaSelector, .schemaSelector(.fixed(let id))):
+            lintReference(.string(id), type: .schema, at: location, declared: declared, topology)
         case (.schema, .string(let id)):
             guard let known = knownSchemaIDs, !known.contains(id), let parsed = SchemaID(parsing: id) else { return }
             let versions = known.compactMap { SchemaID(parsing: $0) }.filter { $0.type == parsed.type }

@@ -19,7 +19,7 @@ extension TopologyBuilder {
             kafka: options.properties("kafka") ?? [:], location: options.location)
     }
 
-    func buildSource(_ options: ParsedOptions) -> Source? {
+    mutating func buildSource(_ options: ParsedOptions) -> Source? {
         guard options.isValid, let name = options.string("name"), let topic = options.string("topic"),
             case .list(let keyValues) = options["key"]
         else { return nil }
@@ -27,10 +27,38 @@ extension TopologyBuilder {
             if case .path(let path) = $0 { return path }
             return nil
         }
+        let envelope = options.string("envelope").flatMap(EnvelopeFormat.init(rawValue:)) ?? .auto
+        if envelope == .none {
+            var complete = true
+            if options["schema"] == nil {
+                report(
+                    .missingField, at: options.location,
+                    "source '\(name)' reads foreign records (envelope: none) and needs schema: the schema of its "
+                        + "records (<type>/v<N>), or { field: PATH } / { header: NAME } naming each record's schema id")
+                complete = false
+            }
+            if options["eventTime"] == nil {
+                report(
+                    .missingField, at: options.location,
+                    "source '\(name)' reads foreign records (envelope: none) and needs eventTime: the field (or "
+                        + "{ header: NAME }) holding the event time, RFC 3339 text or epoch milliseconds")
+                complete = false
+            }
+            guard complete else { return nil }
+        } else {
+            for option in ["schema", "eventId", "sourceSystem", "plant"] where options[option] != nil {
+                report(
+                    .invalidOption, at: options.location(of: option),
+                    "'\(option)' is for sources of foreign records (envelope: none); with envelope "
+                        + "\(envelope.rawValue) the envelope carries it")
+                return nil
+            }
+        }
         return Source(
-            name: name, topic: topic, partitions: options.integer("partitions") ?? 6, key: key,
-            envelope: options.string("envelope").flatMap(EnvelopeFormat.init(rawValue:)) ?? .auto,
-            eventTime: options.path("eventTime") ?? FieldPath(segments: [.member("occurredAt")]),
+            name: name, topic: topic, partitions: options.integer("partitions") ?? 6, key: key, envelope: envelope,
+            eventTime: options.recordField("eventTime") ?? .field(FieldPath(segments: [.member("occurredAt")])),
+            schema: options.schemaSelector("schema"), eventId: options.recordField("eventId"),
+            sourceSystem: options.recordField("sourceSystem"), plant: options.recordField("plant"),
             location: options.location)
     }
 
@@ -113,6 +141,15 @@ extension TopologyBuilder {
                         + "pipelines read that source")
             } else {
                 topicSource[topic] = name
+            }
+        }
+        if let filtering = topology.regions.first(where: { !$0.plants.isEmpty }) {
+            for source in topology.sources where source.isForeign && source.plant == nil {
+                report(
+                    .missingField, at: source.location,
+                    "region '\(filtering.name)' processes plants \(filtering.plants.joined(separator: ", ")) only; "
+                        + "source '\(source.name)' (envelope: none) needs plant: the field (or { header: NAME }) "
+                        + "holding each record's plant")
             }
         }
         var outputTopics: [String: String] = [:]

@@ -25,6 +25,19 @@ public struct DedupeStep: Sendable, Hashable {
         self.key = key
         self.ttl = ttl
     }
+
+    /// The source's partitioning key, then the domain's dedup key: `source, sourceEventId ?? eventId` for
+    /// canonical events, `sourceSystem(), eventId()` for foreign records.
+    public static func defaultKey(of source: Source?, at location: SourceLocation) -> [Expression] {
+        func path(_ name: String) -> Expression { .path(FieldPath(segments: [.member(name)]), location) }
+        let partitionKey = source?.key.map { Expression.path($0, location) } ?? []
+        if source?.isForeign == true {
+            return partitionKey + [
+                .call("sourceSystem", [], location), .call("eventId", [], location),
+            ]
+        }
+        return partitionKey + [path("source"), .binary(.coalesce, path("sourceEventId"), path("eventId"), location)]
+    }
 }
 
 /// `filter:` — keep records for which `when` is true.

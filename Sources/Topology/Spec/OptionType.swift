@@ -15,6 +15,10 @@ public indirect enum OptionType: Sendable {
     case expression
     /// A field path such as `data.lines[0].qty`.
     case path
+    /// Where a value of a consumed record is: a field path, or `{ header: NAME }`.
+    case recordField
+    /// A schema id `<type>/v<N>`, or `{ field: PATH }` / `{ header: NAME }` holding one per record.
+    case schemaSelector
     /// A list of expressions (a single scalar is a one-element list).
     case expressions
     /// `[PREFIX, expr, ...]`: an upper-case literal word, then expressions.
@@ -57,6 +61,8 @@ public indirect enum OptionType: Sendable {
         case .choice(let words): words.joined(separator: " | ")
         case .expression: "expression"
         case .path: "field path"
+        case .recordField: "field path, or { header: NAME }"
+        case .schemaSelector: "schema id <type>/v<N>, or { field: PATH } or { header: NAME }"
         case .expressions: "list of expressions"
         case .prefixedKey: "[PREFIX, expression, ...]"
         case .namedExpressions: "list of paths, or mapping name: expression"

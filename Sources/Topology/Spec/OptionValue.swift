@@ -6,6 +6,8 @@ public indirect enum OptionValue: Sendable, Hashable {
     case duration(DurationValue)
     case expression(Expression)
     case path(FieldPath)
+    case recordField(RecordField)
+    case schemaSelector(SchemaSelector)
     case expressions([Expression])
     case named([NamedExpression])
     case aggregates([Aggregate])
@@ -33,6 +35,8 @@ public indirect enum OptionValue: Sendable, Hashable {
         case .duration(let value): value.description
         case .expression(let value): value.description
         case .path(let value): value.description
+        case .recordField(let value): value.description
+        case .schemaSelector(let value): value.description
         case .expressions(let values): "[" + values.map(\.description).joined(separator: ", ") + "]"
         case .named(let values):
             "{" + values.map { "\($0.name): \($0.expression)" }.joined(separator: ", ") + "}"
@@ -113,6 +117,16 @@ public struct ParsedOptions: Sendable, Hashable {
 
     public func path(_ name: String) -> FieldPath? {
         if case .path(let value) = values[name] { return value }
+        return nil
+    }
+
+    public func recordField(_ name: String) -> RecordField? {
+        if case .recordField(let value) = values[name] { return value }
+        return nil
+    }
+
+    public func schemaSelector(_ name: String) -> SchemaSelector? {
+        if case .schemaSelector(let value) = values[name] { return value }
         return nil
     }
 

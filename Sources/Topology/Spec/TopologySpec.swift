@@ -47,8 +47,26 @@ enum TopologySpec {
                 "Record fields joined with | into the Kafka key; windows and dedupe keys must contain them."),
             OptionSpec(
                 "envelope", .choice(EnvelopeFormat.allCases.map(\.rawValue)), default: "auto",
-                "How events are wrapped: plain JSON, CloudEvents binary or structured mode, or decided per record."),
-            OptionSpec("eventTime", .path, default: "occurredAt", "Field holding the event time (RFC 3339)."),
+                "How events are wrapped: plain JSON, CloudEvents binary or structured mode, decided per record "
+                    + "(auto), or none: the producer's own JSON, read where the options below say."),
+            OptionSpec(
+                "eventTime", .recordField, default: "occurredAt",
+                "Where the event time is: RFC 3339 text or epoch milliseconds (required with envelope none)."),
+            OptionSpec(
+                "schema", .schemaSelector,
+                "envelope none: the schema of every record (<type>/v<N>, a subject of kind record), or where "
+                    + "each record names its schema id ({ field: PATH } or { header: NAME })."),
+            OptionSpec(
+                "eventId", .recordField, default: "derived",
+                "envelope none: where the event id is; without it the id is derived from topic, partition and "
+                    + "offset (UUIDv5), so a replayed record keeps its id but a re-sent one gets a new one."),
+            OptionSpec(
+                "sourceSystem", .recordField, default: "the source's name",
+                "envelope none: where the producing system's name is (part of 1:1 idempotency keys)."),
+            OptionSpec(
+                "plant", .recordField,
+                "envelope none: where the plant is (regions' plant filter, ERP header plantId of records routed "
+                    + "as they are)."),
         ])
 
     static let table = ObjectSpec(

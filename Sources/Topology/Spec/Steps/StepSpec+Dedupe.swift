@@ -4,8 +4,9 @@ extension StepSpec {
         summary: "Drop repeats of a key within a TTL of event time (counted, not emitted).",
         details: """
             State is per input partition and TTL-bounded. The default key is the source's partitioning key \
-            followed by the domain's dedup key (source, sourceEventId ?? eventId), so every key lives in one \
-            partition. An explicit key must contain every partitioning-key field of the source.
+            followed by the domain's dedup key (source, sourceEventId ?? eventId; for a source of foreign \
+            records sourceSystem(), eventId()), so every key lives in one partition. An explicit key must contain \
+            every partitioning-key field of the source.
             """,
         object: ObjectSpec(
             name: "dedupe",
@@ -19,16 +20,7 @@ extension StepSpec {
             ]),
         example: "- dedupe: { ttl: 24h }",
         build: { options, context in
-            let at = options.location
-            let key =
-                options.expressions("key")
-                ?? (context.source?.key.map { Expression.path($0, at) } ?? [])
-                + [
-                    .path(FieldPath(segments: [.member("source")]), at),
-                    .binary(
-                        .coalesce, .path(FieldPath(segments: [.member("sourceEventId")]), at),
-                        .path(FieldPath(segments: [.member("eventId")]), at), at),
-                ]
+            let key = options.expressions("key") ?? DedupeStep.defaultKey(of: context.source, at: options.location)
             return .dedupe(DedupeStep(key: key, ttl: options.duration("ttl") ?? .hours(24)))
         },
         analyze: { step, options, analysis in

@@ -15,7 +15,10 @@ extension StepSpec {
             as mapped (table rows). The result must validate against `schema`, else it is a dead letter with \
             the reason; rows for an output of kind table may omit `schema`. periodCheck parks the record \
             (exception PERIOD_CLOSED) when its posting date is not in an open period of the plant calendar. \
-            emit passes the record on, so a pipeline can emit more than once (a transaction, then a table row).
+            emit passes the record on, so a pipeline can emit more than once (a transaction, then a table row). \
+            A record routed unchanged (header none, no map or window before, not upcast) is written exactly as \
+            received: its value bytes, its headers and, without key, its key — unless a hold, an enrich with \
+            onMissing: exception or periodCheck could park it (parked records keep value and key only).
             """,
         object: ObjectSpec(
             name: "emit",
@@ -24,7 +27,10 @@ extension StepSpec {
                 OptionSpec(
                     "schema", .schema, default: "(required unless the output is a table)",
                     "Schema id the record must validate against."),
-                OptionSpec("key", .expressions, required: true, "Kafka key parts, joined with |."),
+                OptionSpec(
+                    "key", .expressions, default: "the record's own key",
+                    "Kafka key parts, joined with |; required unless the record is routed unchanged (header none, "
+                        + "no map or window before)."),
                 OptionSpec(
                     "idempotencyKey", .prefixedKey,
                     "Prefix word and parts of the idempotency key; required unless header is none."),
@@ -45,7 +51,8 @@ extension StepSpec {
                 periodCheck: true
             """,
         build: { options, context in
-            guard let output = options.string("output"), let key = options.expressions("key") else { return nil }
+            guard let output = options.string("output") else { return nil }
+            let key = options.expressions("key") ?? []
             let header = options.string("header").flatMap(EmitStep.RecordHeader.init(rawValue:)) ?? .erp
             let periodCheck = options.boolean("periodCheck") ?? false
             let idempotencyKey = options.expressions("idempotencyKey")
@@ -69,6 +76,12 @@ extension StepSpec {
         },
         analyze: { step, options, analysis in
             guard case .emit(let emit) = step.kind else { return }
+            if emit.key.isEmpty && (emit.header != .none || analysis.recordReplaced) {
+                analysis.report(
+                    .missingField, at: step.location,
+                    "emit needs key: [part, ...]; only a record routed unchanged (header none, no map or window "
+                        + "before) keeps the key it was received with")
+            }
             analysis.check(emit.key)
             analysis.check(emit.idempotencyKey)
             if emit.header != .none && !analysis.has("plantId") {

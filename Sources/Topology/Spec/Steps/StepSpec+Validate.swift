@@ -7,14 +7,18 @@ extension StepSpec {
             (ce_* headers, body = data) and structured mode (application/cloudevents+json). The schema id is \
             <type>/v<N>; older versions are upcast to the newest. A record that cannot be decoded, has an unknown \
             type or fails its schema becomes a dead letter (original bytes plus reason headers) — exactly one per \
-            record, on the dead-letter output of the first pipeline of the source that takes its type.
+            record, on the dead-letter output of the first pipeline of the source that takes its type. A source \
+            with envelope none reads foreign JSON: the schema, event id, event time, source system and plant are \
+            where the source says (see sources).
             """,
         object: ObjectSpec(
             name: "validate",
             options: [
                 OptionSpec(
-                    "envelope", .choice(EnvelopeFormat.allCases.map(\.rawValue)), default: "the source's",
-                    "Overrides the source's envelope format."),
+                    "envelope", .choice(EnvelopeFormat.allCases.filter { $0 != .none }.map(\.rawValue)),
+                    default: "the source's",
+                    "Overrides the source's envelope format (a source of foreign records, envelope none, has none to "
+                        + "override)."),
                 OptionSpec(
                     "maxBytes", .integer(1...(64 << 20)), default: "900000",
                     "Larger records are dead letters (RECORD_TOO_LARGE). The default leaves room for a dead "
@@ -27,5 +31,12 @@ extension StepSpec {
                     envelope: options.string("envelope").flatMap(EnvelopeFormat.init(rawValue:)),
                     maxBytes: options.integer("maxBytes") ?? ValidateStep.defaultMaxBytes))
         },
-        analyze: { _, _, _ in })
+        analyze: { step, options, analysis in
+            guard case .validate(let validate) = step.kind, validate.envelope != nil, let source = analysis.source,
+                source.isForeign
+            else { return }
+            analysis.report(
+                .invalidOption, at: options.location(of: "envelope"),
+                "source '\(source.name)' reads foreign records (envelope: none); validate cannot override that")
+        })
 }

@@ -1,0 +1,99 @@
+import Testing
+
+@testable import Topology
+
+/// The lint of sources of foreign records (`envelope: none`): each mistake where it was written.
+@Suite struct ForeignSourceLintTests {
+    static let text = """
+        application: plantstream
+        regions:
+          - { name: eu, bootstrapServers: "127.0.0.1:9092" }
+        sources:
+          - name: line-controllers
+            topic: linectl.cycles
+            key: [plant, line, work_center]
+            envelope: none
+            schema: linectl.machine_cycle/v1
+            eventTime: event_time
+            eventId: { header: x-event-id }
+            plant: plant
+          - name: production
+            topic: mfg.production.v1
+            key: [plantId]
+        outputs:
+          - { name: cycles, topic: plant.cycles.v1 }
+          - { name: dlq, topic: plant.dlq.v1, kind: dead_letter }
+        pipelines:
+          - name: route
+            source: line-controllers
+            types: [linectl.machine_cycle]
+            deadLetter: dlq
+            steps:
+              - validate: {}
+              - emit: { output: cycles, schema: linectl.machine_cycle/v1, header: none }
+
+        """
+
+    static let breakages: [Breakage] = [
+        Breakage(
+            kind: .missingField, find: "    schema: linectl.machine_cycle/v1\n", replace: "",
+            marker: "name: line-controllers", markerFromTop: true),
+        Breakage(
+            kind: .missingField, find: "    eventTime: event_time\n", replace: "", marker: "name: line-controllers",
+            markerFromTop: true),
+        Breakage(
+            kind: .unknownSchema, find: "schema: linectl.machine_cycle/v1\n",
+            replace: "schema: linectl.machine_cycle/v3\n", marker: "linectl.machine_cycle/v3"),
+        Breakage(
+            kind: .invalidOption, find: "schema: linectl.machine_cycle/v1\n", replace: "schema: linectl\n",
+            marker: "linectl\n"),
+        Breakage(
+            kind: .unknownField, find: "eventId: { header: x-event-id }", replace: "eventId: { heder: x-event-id }",
+            marker: "heder"),
+        Breakage(
+            kind: .invalidOption, find: "    key: [plantId]\n", replace: "    key: [plantId]\n    eventId: id\n",
+            marker: "id\n", columnOffset: 0),
+        Breakage(
+            kind: .invalidOption, find: "types: [linectl.machine_cycle]", replace: "types: [machine.cycle]",
+            marker: "[machine.cycle]"),
+        Breakage(
+            kind: .invalidOption, find: "      - validate: {}", replace: "      - validate: { envelope: plain }",
+            marker: "plain"),
+        Breakage(
+            kind: .missingField, find: "- emit: { output: cycles, schema: linectl.machine_cycle/v1, header: none }",
+            replace: "- emit: { output: cycles, schema: linectl.machine_cycle/v1 }", marker: "emit"),
+        Breakage(
+            kind: .missingField, find: "    plant: plant\n", replace: "",
+            marker: "name: line-controllers", markerFromTop: true),
+    ]
+
+    @Test(arguments: breakages)
+    func catchesBrokenCopy(_ breakage: Breakage) throws {
+        var original = Self.text
+        if breakage.replace.isEmpty && breakage.find.contains("plant: plant") {
+            // The plant is needed once a region filters plants.
+            original = original.replacingOccurrences(
+                of: "bootstrapServers: \"127.0.0.1:9092\" }",
+                with: "bootstrapServers: \"127.0.0.1:9092\", plants: [P05] }")
+        }
+        let applied = try #require(breakage.apply(to: original), "the mutation does not apply")
+        let result = TestSupport.loader().lint(text: applied.text, file: "topology.yaml")
+        let matching = result.findings.filter { $0.kind == breakage.kind }
+        #expect(
+            matching.contains { $0.location.line == applied.line && $0.location.column == applied.column },
+            Comment(
+                rawValue: "expected \(breakage.kind) at \(applied.line):\(applied.column); found:\n"
+                    + result.findings.map(\.description).joined(separator: "\n")))
+    }
+
+    @Test func theUnbrokenTopologyIsClean() throws {
+        let result = TestSupport.loader().lint(text: Self.text, file: "topology.yaml")
+        #expect(result.findings.isEmpty, Comment(rawValue: result.findings.map(\.description).joined(separator: "\n")))
+        let source = try #require(result.topology?.sources.first)
+        #expect(source.isForeign)
+        #expect(source.schema == .fixed("linectl.machine_cycle/v1"))
+        #expect(source.eventId == .header("x-event-id"))
+        #expect(source.plant == .field(FieldPath(segments: [.member("plant")])))
+        #expect(source.sourceSystem == nil)
+    }
+}
