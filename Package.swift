@@ -52,6 +52,7 @@ let package = Package(
             name: "Topology",
             dependencies: [
                 "JSON",
+                "Schemas",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

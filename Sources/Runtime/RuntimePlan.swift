@@ -57,7 +57,9 @@ public struct RuntimePlan: Sendable {
         for subject in registry.subjects where subject.definition.kind != .definitions {
             for version in subject.versions { ids.insert(version.id.description) }
         }
-        let lint = TopologyLoader(environment: configuration.environment, knownSchemaIDs: ids).lint(contentsOf: path)
+        let lint = TopologyLoader(
+            environment: configuration.environment, knownSchemaIDs: ids, recordShapes: registry.fieldShapes
+        ).lint(contentsOf: path)
         guard let topology = lint.topology, lint.errors.isEmpty else {
             throw Self.lintError(path: path, findings: lint.findings)
         }

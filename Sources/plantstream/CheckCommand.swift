@@ -39,7 +39,9 @@ struct CheckCommand: ParsableCommand {
         }
 
         // Without a registry every schema would be unknown: skip those checks (the folder is reported above).
-        let result = TopologyLoader(knownSchemaIDs: schemas.ids.isEmpty ? nil : schemas.ids).lint(contentsOf: topology)
+        let result = TopologyLoader(
+            knownSchemaIDs: schemas.ids.isEmpty ? nil : schemas.ids, recordShapes: schemas.shapes
+        ).lint(contentsOf: topology)
         result.findings.forEach(add)
         var referenceSummary = ""
         if let loaded = result.topology, result.errors.isEmpty {
@@ -73,6 +75,8 @@ struct CheckCommand: ParsableCommand {
 /// topology may name (event, transaction and analytics subjects; not shared definitions).
 struct SchemaCatalogSummary {
     var ids: Set<String> = []
+    /// The shape of each schema (when the registry loads), for the type-aware lint.
+    var shapes: [String: FieldShape] = [:]
     var findings: [String] = []
 
     /// Nothing checked.
@@ -92,6 +96,7 @@ struct SchemaCatalogSummary {
             for subject in registry.subjects where subject.definition.kind != .definitions {
                 for version in subject.versions { ids.insert(version.id.description) }
             }
+            shapes = registry.fieldShapes
         } else {
             // The registry has errors (reported above); still lint schema ids against the files there are.
             let manager = FileManager.default

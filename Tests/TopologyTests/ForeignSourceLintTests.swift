@@ -31,6 +31,27 @@ import Testing
             steps:
               - validate: {}
               - emit: { output: cycles, schema: linectl.machine_cycle/v1, header: none }
+          - name: totals
+            source: line-controllers
+            types: [linectl.machine_cycle]
+            deadLetter: dlq
+            steps:
+              - validate: {}
+              - filter: "good_qty + scrap_qty > 0"
+              - window:
+                  tumbling: 60s
+                  groupBy: [plant, line, work_center]
+                  aggregates: { good: sum(good_qty), scrap: sum(scrap_qty), cycles: count(), last: max(event_time) }
+              - map:
+                  plant: plant
+                  line: line
+                  work_center: work_center
+                  window_start: window.start
+                  window_end: window.end
+                  good_qty: good
+                  scrap_qty: scrap
+                  cycles: cycles
+              - emit: { output: cycles, schema: linectl.cycle_totals/v1, key: [plant, line, work_center], header: none }
 
         """
 
@@ -65,6 +86,28 @@ import Testing
         Breakage(
             kind: .missingField, find: "    plant: plant\n", replace: "",
             marker: "name: line-controllers", markerFromTop: true),
+        // Paths and types against the record's own schema.
+        Breakage(kind: .unknownRecordField, find: "sum(good_qty)", replace: "sum(good_qtty)", marker: "good_qtty"),
+        Breakage(
+            kind: .unknownRecordField, find: "eventTime: event_time", replace: "eventTime: event_tim",
+            marker: "event_tim"),
+        Breakage(
+            kind: .unknownRecordField, find: "key: [plant, line, work_center]\n    envelope",
+            replace: "key: [plant, line, workcenter]\n    envelope", marker: "workcenter"),
+        Breakage(
+            kind: .unknownRecordField, find: "groupBy: [plant, line, work_center]",
+            replace: "groupBy: [plant, line, work_centre]", marker: "work_centre"),
+        Breakage(kind: .typeMismatch, find: "sum(scrap_qty)", replace: "sum(event_id)", marker: "event_id"),
+        Breakage(kind: .typeMismatch, find: "sum(scrap_qty)", replace: "sum(event_time)", marker: "event_time"),
+        Breakage(
+            kind: .typeMismatch, find: "\"good_qty + scrap_qty > 0\"", replace: "\"event_time - good_qty > 0\"",
+            marker: "event_time -"),
+        Breakage(
+            kind: .unsatisfiableOutput, find: "          cycles: cycles\n", replace: "",
+            marker: "linectl.cycle_totals/v1", markerFromTop: true),
+        Breakage(
+            kind: .unknownRecordField, find: "          window_end: window.end\n",
+            replace: "          window_end: window.ends\n", marker: "window.ends"),
     ]
 
     @Test(arguments: breakages)

@@ -117,6 +117,25 @@ struct Breakage: Sendable, CustomTestStringConvertible {
         Breakage(
             kind: .stepOrder, find: "- validate: {}\n      - dedupe: { ttl: 24h }",
             replace: "- dedupe: { ttl: 24h }\n      - validate: {}", marker: "dedupe"),
+        // Checked against the schemas of the records at each step.
+        Breakage(
+            kind: .unknownRecordField, find: "yield: sum(data.yield.value)", replace: "yield: sum(data.yeild.value)",
+            marker: "data.yeild.value"),
+        Breakage(
+            kind: .unknownRecordField, find: "    key: [plantId, data.orderId]\n",
+            replace: "    key: [plantId, data.orderId]\n    eventTime: event_time\n", marker: "event_time"),
+        Breakage(
+            kind: .unknownRecordField, find: "    key: [plantId, data.orderId]\n",
+            replace: "    key: [plantId, data.orderNo]\n", marker: "data.orderNo"),
+        Breakage(
+            kind: .typeMismatch, find: "machineMs: sum(durationMs(data.interval.start, data.interval.end))",
+            replace: "machineMs: sum(data.interval.start)", marker: "data.interval.start"),
+        Breakage(
+            kind: .typeMismatch, find: "activities[0].qty.value: round(machineMs / 60000, 3)",
+            replace: "activities[0].qty.value: round(from / 60000, 3)", marker: "from /"),
+        Breakage(
+            kind: .unsatisfiableOutput, find: "          sequenceId: sequenceId\n          operationId: operationId\n",
+            replace: "          sequenceId: sequenceId\n", marker: "erp.production_confirmation/v1"),
     ]
 
     @Test(arguments: breakages)
@@ -139,7 +158,7 @@ struct Breakage: Sendable, CustomTestStringConvertible {
             .syntax, .unknownField, .missingField, .invalidOption, .unknownStep, .unknownSchema, .unknownTable,
             .unknownOutput, .unknownSource, .duplicateName, .missingEnvironmentVariable, .partitionKeyMismatch,
             .missingDeadLetter, .missingExceptions, .invalidExpression, .unknownFunction, .wrongArity, .unknownName,
-            .wrongOutputKind, .literalSecret, .stepOrder,
+            .wrongOutputKind, .literalSecret, .stepOrder, .unknownRecordField, .typeMismatch, .unsatisfiableOutput,
         ]
         #expect(fileKinds.subtracting(covered).isEmpty)
         // The remaining kinds are covered by ReferenceDataTests (files) and TopologyLoaderTests (regions).

@@ -29,9 +29,14 @@ enum TestSupport {
         return ids
     }()
 
+    /// The shapes of the repository's schemas.
+    static let recordShapes: [String: FieldShape] = {
+        (try? SchemaRegistry.load(directory: path("schemas")))?.fieldShapes ?? [:]
+    }()
+
     /// A loader with an empty environment (defaults of `${VAR:-x}` apply) and the repository's schemas.
     static func loader(environment: [String: String] = [:]) -> TopologyLoader {
-        TopologyLoader(environment: environment, knownSchemaIDs: schemaIDs)
+        TopologyLoader(environment: environment, knownSchemaIDs: schemaIDs, recordShapes: recordShapes)
     }
 
     /// Writes `files` (relative path → text) under a new temporary directory and returns it.

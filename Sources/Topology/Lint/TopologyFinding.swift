@@ -48,6 +48,13 @@ public struct TopologyFinding: Sendable, Hashable, CustomStringConvertible {
         case wrongArity
         /// A path whose root is not a record field, alias or window name at that point of the pipeline.
         case unknownName
+        /// A path into the record that names a member its schema does not have (a typo `data.good_qtty`, an
+        /// `eventTime` or key field the source's records lack).
+        case unknownRecordField
+        /// A value used where its schema's type can never fit (`sum()` of a date-time, text multiplied).
+        case typeMismatch
+        /// An output schema requires a member that nothing writes: every record would be a dead letter.
+        case unsatisfiableOutput
         /// An output used where another kind is required (emit to a dead-letter output, ...).
         case wrongOutputKind
         /// A secret (e.g. `sasl.password`) written as a literal instead of `{ env: NAME }` / `{ file: PATH }`.

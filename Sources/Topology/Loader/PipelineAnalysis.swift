@@ -1,3 +1,5 @@
+import Schemas
+
 /// Lint state while walking one pipeline's steps in order: which names a path may start with at each
 /// point, the source's partitioning key, and what the steps need from the pipeline.
 struct PipelineAnalysis {
@@ -7,6 +9,10 @@ struct PipelineAnalysis {
         var roots: Set<String>?
         /// "the event", "the window result", ... for messages.
         var description: String
+        /// What the record's schema says about its fields (`nil`: only roots are checked).
+        var shape: FieldShape?
+        /// Enrichment and explode aliases (their fields are not the record's).
+        var aliases: Set<String> = []
     }
 
     /// Top-level fields of a canonical event (domain.md §2.2).
@@ -28,12 +34,29 @@ struct PipelineAnalysis {
     /// Steps that write exception records: (step name, location).
     var exceptionWriters: [(String, SourceLocation)] = []
 
-    init(topology: Topology, pipelineName: String, source: Source?) {
+    /// The shape of each output schema by id (from the registry; empty without one).
+    let schemaShape: (String) -> FieldShape?
+    /// The dotted names the last `map` wrote, or the window result's names (`nil`: the record as received).
+    private(set) var writtenNames: [String]?
+
+    init(
+        topology: Topology, pipelineName: String, source: Source?, recordShape: FieldShape? = nil,
+        types: [String] = [], schemaShape: @escaping (String) -> FieldShape? = { _ in nil }
+    ) {
         self.topology = topology
         self.pipelineName = pipelineName
         self.source = source
-        // A foreign record has its producer's own fields (known from its schema, not from the topology).
-        if source?.isForeign == true { scope = Scope(roots: nil, description: "the record") }
+        self.schemaShape = schemaShape
+        let typeList = types.joined(separator: ", ")
+        if source?.isForeign == true {
+            // A foreign record has its producer's own fields: known from its schema, not from the topology.
+            scope = Scope(
+                roots: nil, description: types.isEmpty ? "the record" : "the record (\(typeList))",
+                shape: recordShape)
+        } else if let recordShape {
+            scope = Scope(
+                roots: PipelineAnalysis.eventFields, description: "the event (\(typeList))", shape: recordShape)
+        }
     }
 
     mutating func report(
@@ -51,11 +74,14 @@ struct PipelineAnalysis {
         case .literal:
             return
         case .path(let path, let location):
-            guard let roots = scope.roots, !roots.contains(path.root) else { return }
-            report(
-                .unknownName, at: location,
-                "unknown name '\(path.root)'\(Suggestion.hint(for: path.root, in: roots)): here the record is "
-                    + "\(scope.description) with fields \(roots.sorted().joined(separator: ", "))")
+            if let roots = scope.roots, !roots.contains(path.root) {
+                report(
+                    .unknownName, at: location,
+                    "unknown name '\(path.root)'\(Suggestion.hint(for: path.root, in: roots)): here the record is "
+                        + "\(scope.description) with fields \(roots.sorted().joined(separator: ", "))")
+                return
+            }
+            checkFields(path, at: location)
         case .call(let name, let arguments, _):
             // lookup's table and column are names, not paths.
             for (index, argument) in arguments.enumerated() where !(name == "lookup" && index < 2) {
@@ -63,9 +89,13 @@ struct PipelineAnalysis {
             }
         case .unary(_, let operand, _):
             check(operand)
-        case .binary(_, let left, let right, _):
+        case .binary(let op, let left, let right, _):
             check(left)
             check(right)
+            if [.add, .subtract, .multiply, .divide].contains(op) {
+                checkNumeric(left, what: "'\(op.rawValue)'")
+                checkNumeric(right, what: "'\(op.rawValue)'")
+            }
         }
     }
 
@@ -93,6 +123,7 @@ struct PipelineAnalysis {
 
     /// Makes `name` a root for later steps (enrich and explode aliases).
     mutating func define(alias name: String, at location: SourceLocation) {
+        scope.aliases.insert(name)
         guard var roots = scope.roots else { return }
         if roots.contains(name) {
             report(
@@ -104,15 +135,32 @@ struct PipelineAnalysis {
         scope.roots = roots
     }
 
-    /// The record is replaced (by a window result or a mapped record) with these top-level names.
-    mutating func replaceScope(with names: [String], description: String) {
-        scope = Scope(roots: Set(names), description: description)
+    /// The record is replaced (by a window result or a mapped record) by one with these fields (dotted names
+    /// build objects) of these shapes.
+    mutating func replaceScope(with fields: [(name: String, shape: FieldShape)], description: String) {
+        var roots: [String] = []
+        for field in fields {
+            let root = String(field.name.prefix { $0 != "." && $0 != "[" })
+            if !roots.contains(root) { roots.append(root) }
+        }
+        let known = scope.shape != nil
+        scope = Scope(
+            roots: Set(roots), description: description,
+            shape: known
+                ? FieldShape.written(
+                    fields.map { field in
+                        // Array elements (`lines[0].qty`): the array is there, its elements are not checked.
+                        guard field.name.contains("[") else { return field }
+                        return (String(field.name.prefix { $0 != "." && $0 != "[" }), FieldShape.any)
+                    }) : nil)
+        writtenNames = fields.map(\.name)
         recordReplaced = true
     }
 
     /// After a custom step nothing is known about the record.
     mutating func forgetNames() {
         scope = Scope(roots: nil, description: "unknown")
+        writtenNames = nil
         recordReplaced = true
     }
 

@@ -7,7 +7,12 @@ extension TopologyBuilder {
         guard case .list(let stepValues) = options["steps"] else { return nil }
         var steps: [Step] = []
         var complete = options.isValid
-        var analysis = PipelineAnalysis(topology: topology, pipelineName: name, source: source)
+        let types = options.strings("types") ?? []
+        let shapes = recordShapes
+        var analysis = PipelineAnalysis(
+            topology: topology, pipelineName: name, source: source,
+            recordShape: types.isEmpty ? nil : recordShape(ofTypes: types), types: types,
+            schemaShape: { shapes[$0] })
         var kinds: [(kind: String, location: SourceLocation)] = []
         for case .step(let kind, let stepOptions) in stepValues {
             kinds.append((kind, stepOptions.location))

@@ -27,6 +27,7 @@ extension TopologyBuilder {
             if case .path(let path) = $0 { return path }
             return nil
         }
+        sourceOptions[name] = options
         let envelope = options.string("envelope").flatMap(EnvelopeFormat.init(rawValue:)) ?? .auto
         if envelope == .none {
             var complete = true
@@ -182,6 +183,55 @@ extension TopologyBuilder {
                 .invalidOption, at: table.location,
                 "table '\(table.name)' reads topic '\(topic)', which is also source '\(source)'; a topic is either "
                     + "a source or a table")
+        }
+    }
+}
+
+extension TopologyBuilder {
+    /// The fields a source names — its key, event time and, for foreign records, where the event id, source
+    /// system, plant and schema id are — checked against the records its pipelines take.
+    mutating func lintSourceFields(_ topology: Topology) {
+        for source in topology.sources {
+            guard let options = sourceOptions[source.name] else { continue }
+            let types = Array(Set(topology.pipelines(reading: source.name).flatMap(\.types))).sorted()
+            guard !types.isEmpty, let shape = recordShape(ofTypes: types) else { continue }
+            let what =
+                (source.isForeign ? "the records" : "the events") + " of source '\(source.name)' ("
+                + types.joined(separator: ", ") + ")"
+            func check(_ path: FieldPath, option: String, at location: SourceLocation) {
+                guard case .failure(let miss) = shape.resolve(path) else { return }
+                let known = miss.parent.memberNames
+                var name = path.description
+                if case .member(let member) = path.segments[miss.segment] { name = member }
+                report(
+                    .unknownRecordField, at: location,
+                    "\(option) '\(path)' is not a field of \(what)\(Suggestion.hint(for: name, in: known)): "
+                        + (known.isEmpty
+                            ? "there it is \(miss.parent.summary)" : "they have " + known.joined(separator: ", ")))
+            }
+            for (index, path) in source.key.enumerated() {
+                check(path, option: "key", at: options.location(of: "key", item: index))
+            }
+            let located: [(String, RecordField?)] = [
+                ("eventTime", source.eventTime), ("eventId", source.eventId), ("sourceSystem", source.sourceSystem),
+                ("plant", source.plant),
+            ]
+            for (option, field) in located {
+                guard case .field(let path)? = field else { continue }
+                check(path, option: option, at: options.location(of: option))
+            }
+            if case .from(.field(let path))? = source.schema {
+                check(path, option: "schema field", at: options.location(of: "schema"))
+            }
+            // The event time is RFC 3339 text or (foreign records) epoch milliseconds.
+            if case .field(let path) = source.eventTime, case .success(.scalar(let kind)) = shape.resolve(path),
+                ![.timestamp, .text, .integer, .number].contains(kind)
+            {
+                report(
+                    .typeMismatch, at: options.location(of: "eventTime"),
+                    "eventTime '\(path)' is \(kind.description) in \(what); it must be an RFC 3339 date-time"
+                        + (source.isForeign ? " or epoch milliseconds" : ""))
+            }
         }
     }
 }

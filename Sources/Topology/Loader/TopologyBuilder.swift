@@ -1,17 +1,42 @@
+import Schemas
+
 /// Builds a `Topology` from a `ConfigNode` tree in three passes — parse every mapping against its spec,
 /// build the typed values, lint the cross-references — collecting every finding on the way.
 struct TopologyBuilder {
     let source: SourceText
     let knownSchemaIDs: Set<String>?
+    let recordShapes: [String: FieldShape]
     let stepSpecs: [String: StepSpec]
     var findings: [TopologyFinding] = []
+    /// Where each source's options were written (the source-level path checks report there).
+    var sourceOptions: [String: ParsedOptions] = [:]
 
-    init(source: SourceText, knownSchemaIDs: Set<String>?, stepSpecs: [StepSpec]) {
+    init(
+        source: SourceText, knownSchemaIDs: Set<String>?, recordShapes: [String: FieldShape], stepSpecs: [StepSpec]
+    ) {
         self.source = source
         self.knownSchemaIDs = knownSchemaIDs
+        self.recordShapes = recordShapes
         var specs: [String: StepSpec] = [:]
         for spec in stepSpecs where specs[spec.name] == nil { specs[spec.name] = spec }
         self.stepSpecs = specs
+    }
+
+    /// The shape of the newest version of `type` (nil without shapes, or for an unknown type).
+    func latestShape(ofType type: String) -> FieldShape? {
+        guard let known = knownSchemaIDs else { return nil }
+        let newest = known.compactMap { SchemaID(parsing: $0) }.filter { $0.type == type }.map(\.version).max()
+        return newest.flatMap { recordShapes["\(type)/v\($0)"] }
+    }
+
+    /// The shape of a record of any of `types` (nil when one has no shape).
+    func recordShape(ofTypes types: [String]) -> FieldShape? {
+        var result: FieldShape?
+        for type in types {
+            guard let shape = latestShape(ofType: type) else { return nil }
+            result = result.map { $0.union(shape) } ?? shape
+        }
+        return result
     }
 
     var knownSchemaTypes: Set<String>? {
@@ -58,6 +83,7 @@ struct TopologyBuilder {
             if let pipeline = buildPipeline(pipelineOptions, topology: topology) { pipelines.append(pipeline) }
         }
         topology.pipelines = pipelines
+        lintSourceFields(topology)
         lintReferences(options, spec: TopologySpec.topLevel, topology: topology)
         lintRecordSizes(topology)
         return topology

@@ -1,4 +1,5 @@
 import Foundation
+import Schemas
 
 /// Loads `topology.yaml` into a `Topology` and lints it.
 ///
@@ -9,20 +10,26 @@ public struct TopologyLoader: Sendable {
     public var environment: [String: String]
     /// Schema ids the registry has (`machine.cycle/v2`); `nil` skips the schema checks.
     public var knownSchemaIDs: Set<String>?
+    /// The shape of each schema by id (``Schemas/SchemaRegistry/fieldShapes``); paths are checked against them.
+    public var recordShapes: [String: FieldShape]
     /// Step specs: the built-in ones plus any custom steps.
     public var stepSpecs: [StepSpec]
 
     /// - Parameters:
     ///   - environment: Values for `${VAR}` (default: the process environment).
     ///   - knownSchemaIDs: Schema ids of the registry, or `nil` to skip schema checks.
+    ///   - recordShapes: The shape of each schema by id: every path of every step is checked against the schema
+    ///     of the record there (fields, types, outputs' required members). Empty: only path roots are checked.
     ///   - customSteps: Specs of user-registered steps (names must differ from the built-in ones).
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         knownSchemaIDs: Set<String>? = nil,
+        recordShapes: [String: FieldShape] = [:],
         customSteps: [StepSpec] = []
     ) {
         self.environment = environment
         self.knownSchemaIDs = knownSchemaIDs
+        self.recordShapes = recordShapes
         self.stepSpecs = StepSpec.builtIn + customSteps.filter { !StepSpec.builtInNames.contains($0.name) }
     }
 
@@ -40,7 +47,8 @@ public struct TopologyLoader: Sendable {
                 ] : yamlFindings
             return TopologyLintResult(topology: nil, findings: findings)
         }
-        var builder = TopologyBuilder(source: source, knownSchemaIDs: knownSchemaIDs, stepSpecs: stepSpecs)
+        var builder = TopologyBuilder(
+            source: source, knownSchemaIDs: knownSchemaIDs, recordShapes: recordShapes, stepSpecs: stepSpecs)
         let topology = builder.build(root: root)
         let findings = TopologyFinding.sorted(yamlFindings + builder.findings)
         return TopologyLintResult(topology: topology, findings: findings)

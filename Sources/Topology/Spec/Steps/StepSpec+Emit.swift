@@ -94,6 +94,9 @@ extension StepSpec {
                 analysis.requireCalendar(at: options.location(of: "periodCheck"), for: "periodCheck")
                 analysis.requireExceptions(step: "emit with periodCheck", at: options.location(of: "periodCheck"))
             }
+            if !emit.schema.isEmpty {
+                analysis.checkOutput(schema: emit.schema, header: emit.header, at: options.location(of: "schema"))
+            }
             guard let output = analysis.topology.output(named: emit.output) else { return }
             guard output.kind == .table else {
                 if emit.schema.isEmpty {

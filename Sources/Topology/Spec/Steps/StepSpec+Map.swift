@@ -27,11 +27,8 @@ extension StepSpec {
         analyze: { step, _, analysis in
             guard case .map(let map) = step.kind else { return }
             for field in map.fields { analysis.check(field.expression) }
-            var names: [String] = []
-            for field in map.fields {
-                let root = String(field.name.prefix { $0 != "." && $0 != "[" })
-                if !names.contains(root) { names.append(root) }
-            }
-            analysis.replaceScope(with: names, description: "the mapped record")
+            analysis.replaceScope(
+                with: map.fields.map { ($0.name, analysis.shape(of: $0.expression) ?? .any) },
+                description: "the mapped record")
         })
 }

@@ -144,7 +144,9 @@ extension StepSpec {
             analysis.checkPartitionKey(
                 window.groupBy.map(\.expression), at: options.location(of: "groupBy"), what: "window groupBy")
             for aggregate in window.aggregates {
-                if let argument = aggregate.argument { analysis.check(argument) }
+                guard let argument = aggregate.argument else { continue }
+                analysis.check(argument)
+                if aggregate.function == .sum { analysis.checkNumeric(argument, what: "sum()") }
             }
             if let closeWhen = window.closeWhen { analysis.check(closeWhen) }
             if window.alignment == .plantLocal {
@@ -165,9 +167,7 @@ extension StepSpec {
                     "aggregate '\(aggregate.name)' has the name of a groupBy entry; window result fields must differ")
             }
             analysis.windowLocation = step.location
-            analysis.replaceScope(
-                with: window.groupBy.map(\.name) + window.aggregates.map(\.name) + ["window"],
-                description: "the window result")
+            analysis.replaceScope(with: analysis.windowResultFields(window), description: "the window result")
             if let emitEarly = window.emitEarly { analysis.check(emitEarly) }
         })
 }
