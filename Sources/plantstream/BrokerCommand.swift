@@ -1,6 +1,9 @@
 import ArgumentParser
+import Foundation
 import KafkaClient
 import Logging
+import Runtime
+import Topology
 
 #if canImport(Glibc)
     import Glibc
@@ -30,12 +33,59 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: .customLong("topic"), help: "Create a topic: NAME:PARTITIONS (repeatable; PARTITIONS defaults to 1).")
     var topics: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Create every topic this topology needs (sources, outputs, table topics, changelogs).",
+            valueName: "file"))
+    var topology: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --topology: the region whose topics to create (default: every region).", valueName: "name"))
+    var region: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535, not \(port)") }
         guard (1...64).contains(brokers) else { throw ValidationError("--brokers must be 1…64, not \(brokers)") }
         for topic in topics { _ = try Self.parseTopic(topic) }
+        if region != nil && topology == nil { throw ValidationError("--region needs --topology") }
+    }
+
+    /// The topics `topology` needs in `region` (every region when `nil`), by name.
+    static func topologyTopics(_ path: String, region: String?) throws -> [(name: String, partitions: Int)] {
+        let regions: [String]
+        if let region {
+            regions = [region]
+        } else {
+            let lint = TopologyLoader().lint(contentsOf: path)
+            guard let topology = lint.topology, lint.errors.isEmpty else {
+                for finding in lint.findings { printError(finding.description) }
+                throw ExitCode(1)
+            }
+            regions = topology.regions.map(\.name)
+        }
+        var topics: [String: Int] = [:]
+        var order: [String] = []
+        for name in regions {
+            let requirements: [TopicRequirement]
+            do {
+                requirements = try RuntimePlan.load(
+                    RuntimeConfiguration(
+                        topologyPath: path, region: name, bootstrapServers: "127.0.0.1:0",
+                        environment: ProcessInfo.processInfo.environment)
+                ).topicRequirements()
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
+            for requirement in requirements where topics[requirement.name] == nil {
+                topics[requirement.name] = requirement.partitions
+                order.append(requirement.name)
+            }
+        }
+        return order.map { ($0, topics[$0]!) }
     }
 
     /// Parses `NAME:PARTITIONS`.
@@ -62,9 +112,16 @@ struct BrokerCommand: AsyncParsableCommand {
         logging.bootstrap(default: .warning)
         let logger = Logger(label: "plantstream.broker")
 
+        var created = try topics.map(Self.parseTopic)
+        if let topology {
+            // Partition counts given with --topic win.
+            for topic in try Self.topologyTopics(topology, region: region)
+            where !created.contains(where: { $0.name == topic.name }) {
+                created.append(topic)
+            }
+        }
         let cluster = try KafkaEmbeddedCluster(brokers: brokers, logger: logger)
-        for topic in topics {
-            let (name, partitions) = try Self.parseTopic(topic)
+        for (name, partitions) in created {
             try cluster.createTopic(name, partitions: partitions, replicationFactor: min(brokers, 3))
         }
         var listener: KafkaEmbeddedListener?
@@ -81,7 +138,7 @@ struct BrokerCommand: AsyncParsableCommand {
         print("PlantStream embedded broker (librdkafka \(KafkaLibrary.version) mock cluster, \(brokers) broker(s))")
         print("bootstrap.servers=\(bootstrap)")
         print("brokers: \(cluster.bootstrapServers)")
-        if !topics.isEmpty { print("topics: \(topics.joined(separator: " "))") }
+        if !created.isEmpty { print("topics: \(created.map { "\($0.name):\($0.partitions)" }.joined(separator: " "))") }
         print("Stop with Ctrl-C or SIGTERM.")
         // Scripts and tests wait for these lines: do not leave them in a pipe buffer.
         fflush(nil)
