@@ -37,10 +37,10 @@ let catalogueDirectory = packageRoot + "/schemas"
             #expect(registry.subject(named: name)?.definition.kind == .definitions, "\(name)")
         }
         // Records of foreign shapes: a line controller's cycles and their totals.
-        for name in ["linectl.machine_cycle", "linectl.cycle_totals"] {
+        for name in ["linectl.machine_cycle", "linectl.cycle_totals", "acmemes.operation_confirmation"] {
             #expect(registry.subject(named: name)?.definition.kind == .record, "\(name)")
         }
-        #expect(registry.subjects.count == events.count + transactions.count + 4 + 2)
+        #expect(registry.subjects.count == events.count + transactions.count + 4 + 3)
         #expect(registry.latestID(of: "machine.cycle") == SchemaID("machine.cycle/v2"))
         #expect(registry.schema(SchemaID("machine.cycle/v1")!)?.isLatest == false)
         #expect(registry.schema(SchemaID("machine.cycle/v2")!)?.isLatest == true)

@@ -170,6 +170,6 @@ struct Breakage: Sendable, CustomTestStringConvertible {
         let result = TestSupport.loader().lint(contentsOf: TestSupport.defaultTopologyPath)
         #expect(result.findings.isEmpty, Comment(rawValue: result.findings.map(\.description).joined(separator: "\n")))
         let topology = try #require(result.topology)
-        #expect(topology.pipelines.count == 9)
+        #expect(topology.pipelines.count == 12)
     }
 }

@@ -20,7 +20,7 @@ package final class RecordContext {
         var explodeIndex: Int = -1
         var mapValues: [Value] = []
         var mapped: Bool = false
-        var upcast: Bool = false
+        var rewritten: Bool = false
         var pipeline: PipelinePlan? = nil
         /// The address of `pipeline` (compared without touching its reference count).
         var pipelineIdentity: UnsafeMutableRawPointer? = nil
@@ -110,10 +110,10 @@ package final class RecordContext {
         fields.schemaId.append(contentsOf: [0x2F, 0x76])
         PartitionTask.appendDecimal(fields.schemaVersion, to: &fields.schemaId)
     }
-    /// Whether the event was upcast from an older schema version (its bytes are not those received).
-    var isUpcast: Bool {
-        get { fields.upcast }
-        set { fields.upcast = newValue }
+    /// Whether the event's bytes are not those received (upcast from an older version, or normalized).
+    var isRewritten: Bool {
+        get { fields.rewritten }
+        set { fields.rewritten = newValue }
     }
     /// The window result, after a window step.
     var window: WindowResult? {
@@ -197,7 +197,7 @@ package final class RecordContext {
         event = nil
         window = nil
         fields.schemaType = nil
-        fields.upcast = false
+        fields.rewritten = false
         if !fields.schemaId.isEmpty { fields.schemaId.removeAll(keepingCapacity: true) }
         resetDownstream()
     }

@@ -180,7 +180,7 @@ final class EmitNode: StepNode {
             documentDay = zone.localDay(at: createdAt)
         }
         // A record routed unchanged: its value, headers and key as received.
-        if plan.routesOriginals, !record.mapped, window == nil, !record.isUpcast, let event = record.event,
+        if plan.routesOriginals, !record.mapped, window == nil, !record.isRewritten, let event = record.event,
             let input = record.input, let original = input.value
         {
             return routeOriginal(record, event: event, input: input, value: original, timestamp: createdAt)
@@ -432,7 +432,7 @@ final class EmitNode: StepNode {
 
     private func writeBody(_ writer: inout JSONWriter, _ context: RecordContext) {
         if context.mapped, let layout = plan.layout {
-            for field in layout.fields { writeField(&writer, field, context.mapValues) }
+            layout.write(context.mapValues, to: &writer)
             return
         }
         let written = Set(plan.header.map(\.rawValue))
@@ -453,29 +453,6 @@ final class EmitNode: StepNode {
         for (key, value) in document.root.members where !skipping.contains(key.string ?? "") {
             writer.key(utf8: key.rawStringBytes!)
             writer.value(value)
-        }
-    }
-
-    private func writeField(_ writer: inout JSONWriter, _ field: OutputLayout.Field, _ values: [Value]) {
-        switch field.kind {
-        case .leaf(let index):
-            let value = values[index]
-            if value.isNull { return }
-            if let name = field.name { name.withUnsafeBytes { writer.key(utf8: $0) } }
-            value.write(to: &writer, numbersAsStrings: field.numbersAsStrings, stringsAsNumbers: field.stringsAsNumbers)
-        case .object:
-            guard OutputLayout.hasValue(field, values) else { return }
-            if let name = field.name { name.withUnsafeBytes { writer.key(utf8: $0) } }
-            writer.beginObject()
-            for child in field.children { writeField(&writer, child, values) }
-            writer.endObject()
-        case .array:
-            if let name = field.name { name.withUnsafeBytes { writer.key(utf8: $0) } }
-            writer.beginArray()
-            for child in field.children where OutputLayout.hasValue(child, values) {
-                writeField(&writer, child, values)
-            }
-            writer.endArray()
         }
     }
 }

@@ -1,3 +1,5 @@
+import JSON
+
 /// The shape `emit` writes: `map` fields arranged into nested objects (dotted names) and arrays
 /// (`activities[0].slot`), each leaf knowing how to write numbers according to the output schema.
 ///
@@ -117,6 +119,32 @@ final class OutputLayout {
         }
         fields = root.children
         topLevelNames = topLevel
+    }
+
+    /// Writes the fields (members of the object being written) with `values` by leaf index.
+    func write(_ values: [Value], to writer: inout JSONWriter) {
+        for field in fields { Self.write(field, values, to: &writer) }
+    }
+
+    private static func write(_ field: Field, _ values: [Value], to writer: inout JSONWriter) {
+        switch field.kind {
+        case .leaf(let index):
+            let value = values[index]
+            if value.isNull { return }
+            if let name = field.name { name.withUnsafeBytes { writer.key(utf8: $0) } }
+            value.write(to: &writer, numbersAsStrings: field.numbersAsStrings, stringsAsNumbers: field.stringsAsNumbers)
+        case .object:
+            guard hasValue(field, values) else { return }
+            if let name = field.name { name.withUnsafeBytes { writer.key(utf8: $0) } }
+            writer.beginObject()
+            for child in field.children { write(child, values, to: &writer) }
+            writer.endObject()
+        case .array:
+            if let name = field.name { name.withUnsafeBytes { writer.key(utf8: $0) } }
+            writer.beginArray()
+            for child in field.children where hasValue(child, values) { write(child, values, to: &writer) }
+            writer.endArray()
+        }
     }
 
     /// `true` if any leaf under `field` has a non-null value.

@@ -170,6 +170,9 @@ final class PipelineCompiler {
                 var mapFields: [String: Int] = [:]
                 for (index, name) in names.enumerated() { mapFields[name] = index }
                 scope.mapFields = mapFields
+            case .normalize(let options):
+                plans.append(try compileNormalize(options, scope: scope, at: step.location))
+                scope = Scope(record: .event)
             case .emit(let options):
                 if options.periodCheck { try needsExceptions("emit periodCheck", at: step.location) }
                 plans.append(
@@ -336,7 +339,12 @@ final class PipelineCompiler {
             writer.value(value)
             return writer.bytes
         }
-        let keyParts = try compiler.compileKey(options.key, in: scope)
+        // An emit that feeds a source (normalized events) keys them as that source's producers do.
+        var key = options.key
+        if key.isEmpty, let fed = engine.topology.sources.first(where: { $0.topic == output.topic }) {
+            key = fed.key.map { .path($0, location) }
+        }
+        let keyParts = try compiler.compileKey(key, in: scope)
         var idempotencyExpressions = options.idempotencyKey
         if case .path(let path, let location)? = idempotencyExpressions.first, path.segments.count == 1,
             Self.isPrefixWord(path.root), !Self.resolvable(path.root, in: scope)
@@ -364,6 +372,39 @@ final class PipelineCompiler {
             windowed: windowed, layout: layout, calendar: engine.services.calendar,
             targetSystem: engine.services.targetSystem, sourceTopic: source.topic, hold: hold,
             parksEnrichmentMisses: parksEnrichmentMisses)
+    }
+
+    private func compileNormalize(_ options: NormalizeStep, scope: Scope, at location: SourceLocation)
+        throws(EngineError) -> NormalizeStepPlan
+    {
+        let catalog = engine.catalog
+        guard let id = Self.splitSchemaID(options.to), let validator = catalog.validator(forSchemaID: options.to) else {
+            throw EngineError(.unknownSchema, "normalize to \(options.to): not in the registry", at: location)
+        }
+        let uri = catalog.uri(forSchemaID: options.to)
+        let shape = catalog.schemaDocument(uri: uri).map {
+            SchemaShape(schema: $0, uri: uri, load: { catalog.schemaDocument(uri: $0) })
+        }
+        var given: [String: Expression] = [:]
+        for field in options.fields { given[field.name] = field.expression }
+        var names: [String] = []
+        var evaluators: [Evaluator] = []
+        for name in NormalizeStep.envelopeDefaults {
+            if let expression = given[name] {
+                names.append(name)
+                evaluators.append(try compiler.compile(expression, in: scope))
+            } else if let evaluator = NormalizeStepPlan.envelopeDefault(name, type: id.type, version: id.version) {
+                names.append(name)
+                evaluators.append(evaluator)
+            }
+        }
+        for field in options.fields where !NormalizeStep.envelopeDefaults.contains(field.name) {
+            names.append(field.name)
+            evaluators.append(try compiler.compile(field.expression, in: scope))
+        }
+        return NormalizeStepPlan(
+            schemaID: options.to, layout: try OutputLayout(names: names, shape: shape), fields: evaluators,
+            validator: validator)
     }
 
     /// `CONF`, `GI`, `GR_2`: an upper-case word used as a literal idempotency-key prefix.

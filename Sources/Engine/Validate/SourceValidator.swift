@@ -243,7 +243,7 @@ final class SourceValidator {
             return
         }
         counters.metrics.upcast += 1
-        record.isUpcast = true
+        record.isRewritten = true
         upcastWriter.reset()
         upcastWriter.value(upcast)
         let tape = upcastTape

@@ -133,7 +133,27 @@ extension PipelineAnalysis {
                 + (header == .none ? "" : " plus the header members"))
     }
 
-    private static func collectMissing(
+    /// `a.b[0].c` as a path (`nil` when malformed).
+    static func path(ofFieldName name: String) -> FieldPath? {
+        var segments: [FieldPath.Segment] = []
+        for part in name.split(separator: ".", omittingEmptySubsequences: false) {
+            var rest = Substring(part)
+            let member = rest.prefix { $0 != "[" }
+            guard !member.isEmpty else { return nil }
+            segments.append(.member(String(member)))
+            rest = rest.dropFirst(member.count)
+            while let open = rest.first, open == "[", let close = rest.firstIndex(of: "]"),
+                let index = Int(rest[rest.index(after: rest.startIndex)..<close])
+            {
+                segments.append(.index(index))
+                rest = rest[rest.index(after: close)...]
+            }
+            guard rest.isEmpty else { return nil }
+        }
+        return FieldPath(segments: segments)
+    }
+
+    static func collectMissing(
         _ output: FieldShape, _ written: FieldShape, path: String, generated: Set<String>, into missing: inout [String]
     ) {
         guard case .object(let members, let required, _) = output,

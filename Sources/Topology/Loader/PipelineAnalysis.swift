@@ -27,8 +27,10 @@ struct PipelineAnalysis {
     let source: Source?
     private(set) var scope = Scope(roots: PipelineAnalysis.eventFields, description: "the event")
     private(set) var findings: [TopologyFinding] = []
-    /// Whether a step replaced the record (map, window, custom step): it is no longer the one received.
+    /// Whether a step replaced the record (map, window, normalize, custom step): it is no longer the one received.
     private(set) var recordReplaced = false
+    /// The catalogue schema a `normalize` made the record an event of.
+    private(set) var normalizedTo: String?
     /// Where the window step is, once seen.
     var windowLocation: SourceLocation?
     /// Steps that write exception records: (step name, location).
@@ -146,15 +148,54 @@ struct PipelineAnalysis {
         let known = scope.shape != nil
         scope = Scope(
             roots: Set(roots), description: description,
-            shape: known
-                ? FieldShape.written(
-                    fields.map { field in
-                        // Array elements (`lines[0].qty`): the array is there, its elements are not checked.
-                        guard field.name.contains("[") else { return field }
-                        return (String(field.name.prefix { $0 != "." && $0 != "[" }), FieldShape.any)
-                    }) : nil)
+            shape: known ? FieldShape.written(fields.map(Self.withoutElements)) : nil)
         writtenNames = fields.map(\.name)
         recordReplaced = true
+    }
+
+    /// After `normalize`: the record is a catalogue event of `step.to`. Its fields must be members of that schema,
+    /// and together with the envelope it writes they must cover what the schema requires.
+    mutating func normalize(to step: NormalizeStep, at location: SourceLocation) {
+        let target = schemaShape(step.to)
+        if let target {
+            for field in step.fields {
+                guard let path = Self.path(ofFieldName: field.name),
+                    case .failure(let miss) = target.resolve(path)
+                else { continue }
+                var name = field.name
+                if case .member(let member) = path.segments[miss.segment] { name = member }
+                let known = miss.parent.memberNames
+                report(
+                    .unknownRecordField, at: field.expression.location,
+                    "\(step.to) has no field '\(field.name)'\(Suggestion.hint(for: name, in: known))"
+                        + (known.isEmpty ? "" : ": there it has " + known.joined(separator: ", ")))
+            }
+            var written = step.fields.map { (name: $0.name, shape: FieldShape.any) }
+            for name in NormalizeStep.envelopeDefaults where !written.contains(where: { $0.name == name }) {
+                written.append((name, .any))
+            }
+            var missing: [String] = []
+            Self.collectMissing(
+                target, FieldShape.written(written.map(Self.withoutElements)), path: "", generated: [], into: &missing)
+            if !missing.isEmpty {
+                report(
+                    .unsatisfiableOutput, at: location,
+                    "\(step.to) requires \(missing.map { "'\($0)'" }.joined(separator: ", ")), which normalize does "
+                        + "not write: every record would be a dead letter (SCHEMA_VIOLATION); add them to fields")
+            }
+        }
+        scope = Scope(
+            roots: PipelineAnalysis.eventFields, description: "the normalized event (\(step.to))", shape: target)
+        writtenNames = nil
+        recordReplaced = true
+        normalizedTo = step.to
+    }
+
+    /// A field written into array elements (`data.lines[0].qty`) as the array it writes (`data.lines`), of any
+    /// shape: the array is there, its elements are not followed.
+    static func withoutElements(_ field: (name: String, shape: FieldShape)) -> (name: String, shape: FieldShape) {
+        guard field.name.contains("[") else { return field }
+        return (String(field.name.prefix { $0 != "[" }), .any)
     }
 
     /// After a custom step nothing is known about the record.

@@ -77,6 +77,15 @@ extension TopologyBuilder {
         for step in kinds.dropFirst() where step.kind == "validate" {
             report(.stepOrder, at: step.location, "validate must be the first step only")
         }
+        for (index, step) in kinds.enumerated() where step.kind == "normalize" {
+            let before = kinds[..<index].dropFirst().filter { $0.kind != "filter" && $0.kind != "dedupe" }
+            if index == 0 || !before.isEmpty {
+                report(
+                    .stepOrder, at: step.location,
+                    "normalize must follow validate (and any filter or dedupe): the steps after it see the catalogue "
+                        + "event")
+            }
+        }
         let windows = kinds.filter { $0.kind == "window" }
         for window in windows.dropFirst() {
             report(

@@ -162,7 +162,7 @@ extension TopologyBuilder {
             } else {
                 outputTopics[output.topic] = output.name
             }
-            if let source = topicSource[output.topic] {
+            if let source = topicSource[output.topic], output.kind != .records {
                 report(
                     .invalidOption, at: output.location,
                     "output '\(output.name)' writes topic '\(output.topic)', which source '\(source)' reads; "

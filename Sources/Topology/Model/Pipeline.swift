@@ -52,6 +52,7 @@ public struct Step: Sendable, Hashable {
         case enrich(EnrichStep)
         case hold(HoldStep)
         case map(MapStep)
+        case normalize(NormalizeStep)
         case emit(EmitStep)
         /// A user-registered step (library product `PlantStream`): its name and raw options.
         case custom(String, [String: String])
@@ -68,6 +69,7 @@ public struct Step: Sendable, Hashable {
         case .enrich: "enrich"
         case .hold: "hold"
         case .map: "map"
+        case .normalize: "normalize"
         case .emit: "emit"
         case .custom(let name, _): name
         }

@@ -19,6 +19,8 @@ extension Step {
             return step.lot + [step.heldWhen, step.cancelWhen]
         case .map(let step):
             return step.fields.map(\.expression)
+        case .normalize(let step):
+            return step.fields.map(\.expression)
         case .emit(let step):
             return step.key + step.idempotencyKey
         }

@@ -205,6 +205,25 @@ public struct HoldStep: Sendable, Hashable {
     }
 }
 
+/// `normalize:` — turn a foreign record into a catalogue event of type `to`: the envelope from the record's
+/// identity, the fields from expressions over the record; validated against the catalogue schema.
+public struct NormalizeStep: Sendable, Hashable {
+    /// The catalogue schema id of the event, `<type>/v<N>`.
+    public var to: String
+    /// Dotted field paths of the event and their expressions over the foreign record, in order.
+    public var fields: [NamedExpression]
+
+    public init(to: String, fields: [NamedExpression]) {
+        self.to = to
+        self.fields = fields
+    }
+
+    /// Envelope members the step writes when `fields` does not (docs/topology.md, normalize).
+    public static let envelopeDefaults = [
+        "specVersion", "eventId", "type", "schemaVersion", "source", "occurredAt", "ingestedAt", "plantId",
+    ]
+}
+
 /// `map:` — build the output record; dotted names build nested objects, in order.
 public struct MapStep: Sendable, Hashable {
     public var fields: [NamedExpression]

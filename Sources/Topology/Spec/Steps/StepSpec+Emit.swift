@@ -76,7 +76,24 @@ extension StepSpec {
         },
         analyze: { step, options, analysis in
             guard case .emit(let emit) = step.kind else { return }
-            if emit.key.isEmpty && (emit.header != .none || analysis.recordReplaced) {
+            // An output that writes a topic a source reads feeds that source: only normalized events may.
+            let fed = analysis.topology.output(named: emit.output).flatMap { output in
+                analysis.topology.sources.first { $0.topic == output.topic }
+            }
+            if let fed {
+                if fed.name == analysis.source?.name {
+                    analysis.report(
+                        .invalidOption, at: options.location(of: "output"),
+                        "output '\(emit.output)' writes topic '\(fed.topic)', which this pipeline's own source reads; "
+                            + "records would loop")
+                } else if analysis.normalizedTo == nil {
+                    analysis.report(
+                        .invalidOption, at: options.location(of: "output"),
+                        "output '\(emit.output)' writes topic '\(fed.topic)', which source '\(fed.name)' reads; only "
+                            + "events made by normalize may feed a source (add normalize: { to: <type>/v<N> })")
+                }
+            }
+            if emit.key.isEmpty && fed == nil && (emit.header != .none || analysis.recordReplaced) {
                 analysis.report(
                     .missingField, at: step.location,
                     "emit needs key: [part, ...]; only a record routed unchanged (header none, no map or window "
