@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // C shim over the system librdkafka (no logic): rdkafka.h + rdkafka_mock.h.
@@ -33,6 +35,7 @@ let package = Package(
             dependencies: [
                 "CRdKafka",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Byte-level JSON reader and writer, exact decimals; no Foundation.
@@ -94,6 +97,7 @@ let package = Package(
         .target(
             name: "Demo",
             dependencies: [
+                "Operations",
                 "Runtime",
                 "Simulator",
                 "KafkaClient",
@@ -117,10 +121,22 @@ let package = Package(
             name: "PlantStreamTesting",
             dependencies: ["Engine", "Topology", "Schemas", "JSON"]
         ),
+        // The operators' HTTP endpoint beside a processor: Prometheus metrics, health probes.
+        .target(
+            name: "Operations",
+            dependencies: [
+                "Runtime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "plantstream",
             dependencies: [
                 "Runtime",
+                "Operations",
                 "Demo",
                 "Benchmarks",
                 "KafkaClient",
@@ -149,9 +165,14 @@ let package = Package(
         ),
         .testTarget(
             name: "RuntimeTests",
-            dependencies: ["Runtime", "KafkaClient", "Simulator", "JSON", "Engine", "PlantStreamTesting", "Topology"]
+            dependencies: [
+                "Runtime", "KafkaClient", "Simulator", "JSON", "Engine", "PlantStreamTesting", "Topology", "TestHTTP",
+            ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["KafkaClient"]),
+        // Test support: a plain HTTP GET and a Prometheus text parser (RuntimeTests, CLITests).
+        .target(name: "TestHTTP", path: "Tests/TestHTTP"),
+        .testTarget(name: "CLITests", dependencies: ["KafkaClient", "TestHTTP"]),
+        .testTarget(name: "OperationsTests", dependencies: ["Operations", "Runtime", "TestHTTP"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "JSON", "Schemas", "Topology", "Timekeeping"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import KafkaClient
 import Logging
+import Operations
 import Runtime
 import ServiceLifecycle
 import Simulator
@@ -66,13 +67,22 @@ public enum Demo {
             Topics: \(topics.filter { $0.role != .changelog }.map(\.name).joined(separator: ", ")) (+ \(topics.filter { $0.role == .changelog }.count) changelogs)
             Consumer group \(plan.applicationID), guarantee \(plan.guarantee.rawValue). Ctrl-C stops everything cleanly.
             """)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: broker),
+            .init(service: processor, successTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: load),
+            .init(service: status, successTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        if let port = configuration.httpPort {
+            output("Operations: http://127.0.0.1:\(port)/metrics, /health/live, /health/ready")
+            services.append(
+                .init(
+                    service: OperationsService(
+                        configuration: .init(host: "127.0.0.1", port: port), metrics: processor.metrics,
+                        logger: logger)))
+        }
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [
-                .init(service: broker),
-                .init(service: processor, successTerminationBehavior: .gracefullyShutdownGroup),
-                .init(service: load),
-                .init(service: status, successTerminationBehavior: .gracefullyShutdownGroup),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(90)

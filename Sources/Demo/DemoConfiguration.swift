@@ -13,6 +13,8 @@ public struct DemoConfiguration: Sendable {
     public var seed: UInt64 = 1
     /// `--port`: serve the broker on 127.0.0.1:PORT as well (0: only the broker's own ephemeral port).
     public var port = 9092
+    /// The operations endpoint's port (`/metrics`, `/health/*`) on 127.0.0.1; `nil`: none, 0: any free port.
+    public var httpPort: Int? = 8080
     /// `--interval`: time between status lines.
     public var statusInterval: Duration = .seconds(5)
     /// `--duration`: stop after this long (`nil`: until Ctrl-C).

@@ -36,7 +36,10 @@ public final class DemoStatusService: Service {
     /// Prints until graceful shutdown (or the duration), then a final summary.
     public func run() async throws {
         let start = ContinuousClock.now
-        defer { output(Self.summary(metrics.snapshot, simulator.progress, elapsed: .now - start, speed: speed)) }
+        defer {
+            output(Self.summary(metrics.snapshot, simulator.progress, elapsed: .now - start, speed: speed))
+            output(Self.finalSummary(metrics.snapshot, simulator.progress))
+        }
         while true {
             var wait = interval
             if let duration {
@@ -73,6 +76,24 @@ public final class DemoStatusService: Service {
         line += " | parked \(statistics.parked) | late \(statistics.lateDeltas + statistics.lateDropped)"
         line += " | dup \(statistics.duplicates)"
         return line
+    }
+
+    /// The totals when the demo ends: records, ERP transactions by type, dead letters by code, postings still
+    /// parked.
+    static func finalSummary(_ statistics: RuntimeStatistics, _ progress: SimulatorService.Progress) -> String {
+        func listing(_ counts: [String: Int]) -> String {
+            counts.isEmpty
+                ? ""
+                : " ("
+                    + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                    .joined(separator: ", ") + ")"
+        }
+        return """
+            Final: \(progress.records) records sent, \(statistics.eventsIn) processed, lag \(statistics.lag)
+              ERP transactions \(statistics.transactions)\(listing(statistics.transactionsByType))
+              dead letters \(statistics.deadLetters)\(listing(statistics.deadLettersByCode))
+              exceptions \(statistics.exceptions); postings still parked \(statistics.parked) (released \(statistics.released), cancelled \(statistics.cancelled))
+            """
     }
 
     private static func format(_ milliseconds: Int64) -> String {

@@ -68,11 +68,12 @@ extension ProcessorService {
     ///   - logger: The runtime's logger.
     /// - Throws: ``RuntimeError`` when start-up or processing fails.
     public static func runUntilStopped(
-        plan: RuntimePlan, metrics: RuntimeMetrics = RuntimeMetrics(), logger: Logger
+        plan: RuntimePlan, metrics: RuntimeMetrics = RuntimeMetrics(), services: [any Service] = [], logger: Logger
     ) async throws {
         let processor = ProcessorService(plan: plan, metrics: metrics, logger: logger)
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: processor, successTerminationBehavior: .gracefullyShutdownGroup)],
+            services: [.init(service: processor, successTerminationBehavior: .gracefullyShutdownGroup)]
+                + services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         configuration.maximumGracefulShutdownDuration = plan.configuration.flushTimeout + .seconds(30)

@@ -43,6 +43,10 @@ public struct RuntimeStatistics: Sendable, Hashable {
     public var commits = 0
     /// Records between each assigned partition's position and its high watermark, summed.
     public var lag = 0
+    /// The same per assigned partition (`topic[partition]`).
+    public var lagByPartition: [String: Int] = [:]
+    /// Whether the cluster answers (false while every broker is unreachable).
+    public var clusterReachable = true
     /// Partitions assigned now.
     public var assignedPartitions = 0
     /// Whether global tables are loaded and processing has started.

@@ -34,6 +34,12 @@ struct DemoCommand: AsyncParsableCommand {
             "Also serve the broker on 127.0.0.1:PORT (0: only its own ephemeral port).", valueName: "PORT"))
     var port = 9092
 
+    @Option(
+        help: ArgumentHelp(
+            "Serve /metrics, /health/live and /health/ready on 127.0.0.1:PORT (0: any free port).",
+            valueName: "PORT"))
+    var httpPort = 8080
+
     @Option(help: ArgumentHelp("Seconds between summary lines.", valueName: "S"))
     var interval = 5
 
@@ -70,6 +76,7 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.speed = speed
         configuration.seed = seed
         configuration.port = port
+        configuration.httpPort = httpPort
         configuration.statusInterval = .seconds(interval)
         configuration.duration = duration.flatMap(DurationValue.init(parsing:)).map { .milliseconds($0.milliseconds) }
         if let faults {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Operations
 import Runtime
+import ServiceLifecycle
 import Topology
 
 /// `plantstream run`: processes one region — consumes its sources, runs the pipelines, writes ERP
@@ -44,6 +46,22 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "KEY=VALUE"))
     var properties: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Serve /metrics (Prometheus), /health/live and /health/ready on this port (default: off; 0: any free "
+                + "port, logged).",
+            valueName: "PORT"))
+    var httpPort: Int?
+
+    @Option(help: ArgumentHelp("The address the HTTP endpoint binds.", valueName: "HOST"))
+    var httpHost = "0.0.0.0"
+
+    @Option(
+        help: ArgumentHelp(
+            "/health/ready answers 503 while the consumer lag (records, all assigned partitions) exceeds this.",
+            valueName: "N"))
+    var readyMaxLag = 10_000
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -54,6 +72,9 @@ struct RunCommand: AsyncParsableCommand {
         if let unreachableTimeout, (DurationValue(parsing: unreachableTimeout)?.milliseconds ?? 0) <= 0 {
             throw ValidationError(
                 "--unreachable-timeout \(unreachableTimeout): expected a positive duration such as 30s or 2m")
+        }
+        if let httpPort, !(0...65535).contains(httpPort) {
+            throw ValidationError("--http-port must be 0…65535, not \(httpPort)")
         }
         for property in properties where !property.contains("=") || property.hasPrefix("=") {
             throw ValidationError("-X \(property): expected KEY=VALUE")
@@ -82,7 +103,16 @@ struct RunCommand: AsyncParsableCommand {
         }
         for warning in plan.warnings { Self.printError(warning) }
         do {
-            try await ProcessorService.runUntilStopped(plan: plan, logger: logger)
+            let metrics = RuntimeMetrics()
+            var services: [any Service] = []
+            if let httpPort {
+                services.append(
+                    OperationsService(
+                        configuration: .init(host: httpHost, port: httpPort, readyMaxLag: readyMaxLag),
+                        metrics: metrics, logger: logger))
+            }
+            try await ProcessorService.runUntilStopped(
+                plan: plan, metrics: metrics, services: services, logger: logger)
         } catch {
             Self.printError("run: \(error)")
             throw ExitCode(1)

@@ -148,6 +148,17 @@ final class RunningProcess: @unchecked Sendable {
         throw CLITestError("no line starting with '\(prefix)'; stdout: \(output), stderr: \(errorOutput)")
     }
 
+    /// Waits (up to `seconds`) for the process to exit by itself; its exit status (negative for a signal).
+    func waitForExit(seconds: Int) async throws -> Int32 {
+        for _ in 0..<(seconds * 20) {
+            if let status = state.exited.withLock({ $0 }) {
+                return process.terminationReason == .exit ? status : -status
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw CLITestError("the process did not exit within \(seconds) s")
+    }
+
     /// Sends a signal and waits (up to `seconds`) for the exit status.
     func stop(signal number: Int32, seconds: Int = 30) async throws -> Int32 {
         kill(process.processIdentifier, number)

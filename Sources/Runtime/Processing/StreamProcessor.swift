@@ -489,9 +489,12 @@ final class StreamProcessor {
         for owned in tasks.owned {
             guard let marks = consumer.cachedWatermarks(topic: owned.key.topic, partition: owned.key.partition)
             else { continue }
-            lag += max(0, marks.high - max(owned.position, marks.low, 0))
+            let behind = max(0, marks.high - max(owned.position, marks.low, 0))
+            lag += behind
+            statistics.lagByPartition["\(owned.key.topic)[\(owned.key.partition)]"] = Int(behind)
         }
         statistics.lag = Int(lag)
+        statistics.clusterReachable = reachability.unreachableFor() == nil
         metrics.publish(statistics)
     }
 
