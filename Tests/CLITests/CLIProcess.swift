@@ -140,9 +140,14 @@ final class RunningProcess: @unchecked Sendable {
 
     /// Waits (polling every 50 ms, up to `seconds`) for a stdout line with the prefix.
     func waitForLine(prefix: String, seconds: Int = 30) async throws -> String {
+        var afterExit = 0
         for _ in 0..<(seconds * 20) {
             if let line = output.first(where: { $0.hasPrefix(prefix) }) { return line }
-            if state.exited.withLock({ $0 }) != nil { break }
+            // Once it exited, what it wrote last may still be in the pipe for a moment.
+            if state.exited.withLock({ $0 }) != nil {
+                afterExit += 1
+                if afterExit > 20 { break }
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw CLITestError("no line starting with '\(prefix)'; stdout: \(output), stderr: \(errorOutput)")
