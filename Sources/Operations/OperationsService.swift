@@ -1,7 +1,14 @@
 import Hummingbird
 import Logging
+import NIOCore
 import Runtime
 import ServiceLifecycle
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The HTTP endpoint operators and orchestrators use, beside a processor: `/metrics` (Prometheus text
 /// format), `/health/live` and `/health/ready` (Kubernetes probes).
@@ -68,7 +75,13 @@ public struct OperationsService: Service {
                     metadata: ["http.port": "\(port)"])
             },
             logger: logger)
-        try await application.run()
+        do {
+            try await application.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw OperationsError(
+                "port \(configuration.port) on \(configuration.host) is already in use; stop the other server or choose "
+                    + "another --http-port")
+        }
     }
 
     private static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
@@ -76,4 +89,11 @@ public struct OperationsService: Service {
             status: status, headers: [.contentType: "text/plain; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
+}
+
+/// A failure of the operations endpoint, said the way an operator needs it.
+public struct OperationsError: Error, CustomStringConvertible {
+    public var description: String
+
+    init(_ description: String) { self.description = description }
 }
