@@ -1,14 +1,7 @@
 import Hummingbird
 import Logging
-import NIOCore
 import Runtime
 import ServiceLifecycle
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// The HTTP endpoint operators and orchestrators use, beside a processor: `/metrics` (Prometheus text
 /// format), `/health/live` and `/health/ready` (Kubernetes probes).
@@ -75,13 +68,7 @@ public struct OperationsService: Service {
                     metadata: ["http.port": "\(port)"])
             },
             logger: logger)
-        do {
-            try await application.run()
-        } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw OperationsError(
-                "port \(configuration.port) on \(configuration.host) is already in use; stop the other server or choose "
-                    + "another --http-port")
-        }
+        try await application.run()
     }
 
     private static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
@@ -89,11 +76,4 @@ public struct OperationsService: Service {
             status: status, headers: [.contentType: "text/plain; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
-}
-
-/// A failure of the operations endpoint, said the way an operator needs it.
-public struct OperationsError: Error, CustomStringConvertible {
-    public var description: String
-
-    init(_ description: String) { self.description = description }
 }
