@@ -119,14 +119,7 @@ import Testing
                 of: "bootstrapServers: \"127.0.0.1:9092\" }",
                 with: "bootstrapServers: \"127.0.0.1:9092\", plants: [P05] }")
         }
-        let applied = try #require(breakage.apply(to: original), "the mutation does not apply")
-        let result = TestSupport.loader().lint(text: applied.text, file: "topology.yaml")
-        let matching = result.findings.filter { $0.kind == breakage.kind }
-        #expect(
-            matching.contains { $0.location.line == applied.line && $0.location.column == applied.column },
-            Comment(
-                rawValue: "expected \(breakage.kind) at \(applied.line):\(applied.column); found:\n"
-                    + result.findings.map(\.description).joined(separator: "\n")))
+        try breakage.expectFinding(in: original)
     }
 
     @Test func theUnbrokenTopologyIsClean() throws {

@@ -30,6 +30,22 @@ struct Breakage: Sendable, CustomTestStringConvertible {
     }
 }
 
+extension Breakage {
+    /// Lints `original` broken this way and expects a finding of `kind` at the marker's line and column.
+    @discardableResult
+    func expectFinding(in original: String) throws -> TopologyLintResult {
+        let applied = try #require(apply(to: original), "the mutation does not apply")
+        let result = TestSupport.loader().lint(text: applied.text, file: "topology.yaml")
+        let matching = result.findings.filter { $0.kind == kind }
+        #expect(
+            matching.contains { $0.location.line == applied.line && $0.location.column == applied.column },
+            Comment(
+                rawValue: "expected \(kind) at \(applied.line):\(applied.column); found:\n"
+                    + result.findings.map(\.description).joined(separator: "\n")))
+        return result
+    }
+}
+
 @Suite struct LintFindingTests {
     static let breakages: [Breakage] = [
         Breakage(
@@ -140,15 +156,7 @@ struct Breakage: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: breakages)
     func catchesBrokenCopy(_ breakage: Breakage) throws {
-        let original = TestSupport.defaultTopologyText
-        let applied = try #require(breakage.apply(to: original), "the mutation does not apply to topology.yaml")
-        let result = TestSupport.loader().lint(text: applied.text, file: "topology.yaml")
-        let matching = result.findings.filter { $0.kind == breakage.kind }
-        #expect(
-            matching.contains { $0.location.line == applied.line && $0.location.column == applied.column },
-            Comment(
-                rawValue: "expected \(breakage.kind) at \(applied.line):\(applied.column); found:\n"
-                    + result.findings.map(\.description).joined(separator: "\n")))
+        let result = try breakage.expectFinding(in: TestSupport.defaultTopologyText)
         #expect(result.findings.allSatisfy { $0.description.hasPrefix("topology.yaml:") })
     }
 
