@@ -109,7 +109,9 @@ let package = Package(
         // Benchmarks run by `plantstream bench` (commands, never timed tests).
         .target(
             name: "Benchmarks",
-            dependencies: ["Runtime", "KafkaClient", "Engine", "Schemas", "JSON", "Simulator", "Timekeeping"]
+            dependencies: [
+                "Runtime", "KafkaClient", "Engine", "Schemas", "JSON", "Simulator", "Timekeeping", "Topology",
+            ]
         ),
         // The library product users import to add custom steps.
         .target(

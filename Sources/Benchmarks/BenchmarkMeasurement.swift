@@ -10,14 +10,23 @@ public struct BenchmarkMeasurement: Sendable {
     public var cpuSeconds: Double
     /// The process's peak resident set size at the end of the run, in bytes.
     public var peakResidentBytes: Int
+    /// CPU seconds of the processing thread alone (`nil` when not measured: the pipe).
+    public var processingThreadCPUSeconds: Double?
+    /// Records the job dead-lettered (`nil` when not counted).
+    public var deadLetters: Int?
 
     /// Creates a measurement.
-    public init(records: Int, bytes: Int, seconds: Double, cpuSeconds: Double, peakResidentBytes: Int) {
+    public init(
+        records: Int, bytes: Int, seconds: Double, cpuSeconds: Double, peakResidentBytes: Int,
+        processingThreadCPUSeconds: Double? = nil, deadLetters: Int? = nil
+    ) {
         self.records = records
         self.bytes = bytes
         self.seconds = seconds
         self.cpuSeconds = cpuSeconds
         self.peakResidentBytes = peakResidentBytes
+        self.processingThreadCPUSeconds = processingThreadCPUSeconds
+        self.deadLetters = deadLetters
     }
 
     /// Records per second.

@@ -3,84 +3,111 @@ import KafkaClient
 import Logging
 import Runtime
 import Synchronization
+import Topology
 
-/// `plantstream bench e2e`: the raw pipe (the ceiling), job A (validate + route 1:1 of `machine.cycle`) and
-/// job B (60 s tumbling windows per plant/line/work center summing good and scrap counts) over the same
-/// number of events through the embedded broker, each measured in a fresh process.
+/// `plantstream bench e2e`: the raw pipe (the ceiling) and a processing job over the same records through the
+/// embedded broker, each measured in a fresh process. The jobs are a shipped workload's job A (validate + route
+/// 1:1) and job B (60 s tumbling windows per plant/line/work center summing good and scrap counts), or any
+/// topology's pipelines on the records of a workload or a file.
 ///
-/// Every run starts a fresh embedded cluster and preloads the input (not timed): synthetic `machine.cycle/v2`
-/// events of `partitions` × 4 machines, one (plant, line, work center) per partition, so that the input fits
-/// the broker's 5 MiB per partition. The pipe copies records of the same size. Timing runs from the first
-/// batch to the moment every output is acknowledged and the input offsets are committed; CPU seconds are the
-/// whole process's (processor, librdkafka and the in-process broker).
+/// Every run starts a fresh embedded cluster and preloads the input (not timed): a workload's synthetic events,
+/// spread over the partitions so that the input fits the broker's 5 MiB per partition, or a file's records. The
+/// pipe copies the same records. Timing runs from the first batch to the moment every output is acknowledged
+/// and the input offsets are committed; CPU seconds are the whole process's (processor, librdkafka and the
+/// in-process broker), and the processing thread's alone.
 public struct E2EBenchmark: Sendable {
     /// The jobs.
     public enum Job: String, Sendable, CaseIterable {
         /// The raw librdkafka pipe.
         case pipe
-        /// Job A: validate + route 1:1.
+        /// Job A of the workload: validate + route 1:1.
         case route
-        /// Job B: 60 s tumbling windows.
+        /// Job B of the workload: 60 s tumbling windows.
         case window
+        /// The pipelines of a given topology.
+        case topology
+    }
 
-        var workspaceJob: BenchWorkspace.Job {
-            switch self {
-            case .pipe: .pipe
-            case .route: .route
-            case .window: .window
-            }
+    /// A user's topology to measure instead of a workload's jobs.
+    public struct TopologyTarget: Sendable {
+        /// The topology file.
+        public var path: String
+        /// The region to run.
+        public var region: String
+        /// The source whose topic receives the input (`nil`: the topology's only source).
+        public var source: String?
+
+        /// Creates a target.
+        public init(path: String, region: String, source: String? = nil) {
+            self.path = path
+            self.region = region
+            self.source = source
         }
     }
 
     /// What to run.
     public struct Configuration: Sendable {
-        /// Input events per run.
+        /// Input events per run (a records file: its records, repeated or cut to this count).
         public var events = 1_000_000
-        /// Partitions of the input and output topics (one plant/line/work center each).
+        /// Partitions of a workload's input and output topics.
         public var partitions = 128
         /// Largest batch per poll.
         public var maxBatch = 4096
         /// The repository (for `schemas/`).
         public var repository = "."
+        /// The shape of the synthetic input.
+        public var workload = BenchWorkload.catalogue
+        /// A file of key/value lines to preload instead of the workload's events.
+        public var recordsFile: String?
+        /// A topology to run instead of the workload's jobs.
+        public var topology: TopologyTarget?
 
         /// The defaults.
         public init() {}
 
         /// Checks that the input fits the embedded broker's retention.
         ///
+        /// - Parameters:
+        ///   - meanRecordSize: The input's mean key + value bytes.
+        ///   - partitions: The input topic's partitions.
         /// - Throws: ``BenchmarksError`` explaining what to change.
-        public func validate() throws(BenchmarksError) {
+        public func validate(meanRecordSize: Int = 430, partitions: Int? = nil) throws(BenchmarksError) {
+            let partitions = partitions ?? self.partitions
             guard events > 0, partitions > 0, maxBatch > 0 else {
                 throw BenchmarksError(.invalidConfiguration, "events, partitions and batch must be positive")
             }
-            // ~430 bytes of record plus ~70 of overhead in the log per event.
-            let perPartition = (events + partitions - 1) / partitions * 500
+            // The record plus ~70 bytes of overhead in the log per event; keyed files spread unevenly.
+            let skew = recordsFile == nil ? 1.0 : 1.3
+            let perPartition = Int(Double((events + partitions - 1) / partitions * (meanRecordSize + 70)) * skew)
             guard perPartition <= PipeBenchmark.Configuration.retainedBytesPerPartition * 9 / 10 else {
                 throw BenchmarksError(
                     .invalidConfiguration,
                     "\(events) events over \(partitions) partitions need about \(perPartition / 1024) KiB per "
-                        + "partition; the embedded broker keeps 5 MiB: use more partitions")
+                        + "partition; the embedded broker keeps 5 MiB: use more partitions or fewer events")
             }
         }
     }
 
     /// The configuration.
     public var configuration: Configuration
+    /// The records every job preloads.
+    public let input: BenchInput
     private let logger: Logger
 
-    /// Creates the benchmark.
-    public init(configuration: Configuration, logger: Logger) {
+    /// Creates the benchmark (reads the records file, if any).
+    ///
+    /// - Throws: ``BenchmarksError`` when the records file cannot be read.
+    public init(configuration: Configuration, logger: Logger) throws(BenchmarksError) {
         self.configuration = configuration
         self.logger = logger
+        input =
+            try configuration.recordsFile.map { path throws(BenchmarksError) in try BenchInput(recordsFile: path) }
+            ?? BenchInput(workload: configuration.workload)
     }
 
-    /// The mean key + value size of the synthetic events (the pipe copies records of this size).
+    /// The mean key + value size of the input records.
     public func meanRecordSize() -> Int {
-        var stream = CycleStream(partitions: configuration.partitions, startMs: Self.startMs)
-        let sample = min(configuration.events, 10_000)
-        var bytes = 0
-        for index in 0..<sample { bytes += stream.withEvent(index) { $1.count + $2.count } }
-        return bytes / max(sample, 1)
+        input.meanRecordSize(count: configuration.events, partitions: configuration.partitions)
     }
 
     static let startMs: Int64 = 1_776_153_600_000  // 2026-04-14T08:00:00Z
@@ -97,13 +124,13 @@ public struct E2EBenchmark: Sendable {
     /// - Returns: The measurement.
     /// - Throws: ``BenchmarksError`` or a Kafka/runtime error.
     public func measure(_ job: Job) throws -> BenchmarkMeasurement {
-        try configuration.validate()
         switch job {
         case .pipe:
             var settings = PipeBenchmark.Configuration()
             settings.records = configuration.events
-            settings.partitions = configuration.partitions
+            settings.partitions = try inputPartitions()
             settings.recordSize = meanRecordSize()
+            settings.input = input
             settings.runs = 1
             settings.maxBatch = configuration.maxBatch
             settings.partitionEvenly = true
@@ -112,38 +139,97 @@ public struct E2EBenchmark: Sendable {
             // batch for its acks), so the comparable ceiling is the pipe without a per-batch wait.
             settings.deliveryWait = .end
             settings.consumerProperties = Self.consumerProperties
+            try configuration.validate(meanRecordSize: settings.recordSize, partitions: settings.partitions)
 
             return try PipeBenchmark(configuration: settings, logger: logger).runOnce()
-        case .route, .window:
+        case .route, .window, .topology:
             return try measureJob(job)
         }
+    }
+
+    /// The input topic's partitions: the topology source's, or the workload's.
+    public func inputPartitions() throws -> Int {
+        guard configuration.topology != nil else { return configuration.partitions }
+        return try Self.loadTarget(configuration, bootstrapServers: "127.0.0.1:0").inputPartitions
+    }
+
+    /// The plan of the job and the input topic.
+    private struct Target {
+        var plan: RuntimePlan
+        var inputTopic: String
+        var inputPartitions: Int
+        var workspace: BenchWorkspace?
+    }
+
+    private static func loadTarget(_ settings: Configuration, job: Job = .topology, bootstrapServers: String) throws
+        -> Target
+    {
+        var workspace: BenchWorkspace?
+        let path: String
+        let region: String
+        if let topology = settings.topology {
+            path = topology.path
+            region = topology.region
+        } else {
+            workspace = try BenchWorkspace(
+                job: job, workload: settings.workload, repository: settings.repository,
+                partitions: settings.partitions, application: "bench-\(job.rawValue)")
+            path = workspace!.topologyPath
+            region = "bench"
+        }
+        var runtime = RuntimeConfiguration(
+            topologyPath: path, region: region, bootstrapServers: bootstrapServers, instanceID: "bench",
+            kafkaProperties: KafkaEmbeddedCluster.clientDefaults.merging(Self.consumerProperties) { $1 },
+            environment: RuntimeEnvironment.current())
+        runtime.maxBatch = settings.maxBatch
+        runtime.logInterval = nil
+        runtime.stopAfterRecords = settings.events
+        let plan: RuntimePlan
+        do {
+            plan = try RuntimePlan.load(runtime)
+        } catch {
+            workspace?.remove()
+            throw error
+        }
+        let sources = plan.topology.sources
+        let source: Source
+        if let name = settings.topology?.source {
+            guard let named = sources.first(where: { $0.name == name }) else {
+                workspace?.remove()
+                throw BenchmarksError(
+                    .invalidConfiguration,
+                    "\(path): no source '\(name)'; sources: \(sources.map(\.name).joined(separator: ", "))")
+            }
+            source = named
+        } else {
+            guard sources.count == 1, let only = sources.first else {
+                workspace?.remove()
+                throw BenchmarksError(
+                    .invalidConfiguration,
+                    "\(path) has \(sources.count) sources (\(sources.map(\.name).joined(separator: ", "))): "
+                        + "name the one that receives the input with --source")
+            }
+            source = only
+        }
+        return Target(plan: plan, inputTopic: source.topic, inputPartitions: source.partitions, workspace: workspace)
     }
 
     private func measureJob(_ job: Job) throws -> BenchmarkMeasurement {
         let settings = configuration
         let cluster = try KafkaEmbeddedCluster(brokers: 1, logger: logger)
-        let application = "bench-\(job.rawValue)"
-        let workspace = try BenchWorkspace(
-            job: job.workspaceJob, repository: settings.repository, partitions: settings.partitions,
-            application: application)
-        defer { workspace.remove() }
-        var runtime = RuntimeConfiguration(
-            topologyPath: workspace.topologyPath, region: "bench", bootstrapServers: cluster.bootstrapServers,
-            instanceID: "bench",
-            kafkaProperties: KafkaEmbeddedCluster.clientDefaults.merging(Self.consumerProperties) { $1 },
-            environment: [:])
-        runtime.maxBatch = settings.maxBatch
-
-        runtime.logInterval = nil
-        runtime.stopAfterRecords = settings.events
-        let plan = try RuntimePlan.load(runtime)
+        let target = try Self.loadTarget(settings, job: job, bootstrapServers: cluster.bootstrapServers)
+        defer { target.workspace?.remove() }
+        try settings.validate(meanRecordSize: meanRecordSize(), partitions: target.inputPartitions)
+        let plan = target.plan
         for topic in try plan.topicRequirements() {
             try cluster.createTopic(topic.name, partitions: topic.partitions)
         }
         // On its own thread so that profiles of the processing thread (ps-bench-e2e) show processing only.
         let loader = KafkaThread(name: "ps-bench-load")
         defer { loader.shutdown() }
-        let bytes = try Self.blocking(on: loader) { try preload(cluster) }
+        let bytes = try Self.blocking(on: loader) {
+            try preload(cluster, topic: target.inputTopic, partitions: target.inputPartitions)
+        }
 
         let marks = Marks()
         let timed = plan.updatingConfiguration {
@@ -158,20 +244,31 @@ public struct E2EBenchmark: Sendable {
         guard statistics.eventsIn == settings.events else {
             throw BenchmarksError(.failed, "processed \(statistics.eventsIn) of \(settings.events) events")
         }
-        guard statistics.deadLetters == 0 else {
-            throw BenchmarksError(.failed, "\(statistics.deadLetters) dead letters: \(statistics.deadLettersByCode)")
-        }
-        let written = statistics.outputsByTopic[BenchWorkspace.outputTopic] ?? 0
-        if job == .route, written != settings.events {
-            throw BenchmarksError(.failed, "routed \(written) of \(settings.events) events")
-        }
-        if job == .window, written == 0 {
-            throw BenchmarksError(.failed, "no window results")
+        if job != .topology {
+            try checkOutputs(job, statistics)
         }
         guard let (start, end) = marks.interval else { throw BenchmarksError(.failed, "no timing marks") }
         return BenchmarkMeasurement(
             records: settings.events, bytes: bytes, seconds: end.seconds - start.seconds,
-            cpuSeconds: end.usage.cpuSeconds - start.usage.cpuSeconds, peakResidentBytes: end.usage.peakResidentBytes)
+            cpuSeconds: end.usage.cpuSeconds - start.usage.cpuSeconds, peakResidentBytes: end.usage.peakResidentBytes,
+            processingThreadCPUSeconds: end.threadCPUSeconds - start.threadCPUSeconds,
+            deadLetters: statistics.deadLetters)
+    }
+
+    /// A workload job wrote what it should: the expected dead letters, every valid event routed, windows closed.
+    private func checkOutputs(_ job: Job, _ statistics: RuntimeStatistics) throws {
+        let invalid = input.invalidCount(of: configuration.events) ?? 0
+        guard statistics.deadLetters == invalid else {
+            throw BenchmarksError(
+                .failed, "\(statistics.deadLetters) dead letters, expected \(invalid): \(statistics.deadLettersByCode)")
+        }
+        let written = statistics.outputsByTopic[BenchWorkspace.outputTopic] ?? 0
+        if job == .route, written != configuration.events - invalid {
+            throw BenchmarksError(.failed, "routed \(written) of \(configuration.events - invalid) valid events")
+        }
+        if job == .window, written == 0 {
+            throw BenchmarksError(.failed, "no window results")
+        }
     }
 
     /// Runs `body` on `thread` and waits for it (the caller is a dedicated thread, never the cooperative pool).
@@ -189,29 +286,15 @@ public struct E2EBenchmark: Sendable {
         return try result.withLock { $0! }.get()
     }
 
-    /// Writes the input events (not timed); returns their key + value bytes.
-    private func preload(_ cluster: KafkaEmbeddedCluster) throws -> Int {
+    /// Writes the input records (not timed); returns their key + value bytes.
+    private func preload(_ cluster: KafkaEmbeddedCluster, topic name: String, partitions: Int) throws -> Int {
         let producer = try KafkaProducer(
             configuration: cluster.configuration([
                 "batch.size": "65536", "linger.ms": "5", "queue.buffering.max.messages": "500000",
             ]),  // (includes the embedded broker's client defaults)
             logger: logger)
-        let topic = try producer.topic(BenchWorkspace.inputTopic)
-        var stream = CycleStream(partitions: configuration.partitions, startMs: Self.startMs)
-        var bytes = 0
-        var failure: (any Error)?
-        // Partition by partition (each in event-time order), so that the producer fills whole batches.
-        for index in stream.indexesByPartition(count: configuration.events) {
-            stream.withEvent(index) { partition, key, value in
-                bytes += key.count + value.count
-                do {
-                    try producer.send(to: topic, partition: partition, key: key, value: value, timestamp: Self.startMs)
-                } catch {
-                    failure = failure ?? error
-                }
-            }
-            if let failure { throw failure }
-        }
+        let topic = try producer.topic(name)
+        let bytes = try input.preload(count: configuration.events, partitions: partitions, into: topic, of: producer)
         try producer.close(timeout: .seconds(300))
         return bytes
     }
@@ -222,6 +305,8 @@ final class Marks: Sendable {
     struct Mark: Sendable {
         var seconds: Double
         var usage: ResourceUsage
+        /// CPU seconds of the thread that set the mark (the processing thread).
+        var threadCPUSeconds: Double
     }
 
     private let state = Mutex<(start: Mark?, end: Mark?)>((nil, nil))
@@ -244,6 +329,8 @@ final class Marks: Sendable {
     }
 
     private static func now() -> Mark {
-        Mark(seconds: ProcessInfo.processInfo.systemUptime, usage: ResourceUsage.now())
+        Mark(
+            seconds: ProcessInfo.processInfo.systemUptime, usage: ResourceUsage.now(),
+            threadCPUSeconds: ResourceUsage.threadCPUSeconds())
     }
 }

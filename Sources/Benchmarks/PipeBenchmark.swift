@@ -44,6 +44,9 @@ public struct PipeBenchmark: Sendable {
         /// partitioning by key): an even spread whatever the keys, in full batches, so large runs fit the
         /// embedded broker's retention (`bench e2e` uses it).
         public var partitionEvenly = false
+        /// The records to copy (`nil`: synthetic records of `recordSize` bytes). With an input, set
+        /// `partitionEvenly` so that each record is copied to its input partition.
+        public var input: BenchInput?
         /// Extra librdkafka properties for the copy loop's producer (override the defaults).
         public var producerProperties: [String: String] = [:]
         /// Extra librdkafka properties for the copy loop's consumer (override the defaults).
@@ -213,6 +216,10 @@ public struct PipeBenchmark: Sendable {
         let settings = configuration
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         let input = try producer.topic("pipe-in")
+        if let records = settings.input {
+            return try records.preload(
+                count: settings.records, partitions: settings.partitions, into: input, of: producer)
+        }
         var key = [UInt8]()
         var value = [UInt8]()
         var bytes = 0

@@ -29,4 +29,11 @@ public struct ResourceUsage: Sendable {
         #endif
         return ResourceUsage(cpuSeconds: user + system, peakResidentBytes: peak)
     }
+
+    /// CPU seconds of the calling thread.
+    public static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
 }

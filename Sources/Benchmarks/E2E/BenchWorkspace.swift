@@ -3,16 +3,6 @@ import Foundation
 /// A temporary folder with a benchmark job's topology and a schema registry: the repository's subjects
 /// (linked, not copied) plus `bench.line_window`, the output of the window job.
 struct BenchWorkspace {
-    /// The benchmark jobs.
-    enum Job: String, Sendable, CaseIterable {
-        /// The raw librdkafka pipe (consume → produce unchanged).
-        case pipe
-        /// Job A: validate + route 1:1 of `machine.cycle`.
-        case route
-        /// Job B: 60 s tumbling windows per plant/line/work center summing good and scrap counts.
-        case window
-    }
-
     static let inputTopic = "bench.machine.v1"
     static let outputTopic = "bench.out.v1"
     static let deadLetterTopic = "bench.dlq.v1"
@@ -26,10 +16,13 @@ struct BenchWorkspace {
     ///
     /// - Parameters:
     ///   - job: `route` or `window`.
+    ///   - workload: The input's shape.
     ///   - repository: The PlantStream repository (for `schemas/`).
     ///   - partitions: Partitions of the input and output topics.
     ///   - application: The application id.
-    init(job: Job, repository: String, partitions: Int, application: String) throws {
+    init(job: E2EBenchmark.Job, workload: BenchWorkload, repository: String, partitions: Int, application: String)
+        throws
+    {
         directory = NSTemporaryDirectory() + "plantstream-bench-\(job.rawValue)-\(UUID().uuidString.prefix(8))"
         let manager = FileManager.default
         let schemas = directory + "/schemas"
@@ -47,7 +40,7 @@ struct BenchWorkspace {
         try Self.windowSubject.write(
             toFile: schemas + "/bench.line_window/subject.yaml", atomically: true, encoding: .utf8)
         try Self.windowSchema.write(toFile: schemas + "/bench.line_window/v1.json", atomically: true, encoding: .utf8)
-        try Self.topology(job: job, partitions: partitions, application: application)
+        try Self.topology(job: job, workload: workload, partitions: partitions, application: application)
             .write(toFile: topologyPath, atomically: true, encoding: .utf8)
     }
 
@@ -56,49 +49,28 @@ struct BenchWorkspace {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    static func topology(job: Job, partitions: Int, application: String) -> String {
+    static func topology(job: E2EBenchmark.Job, workload: BenchWorkload, partitions: Int, application: String)
+        -> String
+    {
         let pipeline: String
-        switch job {
-        case .route, .pipe:
-            pipeline = """
-                  - name: route-cycles
-                    source: machine
-                    types: [machine.cycle]
-                    deadLetter: dlq
-                    steps:
-                      - validate: {}
-                      - emit: { output: out, schema: machine.cycle/v2, key: [plantId, equipment.lineId, equipment.workCellId], header: none }
+        let source: String
+        switch workload {
+        case .catalogue:
+            source = """
+                key: [plantId, equipment.lineId, equipment.workCellId]
+                    envelope: plain
                 """
-        case .window:
-            pipeline = """
-                  - name: line-windows
-                    source: machine
-                    types: [machine.cycle]
-                    deadLetter: dlq
-                    steps:
-                      - validate: {}
-                      - window:
-                          groupBy: [plantId, equipment.lineId, equipment.workCellId]
-                          tumbling: 60s
-                          aggregates:
-                            good: sum(data.goodCount)
-                            scrap: sum(data.totalCount - data.goodCount - data.reworkCount)
-                            cycles: count()
-                          late: drop
-                      - map:
-                          plantId: plantId
-                          lineId: lineId
-                          workCellId: workCellId
-                          goodCount: good
-                          scrapCount: scrap
-                          cycles: cycles
-                      - emit:
-                          output: out
-                          schema: bench.line_window/v1
-                          key: [plantId, lineId, workCellId]
-                          idempotencyKey: [LW, plantId, lineId, workCellId]
-                          header: analytics
+            pipeline = job == .window ? catalogueWindowPipeline : catalogueRoutePipeline
+        case .flat:
+            source = """
+                key: [plant, line, work_center]
+                    envelope: none
+                    schema: linectl.machine_cycle/v1
+                    eventTime: event_time
+                    eventId: event_id
+                    plant: plant
                 """
+            pipeline = job == .window ? flatWindowPipeline : flatRoutePipeline
         }
         return """
             # Generated by plantstream bench e2e.
@@ -112,8 +84,7 @@ struct BenchWorkspace {
               - name: machine
                 topic: \(inputTopic)
                 partitions: \(partitions)
-                key: [plantId, equipment.lineId, equipment.workCellId]
-                envelope: plain
+                \(source)
             outputs:
               - { name: out, topic: \(outputTopic), partitions: \(partitions) }
               - { name: dlq, topic: \(deadLetterTopic), kind: dead_letter, partitions: 1 }
@@ -122,6 +93,82 @@ struct BenchWorkspace {
 
             """
     }
+
+    static let catalogueRoutePipeline = """
+          - name: route-cycles
+            source: machine
+            types: [machine.cycle]
+            deadLetter: dlq
+            steps:
+              - validate: {}
+              - emit: { output: out, schema: machine.cycle/v2, key: [plantId, equipment.lineId, equipment.workCellId], header: none }
+        """
+
+    static let catalogueWindowPipeline = """
+          - name: line-windows
+            source: machine
+            types: [machine.cycle]
+            deadLetter: dlq
+            steps:
+              - validate: {}
+              - window:
+                  groupBy: [plantId, equipment.lineId, equipment.workCellId]
+                  tumbling: 60s
+                  aggregates:
+                    good: sum(data.goodCount)
+                    scrap: sum(data.totalCount - data.goodCount - data.reworkCount)
+                    cycles: count()
+                  late: drop
+              - map:
+                  plantId: plantId
+                  lineId: lineId
+                  workCellId: workCellId
+                  goodCount: good
+                  scrapCount: scrap
+                  cycles: cycles
+              - emit:
+                  output: out
+                  schema: bench.line_window/v1
+                  key: [plantId, lineId, workCellId]
+                  idempotencyKey: [LW, plantId, lineId, workCellId]
+                  header: analytics
+        """
+
+    /// Job A on flat events: valid ones byte for byte, re-keyed by order; invalid ones dead-lettered.
+    static let flatRoutePipeline = """
+          - name: route-cycles
+            source: machine
+            types: [linectl.machine_cycle]
+            deadLetter: dlq
+            steps:
+              - validate: {}
+              - emit: { output: out, schema: linectl.machine_cycle/v1, key: [order_id], header: none }
+        """
+
+    /// Job B on flat events: one total per plant/line/work center and minute.
+    static let flatWindowPipeline = """
+          - name: line-windows
+            source: machine
+            types: [linectl.machine_cycle]
+            deadLetter: dlq
+            steps:
+              - validate: {}
+              - window:
+                  groupBy: [plant, line, work_center]
+                  tumbling: 60s
+                  aggregates: { good: sum(good_qty), scrap: sum(scrap_qty), cycles: count() }
+                  late: drop
+              - map:
+                  plant: plant
+                  line: line
+                  work_center: work_center
+                  window_start: window.start
+                  window_end: window.end
+                  good_qty: good
+                  scrap_qty: scrap
+                  cycles: cycles
+              - emit: { output: out, schema: linectl.cycle_totals/v1, key: [plant, line, work_center], header: none }
+        """
 
     static let windowSubject = """
         subject: bench.line_window

@@ -5,7 +5,7 @@ import JSON
 ///
 /// Each (plant, line, work center) — the key of both benchmark jobs — goes to its own partition, so the input
 /// spreads evenly over the partitions and fits the embedded broker's retention.
-struct CycleStream {
+struct CycleStream: EventGenerator {
     /// Plants × lines × work centers = keys = partitions.
     let plants: Int
     let lines: Int
@@ -134,13 +134,15 @@ struct CycleStream {
         }
     }
 
+    func invalidCount(of count: Int) -> Int { 0 }
+
     /// A UUIDv7-shaped id from the index.
     static func eventID(_ index: Int) -> String {
         let hex = String(index, radix: 16)
         return "01958f3a-6c1e-7b2a-9d4e-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
     }
 
-    private static func digits(_ value: Int, _ width: Int) -> String {
+    static func digits(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return String(repeating: "0", count: max(0, width - text.count)) + text
     }
