@@ -1,5 +1,19 @@
 /// One timed run of a throughput benchmark.
 public struct BenchmarkMeasurement: Sendable {
+    /// A stage of the processing thread and its own CPU time per input event.
+    public struct Stage: Sendable, Equatable {
+        /// `source <name>: decode + validate`, `<pipeline> <n>. <step>` or `write (producer)`.
+        public var name: String
+        /// CPU microseconds per input event spent in the stage alone.
+        public var microsecondsPerEvent: Double
+
+        /// Creates a stage figure.
+        public init(name: String, microsecondsPerEvent: Double) {
+            self.name = name
+            self.microsecondsPerEvent = microsecondsPerEvent
+        }
+    }
+
     /// Records processed.
     public var records: Int
     /// Payload bytes processed (keys + values).
@@ -14,6 +28,16 @@ public struct BenchmarkMeasurement: Sendable {
     public var processingThreadCPUSeconds: Double?
     /// Records the job dead-lettered (`nil` when not counted).
     public var deadLetters: Int?
+    /// The processing thread's CPU per stage (source, each step, writes), from sampled records.
+    public var stages: [Stage] = []
+    /// CPU seconds of the in-process embedded broker's thread, included in ``cpuSeconds``.
+    public var embeddedBrokerCPUSeconds: Double = 0
+
+    /// CPU seconds per million records of the process without the in-process broker: what a processor
+    /// deployed against a real cluster spends.
+    public var processorCPUSecondsPerMillion: Double {
+        records > 0 ? (cpuSeconds - embeddedBrokerCPUSeconds) / Double(records) * 1_000_000 : 0
+    }
 
     /// Creates a measurement.
     public init(

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import KafkaClient
 import Logging
@@ -232,10 +233,12 @@ public struct E2EBenchmark: Sendable {
         }
 
         let marks = Marks()
+        let profiler = StepProfiler()
         let timed = plan.updatingConfiguration {
             $0.hooks = RuntimeHooks(
                 firstRecords: { marks.start() },
                 drained: { marks.end() })
+            $0.hooks?.stepProfiler = profiler
         }
         let metrics = RuntimeMetrics()
         let stop = StopSignal()
@@ -248,11 +251,18 @@ public struct E2EBenchmark: Sendable {
             try checkOutputs(job, statistics)
         }
         guard let (start, end) = marks.interval else { throw BenchmarksError(.failed, "no timing marks") }
-        return BenchmarkMeasurement(
+        var measurement = BenchmarkMeasurement(
             records: settings.events, bytes: bytes, seconds: end.seconds - start.seconds,
             cpuSeconds: end.usage.cpuSeconds - start.usage.cpuSeconds, peakResidentBytes: end.usage.peakResidentBytes,
             processingThreadCPUSeconds: end.threadCPUSeconds - start.threadCPUSeconds,
             deadLetters: statistics.deadLetters)
+        measurement.embeddedBrokerCPUSeconds =
+            end.usage.embeddedBrokerCPUSeconds - start.usage.embeddedBrokerCPUSeconds
+        let sampled = Double(max(profiler.sampledRecords, 1))
+        measurement.stages = profiler.figures.map {
+            BenchmarkMeasurement.Stage(name: $0.stage, microsecondsPerEvent: Double($0.nanoseconds) / sampled / 1000)
+        }
+        return measurement
     }
 
     /// A workload job wrote what it should: the expected dead letters, every valid event routed, windows closed.

@@ -202,13 +202,15 @@ public struct PipeBenchmark: Sendable {
         guard written == total else {
             throw BenchmarksError(.failed, "the output topic received \(written) records, expected \(total)")
         }
-        return BenchmarkMeasurement(
+        var measurement = BenchmarkMeasurement(
             records: copied,
             bytes: bytes * settings.passes,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             cpuSeconds: usage.cpuSeconds - usageAtStart.cpuSeconds,
             peakResidentBytes: usage.peakResidentBytes
         )
+        measurement.embeddedBrokerCPUSeconds = usage.embeddedBrokerCPUSeconds - usageAtStart.embeddedBrokerCPUSeconds
+        return measurement
     }
 
     /// Writes the input records; returns their key + value bytes.

@@ -11,6 +11,10 @@ public struct ResourceUsage: Sendable {
     public var cpuSeconds: Double
     /// The process's peak resident set size so far, in bytes.
     public var peakResidentBytes: Int
+    /// CPU seconds of the in-process embedded broker's thread (`rdk:mock`), included in ``cpuSeconds``: a
+    /// processor deployed against a real cluster does not spend them. 0 where `/proc` has no per-thread
+    /// `schedstat`.
+    public var embeddedBrokerCPUSeconds: Double = 0
 
     /// Reads the current usage.
     public static func now() -> ResourceUsage {
@@ -27,8 +31,47 @@ public struct ResourceUsage: Sendable {
         #else
             let peak = usage.ru_maxrss  // bytes on Darwin
         #endif
-        return ResourceUsage(cpuSeconds: user + system, peakResidentBytes: peak)
+        var result = ResourceUsage(cpuSeconds: user + system, peakResidentBytes: peak)
+        result.embeddedBrokerCPUSeconds = threadsCPUSeconds(named: "rdk:mock")
+        return result
     }
+
+    /// CPU seconds of this process's live threads called `name` (from `/proc/self/task/*/schedstat`).
+    static func threadsCPUSeconds(named name: String) -> Double {
+        #if os(Linux)
+            guard let directory = opendir("/proc/self/task") else { return 0 }
+            defer { closedir(directory) }
+            var nanoseconds: UInt64 = 0
+            while let entry = readdir(directory) {
+                let task = withUnsafeBytes(of: entry.pointee.d_name) {
+                    String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard task.first?.isNumber == true else { continue }
+                let base = "/proc/self/task/" + task
+                guard read(base + "/comm").map({ $0.split(separator: "\n").first.map(String.init) == name }) == true,
+                    let schedstat = read(base + "/schedstat"), let first = schedstat.split(separator: " ").first,
+                    let onCPU = UInt64(first)
+                else { continue }
+                nanoseconds += onCPU
+            }
+            return Double(nanoseconds) / 1e9
+        #else
+            return 0
+        #endif
+    }
+
+    #if os(Linux)
+        /// A small `/proc` file's text.
+        private static func read(_ path: String) -> String? {
+            let descriptor = open(path, O_RDONLY)
+            guard descriptor >= 0 else { return nil }
+            defer { close(descriptor) }
+            var buffer = [UInt8](repeating: 0, count: 256)
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { return nil }
+            return String(decoding: buffer[..<count], as: UTF8.self)
+        }
+    #endif
 
     /// CPU seconds of the calling thread.
     public static func threadCPUSeconds() -> Double {

@@ -40,6 +40,8 @@ package final class Engine {
     package let maxRecordBytes: Int
     /// Rows written to table outputs, applied after the record that wrote them.
     let tableFeedback = TableFeedback()
+    /// Profiles the steps of the tasks created from now on (`bench e2e`); `nil`: not profiled.
+    package var stepProfiler: StepProfiler?
     /// Topics the broker refuses records for; their records become `OUTPUT_REFUSED` dead letters.
     package private(set) lazy var outputRefusals = OutputRefusals(destinationCount: destinations.count)
     private(set) var sourcePlans: [String: SourcePlan] = [:]

@@ -1,3 +1,5 @@
+import Engine
+
 /// How `plantstream run` (and the demo, which uses the same code path) runs one region.
 public struct RuntimeConfiguration: Sendable {
     /// `--topology`: the topology file.
@@ -82,6 +84,8 @@ public struct RuntimeHooks: Sendable {
     public var firstRecords: @Sendable () -> Void
     /// A stop finished processing: everything is delivered and committed.
     public var drained: @Sendable () -> Void
+    /// Times the processing thread's stages (source, steps, writes) on sampled records.
+    package var stepProfiler: StepProfiler?
 
     /// Creates hooks.
     public init(firstRecords: @escaping @Sendable () -> Void, drained: @escaping @Sendable () -> Void) {

@@ -78,6 +78,10 @@ struct E2EBenchCommand: AsyncParsableCommand {
                     + BenchWorkload.allCases.map(\.rawValue).joined(separator: " or "))
         }
         if topology != nil, region == nil { throw ValidationError("--topology needs --region") }
+        if topology == nil, !FileManager.default.fileExists(atPath: repository + "/schemas") {
+            throw ValidationError(
+                "no schemas/ folder in \(repository): run from the PlantStream repository or pass --repository DIR")
+        }
         if topology == nil, region != nil || source != nil {
             throw ValidationError("--region and --source need --topology")
         }
@@ -135,6 +139,7 @@ struct E2EBenchCommand: AsyncParsableCommand {
             let thread = KafkaThread(name: "ps-bench-e2e")
             defer { thread.shutdown() }
             let measurement = try await thread.run { try benchmark.measure(job) }
+            for stage in measurement.stages { print("STAGE \(stage.microsecondsPerEvent) \(stage.name)") }
             print(Self.resultLine(measurement))
             return
         }
@@ -156,9 +161,9 @@ struct E2EBenchCommand: AsyncParsableCommand {
         }
         print("")
         print(
-            "| job | events/s | of pipe | CPU s per M events | processing thread CPU µs per event | peak RSS | dead letters |"
-        )
-        print("|---|---:|---:|---:|---:|---:|---:|")
+            "| job | events/s | of pipe | CPU s per M events | without the broker | processing thread CPU µs per event "
+                + "| peak RSS | dead letters |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         let pipe = BenchmarkMeasurement.median(results[.pipe] ?? [])
         var medians: [E2EBenchmark.Job: BenchmarkMeasurement] = [:]
         for job in selected {
@@ -172,11 +177,36 @@ struct E2EBenchCommand: AsyncParsableCommand {
                 } ?? "–"
             print(
                 "| \(label(job)) | \(BenchmarkMeasurement.format(median.recordsPerSecond, 0)) | \(share) | "
-                    + "\(BenchmarkMeasurement.format(cpuPerMillion, 2)) | \(thread) | "
+                    + "\(BenchmarkMeasurement.format(cpuPerMillion, 2)) | "
+                    + "\(BenchmarkMeasurement.format(median.processorCPUSecondsPerMillion, 2)) | \(thread) | "
                     + "\(median.peakResidentBytes / 1_048_576) MiB | \(median.deadLetters.map(String.init) ?? "–") |")
         }
         if let route = medians[.route], let window = medians[.window] {
             print("B/A = \(Self.percent(window.recordsPerSecond / route.recordsPerSecond))")
+        }
+        for job in selected {
+            guard let median = medians[job], !median.stages.isEmpty else { continue }
+            Self.printProfile(label(job), median)
+        }
+    }
+
+    /// The processing thread's CPU per event by stage (sampled), and the rest of the thread's time.
+    private static func printProfile(_ label: String, _ measurement: BenchmarkMeasurement) {
+        print("")
+        print("\(label), processing thread (1 event in 64 timed):")
+        print("| stage | CPU µs per event |")
+        print("|---|---:|")
+        var staged = 0.0
+        for stage in measurement.stages {
+            staged += stage.microsecondsPerEvent
+            print("| \(stage.name) | \(BenchmarkMeasurement.format(stage.microsecondsPerEvent, 3)) |")
+        }
+        if let thread = measurement.processingThreadCPUSeconds {
+            let total = thread / Double(max(measurement.records, 1)) * 1_000_000
+            print(
+                "| runtime: poll, record headers, delivery reports, commits (the rest) | "
+                    + "\(BenchmarkMeasurement.format(max(total - staged, 0), 3)) |")
+            print("| **processing thread** | **\(BenchmarkMeasurement.format(total, 3))** |")
         }
     }
 
@@ -227,19 +257,27 @@ struct E2EBenchCommand: AsyncParsableCommand {
             throw ValidationError("the \(job.rawValue) run failed (exit \(status)):\n\(lines)")
         }
         let fields = line.split(separator: " ").dropFirst().map(String.init)
-        guard fields.count == 7, let records = Int(fields[0]), let bytes = Int(fields[1]),
+        guard fields.count == 8, let broker = Double(fields[7]), let records = Int(fields[0]),
+            let bytes = Int(fields[1]),
             let seconds = Double(fields[2]), let cpu = Double(fields[3]), let peak = Int(fields[4])
         else { throw ValidationError("unreadable result line: \(line)") }
-        return BenchmarkMeasurement(
+        var measurement = BenchmarkMeasurement(
             records: records, bytes: bytes, seconds: seconds, cpuSeconds: cpu, peakResidentBytes: peak,
             processingThreadCPUSeconds: Double(fields[5]), deadLetters: Int(fields[6]))
+        measurement.embeddedBrokerCPUSeconds = broker
+        measurement.stages = lines.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ", maxSplits: 2)
+            guard parts.count == 3, parts[0] == "STAGE", let value = Double(parts[1]) else { return nil }
+            return BenchmarkMeasurement.Stage(name: String(parts[2]), microsecondsPerEvent: value)
+        }
+        return measurement
     }
 
-    /// The line a child prints: records, bytes, seconds, CPU seconds, peak RSS, thread CPU seconds and dead
-    /// letters (`-` when not measured).
+    /// The line a child prints: records, bytes, seconds, CPU seconds, peak RSS, processing thread CPU seconds,
+    /// dead letters (`-` when not measured) and the embedded broker's CPU seconds.
     private static func resultLine(_ measurement: BenchmarkMeasurement) -> String {
         "RESULT \(measurement.records) \(measurement.bytes) \(measurement.seconds) \(measurement.cpuSeconds) "
             + "\(measurement.peakResidentBytes) \(measurement.processingThreadCPUSeconds.map { "\($0)" } ?? "-") "
-            + "\(measurement.deadLetters.map { "\($0)" } ?? "-")"
+            + "\(measurement.deadLetters.map { "\($0)" } ?? "-") \(measurement.embeddedBrokerCPUSeconds)"
     }
 }

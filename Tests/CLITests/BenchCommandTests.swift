@@ -23,14 +23,22 @@ import Testing
         #expect(outcome.stdout.contains("3000 flat linectl.machine_cycle/v1 events"), "\(outcome.stdout)")
         let pipe = try #require(Self.row(outcome.stdout, "pipe (ceiling)"), "\(outcome.stdout)")
         #expect(pipe[2] == "100 %")
+        // The process's CPU without the in-process broker's thread is less than the whole process's.
+        #expect(Double(pipe[4]).map { $0 < Double(pipe[3])! } == true, "\(pipe)")
         // 1 % of the events are invalid: dead letters of both jobs (the job checks every valid one is routed).
         let route = try #require(Self.row(outcome.stdout, "A: validate + route"), "\(outcome.stdout)")
         #expect(route.last == "30")
         let window = try #require(Self.row(outcome.stdout, "B: 60 s window"), "\(outcome.stdout)")
         #expect(window.last == "30")
         // The processing thread's CPU per event is measured for the jobs, not for the pipe.
-        #expect(pipe[4] == "–")
-        #expect(Double(route[4]).map { $0 > 0 } == true, "\(route)")
+        #expect(pipe[5] == "–")
+        #expect(Double(route[5]).map { $0 > 0 } == true, "\(route)")
+        // Each job's processing thread by stage.
+        for stage in [
+            "source machine: decode + validate", "route-cycles › emit", "line-windows › window", "write (producer)",
+        ] {
+            #expect(outcome.stdout.contains("| \(stage) | "), "\(stage)")
+        }
     }
 
     @Test func anyTopologyRunsOnTheRecordsOfAFile() async throws {

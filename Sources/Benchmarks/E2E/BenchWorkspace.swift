@@ -26,9 +26,15 @@ struct BenchWorkspace {
         directory = NSTemporaryDirectory() + "plantstream-bench-\(job.rawValue)-\(UUID().uuidString.prefix(8))"
         let manager = FileManager.default
         let schemas = directory + "/schemas"
-        try manager.createDirectory(atPath: schemas + "/bench.line_window", withIntermediateDirectories: true)
         let source = (repository as NSString).appendingPathComponent("schemas")
         let absoluteSource = source.hasPrefix("/") ? source : manager.currentDirectoryPath + "/" + source
+        var isFolder: ObjCBool = false
+        guard manager.fileExists(atPath: absoluteSource, isDirectory: &isFolder), isFolder.boolValue else {
+            throw BenchmarksError(
+                .invalidConfiguration,
+                "no schemas/ folder in \(repository): run from the PlantStream repository or pass --repository DIR")
+        }
+        try manager.createDirectory(atPath: schemas + "/bench.line_window", withIntermediateDirectories: true)
         for subject in try manager.contentsOfDirectory(atPath: absoluteSource) where !subject.hasPrefix(".") {
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: absoluteSource + "/" + subject, isDirectory: &isDirectory),

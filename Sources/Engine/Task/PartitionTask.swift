@@ -44,6 +44,9 @@ package final class PartitionTask {
     private let output: TaskOutput
     private let record: RecordContext
     private let validator: SourceValidator
+    /// Times the stages when the engine profiles its steps (`nil`: not profiled).
+    private let profiler: StepProfiler?
+    private let sourceStage: Int
     private(set) var pipelines: [PipelineInstance] = []
     /// Each pipeline's plan and first node, unretained: `pipelines` owns both for the task's lifetime.
     private let heads: UnsafeMutableBufferPointer<PipelineHead>
@@ -85,6 +88,7 @@ package final class PartitionTask {
         var timeNodes: [StepNode] = []
         var tableNodes: [StepNode] = []
         var emitNodes: [EmitNode] = []
+        let sourceStage = engine.stepProfiler?.stage("source \(plan.source.name): decode + validate") ?? 0
         for pipelinePlan in plan.pipelines {
             let context = TaskStepContext(
                 pipeline: pipelinePlan, output: output, clock: clock, tables: engine.tableFeedback,
@@ -92,10 +96,19 @@ package final class PartitionTask {
                 logger: engine.logger)
             contexts.append(context)
             let nodes = pipelinePlan.steps.map { $0.makeNode(in: context) }
-            pipelines.append(PipelineInstance(plan: pipelinePlan, nodes: nodes))
-            for node in nodes {
+            let chain = engine.stepProfiler.map { profiler in
+                var seen: [String: Int] = [:]
+                return zip(nodes, pipelinePlan.steps).map { node, step -> StepNode in
+                    let name = Self.stepName(step)
+                    seen[name, default: 0] += 1
+                    let stage = "\(pipelinePlan.name) › \(name)" + (seen[name]! > 1 ? " #\(seen[name]!)" : "")
+                    return ProfiledNode(node, stage: stage, profiler: profiler)
+                }
+            }
+            pipelines.append(PipelineInstance(plan: pipelinePlan, nodes: chain ?? nodes))
+            for (index, node) in nodes.enumerated() {
                 stores += node.stores
-                if node is WindowNode || node is DedupeNode { timeNodes.append(node) }
+                if node is WindowNode || node is DedupeNode { timeNodes.append(chain?[index] ?? node) }
                 if let emit = node as? EmitNode {
                     emitNodes.append(emit)
                     if !emit.stores.isEmpty { tableNodes.append(emit) }
@@ -107,6 +120,9 @@ package final class PartitionTask {
         self.emitNodes = emitNodes
         hasTimeNodes = !timeNodes.isEmpty
         validator = SourceValidator(plan: plan, contexts: contexts, counters: counters)
+        profiler = engine.stepProfiler
+        self.sourceStage = sourceStage
+        output.profiler = profiler
         for store in stores { storesByTopic[store.destination.topic] = store }
         heads = .allocate(capacity: max(plan.pipelines.count, 1))
         for (index, pipeline) in pipelines.enumerated() {
@@ -266,6 +282,19 @@ package final class PartitionTask {
     /// One record: validation, then every pipeline taking its type; then time moves on and the table rows the
     /// pipelines wrote are applied.
     private func handle(_ input: InputRecord) {
+        guard let profiler else { return handleRecord(input) }
+        profiler.beginRecord()
+        profiler.measure(sourceStage) { handleRecord(input) }
+        profiler.endRecord()
+    }
+
+    /// A step's name in profiles: `emit`, `window`, … (custom steps by their type).
+    private static func stepName(_ plan: StepPlan) -> String {
+        let name = String(describing: type(of: plan))
+        return name.hasSuffix("StepPlan") ? String(name.dropLast(8)).lowercased() : name
+    }
+
+    private func handleRecord(_ input: InputRecord) {
         counters.metrics.recordsIn += 1
         let record = self.record
         record.reset()

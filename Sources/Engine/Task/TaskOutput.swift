@@ -45,6 +45,12 @@ final class TaskOutput {
     let outputTape = JSONTape(capacity: 256)
     private let exceptionTape = JSONTape(capacity: 256)
 
+    /// Times the writes when the engine profiles its steps.
+    var profiler: StepProfiler? {
+        didSet { writeStage = profiler?.stage("write (producer)") ?? 0 }
+    }
+    private var writeStage = 0
+
     init(
         sink: any Sink, counters: TaskCounters, topic: String, partition: Int32, maxRecordBytes: Int,
         refusals: OutputRefusals, exceptionValidator: CompiledSchema?, exceptionSchemaVersion: Int
@@ -72,10 +78,14 @@ final class TaskOutput {
     ) {
         let size = Self.size(key: key, value: value, headers: headers)
         guard size > maxRecordBytes || !refusals.isEmpty else {
-            sink.send(
-                OutgoingRecord(
-                    destination: destination, partition: nil, key: key, value: value, headers: headers,
-                    timestamp: timestamp))
+            let record = OutgoingRecord(
+                destination: destination, partition: nil, key: key, value: value, headers: headers,
+                timestamp: timestamp)
+            if let profiler {
+                profiler.measure(writeStage) { sink.send(record) }
+            } else {
+                sink.send(record)
+            }
             return
         }
         let explanation: String

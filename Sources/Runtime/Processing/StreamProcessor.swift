@@ -62,6 +62,7 @@ final class StreamProcessor {
         let exactlyOnce = plan.guarantee == .exactlyOnce
         commitInterval = plan.commitInterval
         engine = try plan.makeEngine(logger: logger)
+        engine.stepProfiler = configuration.hooks?.stepProfiler
         sourceTopics = engine.sourceTopics
         let origin = "\(configuration.instanceID)-\(UInt64.random(in: 0...UInt64.max))"
         do {
