@@ -162,7 +162,7 @@ let package = Package(
             name: "EngineTests",
             dependencies: [
                 "Engine", "PlantStream", "PlantStreamTesting", "Topology", "Schemas", "JSON", "Timekeeping",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "MallocCounter", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(
@@ -173,6 +173,8 @@ let package = Package(
         ),
         // Test support: a plain HTTP GET and a Prometheus text parser (RuntimeTests, CLITests).
         .target(name: "TestHTTP", path: "Tests/TestHTTP"),
+        // Test support: counts one thread's heap allocations (interposes malloc & co. in the test executable).
+        .target(name: "MallocCounter", path: "Tests/MallocCounter"),
         .testTarget(name: "CLITests", dependencies: ["KafkaClient", "TestHTTP"]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "Runtime", "JSON", "TestHTTP"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "JSON", "Schemas", "Topology", "Timekeeping"]),

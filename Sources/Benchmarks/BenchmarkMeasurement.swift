@@ -1,10 +1,10 @@
 /// One timed run of a throughput benchmark.
 public struct BenchmarkMeasurement: Sendable {
-    /// A stage of the processing thread and its own CPU time per input event.
+    /// A stage of the processing thread and its own time per input event.
     public struct Stage: Sendable, Equatable {
         /// `source <name>: decode + validate`, `<pipeline> <n>. <step>` or `write (producer)`.
         public var name: String
-        /// CPU microseconds per input event spent in the stage alone.
+        /// Microseconds per input event spent in the stage alone (on the processing thread).
         public var microsecondsPerEvent: Double
 
         /// Creates a stage figure.
@@ -28,7 +28,7 @@ public struct BenchmarkMeasurement: Sendable {
     public var processingThreadCPUSeconds: Double?
     /// Records the job dead-lettered (`nil` when not counted).
     public var deadLetters: Int?
-    /// The processing thread's CPU per stage (source, each step, writes), from sampled records.
+    /// The processing thread's time per stage (source, each step, writes), from sampled records.
     public var stages: [Stage] = []
     /// CPU seconds of the in-process embedded broker's thread, included in ``cpuSeconds``.
     public var embeddedBrokerCPUSeconds: Double = 0

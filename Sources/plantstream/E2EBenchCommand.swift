@@ -194,7 +194,7 @@ struct E2EBenchCommand: AsyncParsableCommand {
     private static func printProfile(_ label: String, _ measurement: BenchmarkMeasurement) {
         print("")
         print("\(label), processing thread (1 event in 64 timed):")
-        print("| stage | CPU µs per event |")
+        print("| stage | µs per event |")
         print("|---|---:|")
         var staged = 0.0
         for stage in measurement.stages {

@@ -19,7 +19,7 @@ package final class StepProfiler: @unchecked Sendable {
     package struct Figure: Sendable {
         /// `source <name>: decode + validate`, `<pipeline> <n>. <step>` or `write (producer)`.
         package var stage: String
-        /// CPU nanoseconds spent in the stage alone over the sampled records.
+        /// Nanoseconds spent in the stage alone over the sampled records.
         package var nanoseconds: UInt64
     }
 
@@ -37,7 +37,7 @@ package final class StepProfiler: @unchecked Sendable {
     /// Time of the stages called from the running one (subtracted from its own).
     private var nested: UInt64 = 0
 
-    /// CPU nanoseconds of one clock read (measured at start), taken off every timed stage.
+    /// Nanoseconds of one clock read (measured at start), taken off every timed stage.
     private let clockCost: UInt64
 
     /// Creates a profiler timing one record in `sampleEvery`.
@@ -96,7 +96,7 @@ package final class StepProfiler: @unchecked Sendable {
 
     private static func now() -> UInt64 {
         var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        clock_gettime(CLOCK_MONOTONIC, &time)
         return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
     }
 }
