@@ -74,12 +74,7 @@ struct CycleStream: EventGenerator {
         let scrap = index % 11 == 0 ? Int64(1) : 0
         let timestamp = RFC3339Text.format(time)
 
-        keyBuffer.removeAll(keepingCapacity: true)
-        keyBuffer.append(contentsOf: plantID.utf8)
-        keyBuffer.append(0x7C)
-        keyBuffer.append(contentsOf: lineID.utf8)
-        keyBuffer.append(0x7C)
-        keyBuffer.append(contentsOf: workCenterID.utf8)
+        Self.writeKey(plantID, lineID, workCenterID, into: &keyBuffer)
 
         writer.reset()
         writer.beginObject()
@@ -135,6 +130,16 @@ struct CycleStream: EventGenerator {
     }
 
     func invalidCount(of count: Int) -> Int { 0 }
+
+    /// The key `plant|line|work center` of both workloads, written into `buffer`.
+    static func writeKey(_ plant: String, _ line: String, _ workCenter: String, into buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: plant.utf8)
+        buffer.append(0x7C)
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(0x7C)
+        buffer.append(contentsOf: workCenter.utf8)
+    }
 
     /// A UUIDv7-shaped id from the index.
     static func eventID(_ index: Int) -> String {

@@ -79,12 +79,7 @@ struct FlatCycleStream: EventGenerator {
         let total = Int64(4 + index % 3)
         let scrap: Int64 = Self.isInvalid(index) ? -1 : (index % 11 == 0 ? 1 : 0)
 
-        keyBuffer.removeAll(keepingCapacity: true)
-        keyBuffer.append(contentsOf: plantID.utf8)
-        keyBuffer.append(0x7C)
-        keyBuffer.append(contentsOf: lineID.utf8)
-        keyBuffer.append(0x7C)
-        keyBuffer.append(contentsOf: workCenterID.utf8)
+        CycleStream.writeKey(plantID, lineID, workCenterID, into: &keyBuffer)
 
         writer.reset()
         writer.beginObject()
