@@ -42,6 +42,8 @@ let package = Package(
         .target(name: "JSON"),
         // Civil time on epoch milliseconds: RFC 3339 on bytes, IANA zone transition tables.
         .target(name: "Timekeeping"),
+        // Sparkplug B payloads (protobuf wire format, hand-written) and topics; no dependencies.
+        .target(name: "Sparkplug"),
         // Schema registry in git, JSON Schema 2020-12 validator, compatibility, upcasting.
         .target(
             name: "Schemas",
@@ -67,6 +69,7 @@ let package = Package(
                 "Schemas",
                 "Topology",
                 "Timekeeping",
+                "Sparkplug",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -158,6 +161,7 @@ let package = Package(
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"]),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas", "JSON", "ConformanceSuites"]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "Schemas"]),
+        .testTarget(name: "SparkplugTests", dependencies: ["Sparkplug"]),
         .testTarget(
             name: "EngineTests",
             dependencies: [
