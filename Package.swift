@@ -166,7 +166,7 @@ let package = Package(
             name: "EngineTests",
             dependencies: [
                 "Engine", "PlantStream", "PlantStreamTesting", "Topology", "Schemas", "JSON", "Timekeeping",
-                "MallocCounter", .product(name: "Crypto", package: "swift-crypto"),
+                "MallocCounter", "Sparkplug", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

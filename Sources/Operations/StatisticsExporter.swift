@@ -51,6 +51,13 @@ public final class StatisticsExporter: Sendable {
         counter("released_postings", "Parked postings released.", statistics.released)
         counter("cancelled_postings", "Parked postings cancelled.", statistics.cancelled)
         counter("changelog_records", "Changelog records written.", statistics.changelogRecords)
+        counter("sparkplug_sequence_gaps", "Sparkplug B sequence gaps found.", statistics.sparkplugSequenceGaps)
+        gauge(
+            "sparkplug_rebirths_needed", unit: "nodes",
+            "Sparkplug B edge nodes with a sequence gap since their last NBIRTH.", statistics.sparkplugRebirthsNeeded)
+        gauge(
+            "sparkplug_parked", unit: "messages", "Sparkplug B DATA messages waiting for their BIRTH.",
+            statistics.sparkplugParked)
         counter("table_records_applied", "Global-table records applied.", statistics.tableRecords)
         counter(
             "restored_records", "Changelog records read while restoring partitions.",

@@ -33,6 +33,12 @@ public struct RuntimeStatistics: Sendable, Hashable {
     public var cancelled = 0
     /// Changelog records written.
     public var changelogRecords = 0
+    /// Sparkplug B sequence gaps found so far.
+    public var sparkplugSequenceGaps = 0
+    /// Sparkplug B edge nodes that need a rebirth now (a gap since their last NBIRTH).
+    public var sparkplugRebirthsNeeded = 0
+    /// Sparkplug B DATA messages waiting for a BIRTH now.
+    public var sparkplugParked = 0
     /// Global-table records applied (bootstrap and updates).
     public var tableRecords = 0
     /// Changelog records read while restoring partitions.

@@ -1,7 +1,7 @@
 import Engine
 
 extension TaskMetrics {
-    /// Adds another task's counters (the `parked` gauge included).
+    /// Adds another task's counters (the gauges — `parked`, `sparkplugRebirthsNeeded`, `sparkplugParked` — included).
     mutating func add(_ other: TaskMetrics) {
         recordsIn += other.recordsIn
         valid += other.valid
@@ -20,6 +20,9 @@ extension TaskMetrics {
         cancelled += other.cancelled
         changelogRecords += other.changelogRecords
         upcast += other.upcast
+        sparkplugSequenceGaps += other.sparkplugSequenceGaps
+        sparkplugRebirthsNeeded += other.sparkplugRebirthsNeeded
+        sparkplugParked += other.sparkplugParked
         transactionsByType.merge(other.transactionsByType, uniquingKeysWith: +)
         deadLettersByCode.merge(other.deadLettersByCode, uniquingKeysWith: +)
         exceptionsByKind.merge(other.exceptionsByKind, uniquingKeysWith: +)

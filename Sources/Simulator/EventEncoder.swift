@@ -213,7 +213,7 @@ struct EventEncoder: Sendable {
         let envelope: SimulatedEnvelope
         switch route.envelope {
         // Routes never lead to a source of foreign records (`EventRouting`).
-        case .plain, .none: envelope = .plain
+        case .plain, .none, .sparkplugB: envelope = .plain
         case .cloudEventsBinary: envelope = .cloudEventsBinary
         case .cloudEventsStructured: envelope = .cloudEventsStructured
         case .auto:

@@ -185,8 +185,18 @@ extension SparkplugPropertyValue {
         if isNull {
             value = .null
         } else if let wire {
-            let declared = type.flatMap(SparkplugDataType.init(rawValue:)) ?? wire.naturalType
-            value = try wire.value(as: declared)
+            // Properties are descriptive: a value that does not fit its declared type is read by its field's own.
+            if let declared = type.flatMap(SparkplugDataType.init(rawValue:)),
+                let typed = try? wire.value(as: declared)
+            {
+                if case .unsupported = typed {
+                    value = try wire.value(as: wire.naturalType)
+                } else {
+                    value = typed
+                }
+            } else {
+                value = try wire.value(as: wire.naturalType)
+            }
         }
     }
 }

@@ -36,11 +36,15 @@ let catalogueDirectory = packageRoot + "/schemas"
         for name in ["mfg.common", "mfg.envelope", "erp.common"] {
             #expect(registry.subject(named: name)?.definition.kind == .definitions, "\(name)")
         }
-        // Records of foreign shapes: a line controller's cycles and their totals.
-        for name in ["linectl.machine_cycle", "linectl.cycle_totals", "acmemes.operation_confirmation"] {
+        // Records of foreign shapes: a line controller's cycles and their totals, an MES's confirmations, the
+        // records a Sparkplug B source decodes and reports.
+        for name in [
+            "linectl.machine_cycle", "linectl.cycle_totals", "acmemes.operation_confirmation", "sparkplug.metric",
+            "sparkplug.exception",
+        ] {
             #expect(registry.subject(named: name)?.definition.kind == .record, "\(name)")
         }
-        #expect(registry.subjects.count == events.count + transactions.count + 4 + 3)
+        #expect(registry.subjects.count == events.count + transactions.count + 4 + 5)
         #expect(registry.latestID(of: "machine.cycle") == SchemaID("machine.cycle/v2"))
         #expect(registry.schema(SchemaID("machine.cycle/v1")!)?.isLatest == false)
         #expect(registry.schema(SchemaID("machine.cycle/v2")!)?.isLatest == true)

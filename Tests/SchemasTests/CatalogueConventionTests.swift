@@ -116,7 +116,12 @@ import Testing
                 walk(version.document, "")
             }
         }
-        #expect(objectsWithoutProperties.sorted() == ["mfg.common/v1/$defs/Ext", "mfg.envelope/v1/properties/data"])
+        // A Sparkplug B metric's properties are whatever its edge node declares.
+        #expect(
+            objectsWithoutProperties.sorted() == [
+                "mfg.common/v1/$defs/Ext", "mfg.envelope/v1/properties/data",
+                "sparkplug.metric/v1/properties/properties",
+            ])
     }
 
     @Test func machineCycleEvolvesCompatibly() throws {

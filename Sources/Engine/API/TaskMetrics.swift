@@ -34,6 +34,12 @@ public struct TaskMetrics: Sendable, Hashable {
     public var changelogRecords = 0
     /// Records upcast from an older schema version.
     public var upcast = 0
+    /// Sparkplug B sequence gaps found (`sparkplug_b` sources).
+    public var sparkplugSequenceGaps = 0
+    /// Sparkplug B edge nodes whose sequence showed a gap and that have not sent a new NBIRTH since (a gauge).
+    public var sparkplugRebirthsNeeded = 0
+    /// Sparkplug B DATA messages parked until a BIRTH defines their metrics (a gauge).
+    public var sparkplugParked = 0
     /// Records written per `txnType` (ERP transactions, counted by the output that writes them).
     public var transactionsByType: [String: Int] = [:]
     /// Dead letters per `ps_error_code`.

@@ -47,6 +47,14 @@ extension RecordFailure.Code {
     package static let outputInvalid = Self("OUTPUT_INVALID")
     /// An exception record fails `erp.exception` (the value is the exception).
     package static let exceptionInvalid = Self("EXCEPTION_INVALID")
+    /// A `sparkplug_b` record whose MQTT topic (key or header) is no Sparkplug B edge node topic.
+    package static let sparkplugInvalidTopic = Self("SPARKPLUG_INVALID_TOPIC")
+    /// A `sparkplug_b` record whose value is not a Sparkplug B payload, or a metric that cannot be read.
+    package static let sparkplugMalformed = Self("SPARKPLUG_MALFORMED")
+    /// DATA of an edge node or device that no BIRTH defined: parked, then dropped beyond `parkLimit` or at a death.
+    package static let sparkplugNoBirth = Self("SPARKPLUG_NO_BIRTH")
+    /// DATA naming an alias or metric its BIRTH did not define.
+    package static let sparkplugUnknownMetric = Self("SPARKPLUG_UNKNOWN_METRIC")
 
     /// Every code the engine writes, with a summary (custom steps add their own).
     package static let all: [(code: RecordFailure.Code, summary: String)] = [
@@ -80,6 +88,21 @@ extension RecordFailure.Code {
         (.windowExpired, "a late event older than the late-event retention"),
         (.outputInvalid, "the emitted record fails its schema (path and keyword of the first violation)"),
         (.exceptionInvalid, "an exception record fails `erp.exception` (the value is the exception)"),
+        (
+            .sparkplugInvalidTopic,
+            "`sparkplug_b`: the MQTT topic (record key or `topicHeader`) is no spBv1.0 edge node or device topic"
+        ),
+        (
+            .sparkplugMalformed,
+            "`sparkplug_b`: the value is not a Sparkplug B payload (byte offset), or a metric has no name, datatype "
+                + "or a value that does not fit it"
+        ),
+        (
+            .sparkplugNoBirth,
+            "`sparkplug_b`: DATA no BIRTH defined, parked and then dropped: more than `parkLimit` waiting for the "
+                + "node, or the node died first"
+        ),
+        (.sparkplugUnknownMetric, "`sparkplug_b`: DATA with an alias or name its BIRTH did not define"),
     ]
 
     /// The table of codes in docs/engine.md.

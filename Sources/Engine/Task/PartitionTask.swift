@@ -30,6 +30,12 @@ package final class PartitionTask {
         metrics.deadLettersByCode = counters.deadLettersByCode
         metrics.exceptionsByKind = counters.exceptionsByKind
         metrics.transactionsByType = counters.transactionsByType
+        if let sparkplug {
+            metrics.sparkplugSequenceGaps = sparkplug.sequenceGaps
+            metrics.sparkplugRebirthsNeeded = sparkplug.nodesNeedingRebirth
+            metrics.sparkplugParked = sparkplug.parkedMessages
+            metrics.skippedTypes += sparkplug.skipped
+        }
         return metrics
     }
     /// The partition's stream time: the largest event time of a valid record (`Int64.min` before any).
@@ -44,6 +50,8 @@ package final class PartitionTask {
     private let output: TaskOutput
     private let record: RecordContext
     private let validator: SourceValidator
+    /// The Sparkplug B decoder of a `sparkplug_b` source.
+    private let sparkplug: SparkplugDecoder?
     /// Times the stages when the engine profiles its steps (`nil`: not profiled).
     private let profiler: StepProfiler?
     private let sourceStage: Int
@@ -119,7 +127,12 @@ package final class PartitionTask {
         self.tableNodes = tableNodes
         self.emitNodes = emitNodes
         hasTimeNodes = !timeNodes.isEmpty
-        validator = SourceValidator(plan: plan, contexts: contexts, counters: counters)
+        let sparkplug = plan.sparkplug.map {
+            SparkplugDecoder(plan: $0, topic: plan.source.topic, partition: partition)
+        }
+        if let sparkplug { stores.append(sparkplug.store) }
+        self.sparkplug = sparkplug
+        validator = SourceValidator(plan: plan, contexts: contexts, counters: counters, sparkplug: sparkplug)
         profiler = engine.stepProfiler
         self.sourceStage = sourceStage
         output.profiler = profiler

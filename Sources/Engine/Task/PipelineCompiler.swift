@@ -39,9 +39,25 @@ final class PipelineCompiler {
             plans.append(try compile(pipeline, source: source))
         }
         let options = validateOptions ?? ValidateStep()
+        var sparkplug: SparkplugPlan?
+        if source.envelope == .sparkplugB {
+            let settings = source.sparkplug ?? SparkplugOptions()
+            var exceptions: Destination?
+            if let name = settings.exceptions {
+                guard let output = engine.destination(output: name), output.kind == .records else {
+                    throw EngineError(
+                        .unknownOutput, "source \(source.name): sparkplug.exceptions \(name) is not a records output",
+                        at: source.location)
+                }
+                exceptions = output
+            }
+            let store = engine.addChangelog(store: "\(source.name)-sparkplug")
+            changelogTopics.append(store.topic)
+            sparkplug = SparkplugPlan(options: settings, store: store, exceptions: exceptions)
+        }
         return SourcePlan(
             source: source, format: options.envelope ?? source.envelope, maxBytes: options.maxBytes, pipelines: plans,
-            plants: engine.region.plants, catalog: engine.catalog)
+            plants: engine.region.plants, catalog: engine.catalog, sparkplug: sparkplug)
     }
 
     private func compile(_ pipeline: Pipeline, source: Source) throws(EngineError) -> PipelinePlan {

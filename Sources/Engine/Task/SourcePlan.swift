@@ -23,6 +23,8 @@ final class SourcePlan {
     let aliasCount: Int
     /// Where the identity of the source's events is.
     let identity: EventIdentity
+    /// Sparkplug B decoding (`envelope: sparkplug_b`).
+    let sparkplug: SparkplugPlan?
     private let catalog: SchemaCatalog
     private var typeIndex = ByteKeyMap<[Int]>()
     private let plants: ByteKeyMap<Bool>?
@@ -65,9 +67,10 @@ final class SourcePlan {
 
     init(
         source: Source, format: EnvelopeFormat, maxBytes: Int, pipelines: [PipelinePlan], plants: [String],
-        catalog: SchemaCatalog
+        catalog: SchemaCatalog, sparkplug: SparkplugPlan? = nil
     ) {
         self.source = source
+        self.sparkplug = sparkplug
         self.format = format
         self.maxBytes = maxBytes
         self.pipelines = pipelines

@@ -40,7 +40,7 @@ final class EnvelopeDecoder {
             detected = document.root.member("specversion") != nil ? .cloudEventsStructured : .plain
         }
         switch detected {
-        case .plain, .auto, .none:
+        case .plain, .auto, .none, .sparkplugB:
             guard document.root.kind == .object else {
                 let what = detected == .none ? "record" : "event"
                 return RecordFailure(.invalidEnvelope, "the \(what) must be a JSON object")

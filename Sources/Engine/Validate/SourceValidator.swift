@@ -29,14 +29,21 @@ final class SourceValidator {
     private let upcastTape = JSONTape(capacity: 256)
     @exclusivity(unchecked) private var upcastWriter = JSONWriter(capacity: 4096)
 
-    init(plan: SourcePlan, contexts: [StepContext], counters: TaskCounters) {
+    /// The Sparkplug B decoder of a `sparkplug_b` source, and the record and delivery it decodes for.
+    private let sparkplug: SparkplugDecoder?
+    private var sparkplugRecord: RecordContext?
+    private var sparkplugDeliver: ((UnsafeBufferPointer<Int>) -> Void)?
+
+    init(plan: SourcePlan, contexts: [StepContext], counters: TaskCounters, sparkplug: SparkplugDecoder? = nil) {
         self.plan = plan
         self.contexts = contexts
         self.counters = counters
+        self.sparkplug = sparkplug
         decoder = EnvelopeDecoder(format: plan.format)
         isForeign = plan.source.isForeign
         typeCache = .allocate(capacity: 1)
         typeCache.initialize(to: TypeCache())
+        sparkplug?.output = self
     }
 
     deinit {
@@ -58,6 +65,16 @@ final class SourceValidator {
             deadLetter(
                 record, RecordFailure(.recordTooLarge, "\(value.count) bytes exceed the limit of \(plan.maxBytes)"),
                 pipeline: nil)
+            return
+        }
+        if let sparkplug {
+            withoutActuallyEscaping(deliver) { deliver in
+                sparkplugRecord = record
+                sparkplugDeliver = deliver
+                sparkplug.decode(input, value: value)
+                sparkplugRecord = nil
+                sparkplugDeliver = nil
+            }
             return
         }
         let failure = decoder.decode(input, value: value) { root in
@@ -343,5 +360,41 @@ struct TypeCache {
         type = UnsafeRawBufferPointer(start: nil, count: 0)
         entry = nil
         owner = nil
+    }
+}
+
+/// A `sparkplug_b` source: the decoder's metric records are validated and delivered like foreign records.
+extension SourceValidator: SparkplugOutput {
+    func sparkplugMetric(_ root: JSONNode) {
+        guard let record = sparkplugRecord, let deliver = sparkplugDeliver else { return }
+        record.resetDownstream()
+        // Written by the decoder: an emit routes this JSON, never the payload the record carried.
+        record.isRewritten = true
+        validateForeign(root, record, deliver)
+    }
+
+    func sparkplugDeadLetter(_ failure: RecordFailure) {
+        guard let record = sparkplugRecord else { return }
+        deadLetter(record, failure, pipeline: nil)
+    }
+
+    func sparkplugProcess(stored: StoredOrigin, _ body: () -> Void) {
+        guard let record = sparkplugRecord else { return }
+        let input = record.input
+        let offset = record.offset
+        record.input = nil
+        record.storedOrigin = stored
+        record.offset = stored.offset
+        body()
+        record.input = input
+        record.storedOrigin = nil
+        record.offset = offset
+    }
+
+    func sparkplugException(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, timestamp: Int64) {
+        guard let record = sparkplugRecord, let destination = plan.sparkplug?.exceptions else { return }
+        contexts[0].write(
+            destination, key: key, value: value, headers: UnsafeBufferPointer(start: nil, count: 0),
+            timestamp: timestamp, origin: record)
     }
 }

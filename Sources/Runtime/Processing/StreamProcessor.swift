@@ -475,6 +475,9 @@ final class StreamProcessor {
         statistics.released = totals.released
         statistics.cancelled = totals.cancelled
         statistics.changelogRecords = totals.changelogRecords
+        statistics.sparkplugSequenceGaps = totals.sparkplugSequenceGaps
+        statistics.sparkplugRebirthsNeeded = totals.sparkplugRebirthsNeeded
+        statistics.sparkplugParked = totals.sparkplugParked
         for destination in engine.destinations where destination.kind != .changelog {
             statistics.outputsByTopic[destination.topic, default: 0] += sink.countsByDestination[destination.index]
         }

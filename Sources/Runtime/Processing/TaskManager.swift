@@ -126,6 +126,8 @@ final class TaskManager: PartitionOwner {
             guard let state = partitions.removeValue(forKey: key) else { continue }
             var metrics = state.task.metrics
             metrics.parked = 0
+            metrics.sparkplugRebirthsNeeded = 0
+            metrics.sparkplugParked = 0
             retired.add(metrics)
             state.task.close()
         }

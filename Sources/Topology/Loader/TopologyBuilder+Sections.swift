@@ -46,6 +46,8 @@ extension TopologyBuilder {
                 complete = false
             }
             guard complete else { return nil }
+        } else if envelope == .sparkplugB {
+            return buildSparkplugSource(options, name: name, topic: topic, key: key)
         } else {
             for option in ["schema", "eventId", "sourceSystem", "plant"] where options[option] != nil {
                 report(
@@ -54,6 +56,12 @@ extension TopologyBuilder {
                         + "\(envelope.rawValue) the envelope carries it")
                 return nil
             }
+        }
+        if options["sparkplug"] != nil {
+            report(
+                .invalidOption, at: options.location(of: "sparkplug"),
+                "'sparkplug' is for sources with envelope sparkplug_b, not \(envelope.rawValue)")
+            return nil
         }
         return Source(
             name: name, topic: topic, partitions: options.integer("partitions") ?? 6, key: key, envelope: envelope,

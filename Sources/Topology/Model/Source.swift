@@ -17,6 +17,8 @@ public struct Source: Sendable, Hashable {
     public var sourceSystem: RecordField?
     /// Where the plant is (`envelope: none`; envelopes have `plantId`).
     public var plant: RecordField?
+    /// Sparkplug B decoding (`envelope: sparkplug_b`).
+    public var sparkplug: SparkplugOptions?
     public var location: SourceLocation
 
     public init(
@@ -30,6 +32,7 @@ public struct Source: Sendable, Hashable {
         eventId: RecordField? = nil,
         sourceSystem: RecordField? = nil,
         plant: RecordField? = nil,
+        sparkplug: SparkplugOptions? = nil,
         location: SourceLocation
     ) {
         self.name = name
@@ -42,11 +45,13 @@ public struct Source: Sendable, Hashable {
         self.eventId = eventId
         self.sourceSystem = sourceSystem
         self.plant = plant
+        self.sparkplug = sparkplug
         self.location = location
     }
 
-    /// Whether records are read in their producer's own shape (no envelope of ours).
-    public var isForeign: Bool { envelope == .none }
+    /// Whether records are read in their producer's own shape (no envelope of ours): foreign JSON, or the metric
+    /// records a Sparkplug B payload is decoded into.
+    public var isForeign: Bool { envelope == .none || envelope == .sparkplugB }
 }
 
 /// How events are wrapped on the wire.
@@ -62,6 +67,9 @@ public enum EnvelopeFormat: String, Sendable, Hashable, CaseIterable {
     /// No envelope: the body is a JSON object in its producer's own shape; the source says where its schema,
     /// event id, event time, source system and plant are.
     case none
+    /// Sparkplug B: the body is a protobuf payload, the MQTT topic is the key or a header; each metric becomes a
+    /// `sparkplug.metric` record (aliases resolved from the edge node's BIRTH, kept as partition state).
+    case sparkplugB = "sparkplug_b"
 }
 
 /// Where a value of a consumed record is: a field of its JSON body or a Kafka header.

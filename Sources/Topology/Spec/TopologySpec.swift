@@ -51,7 +51,8 @@ enum TopologySpec {
                     + "(auto), or none: the producer's own JSON, read where the options below say."),
             OptionSpec(
                 "eventTime", .recordField, default: "occurredAt",
-                "Where the event time is: RFC 3339 text or epoch milliseconds (required with envelope none)."),
+                "Where the event time is: RFC 3339 text or epoch milliseconds (required with envelope none; "
+                    + "sparkplug_b: timestamp)."),
             OptionSpec(
                 "schema", .schemaSelector,
                 "envelope none: the schema of every record (<type>/v<N>, a subject of kind record), or where "
@@ -67,6 +68,31 @@ enum TopologySpec {
                 "plant", .recordField,
                 "envelope none: where the plant is (regions' plant filter, ERP header plantId of records routed "
                     + "as they are)."),
+            OptionSpec(
+                "sparkplug", .object(sparkplug), default: "{}",
+                "envelope sparkplug_b: where the MQTT topic is, how many DATA messages wait for a BIRTH, where "
+                    + "sequence gaps and deaths are reported."),
+        ])
+
+    static let sparkplug = ObjectSpec(
+        name: "sparkplug",
+        options: [
+            OptionSpec(
+                "topicHeader", .name, default: "the record key",
+                "The header holding the MQTT topic spBv1.0/<group>/<type>/<edge node>[/<device>]. MQTT bridges "
+                    + "key records by the topic, which puts a node's BIRTH and DATA on different partitions unless "
+                    + "the topic has one; key by group and edge node and give the topic in a header to scale out."),
+            OptionSpec(
+                "parkLimit", .integer(1...1_000_000), default: "\(SparkplugOptions.defaultParkLimit)",
+                "DATA messages of one edge node kept (as state) until a BIRTH defines their metrics; beyond it, "
+                    + "and at the node's death, they become SPARKPLUG_NO_BIRTH dead letters."),
+            OptionSpec(
+                "exceptions", .output([.records]),
+                "Output for sparkplug.exception records: sequence gaps (with the missing range; the node then needs "
+                    + "a rebirth) and node or device deaths."),
+            OptionSpec(
+                "staleEvents", .boolean, default: "false",
+                "On NDEATH or DDEATH, one metric record per metric of the node or device with quality STALE."),
         ])
 
     static let table = ObjectSpec(

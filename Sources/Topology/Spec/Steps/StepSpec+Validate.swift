@@ -9,16 +9,18 @@ extension StepSpec {
             type or fails its schema becomes a dead letter (original bytes plus reason headers) — exactly one per \
             record, on the dead-letter output of the first pipeline of the source that takes its type. A source \
             with envelope none reads foreign JSON: the schema, event id, event time, source system and plant are \
-            where the source says (see sources).
+            where the source says (see sources). A source with envelope sparkplug_b decodes Sparkplug B payloads \
+            into one sparkplug.metric record per metric, validated like foreign records.
             """,
         object: ObjectSpec(
             name: "validate",
             options: [
                 OptionSpec(
-                    "envelope", .choice(EnvelopeFormat.allCases.filter { $0 != .none }.map(\.rawValue)),
+                    "envelope",
+                    .choice(EnvelopeFormat.allCases.filter { $0 != .none && $0 != .sparkplugB }.map(\.rawValue)),
                     default: "the source's",
-                    "Overrides the source's envelope format (a source of foreign records, envelope none, has none to "
-                        + "override)."),
+                    "Overrides the source's envelope format (a source of foreign records, envelope none or "
+                        + "sparkplug_b, has none to override)."),
                 OptionSpec(
                     "maxBytes", .integer(1...(64 << 20)), default: "900000",
                     "Larger records are dead letters (RECORD_TOO_LARGE). The default leaves room for a dead "
@@ -37,6 +39,7 @@ extension StepSpec {
             else { return }
             analysis.report(
                 .invalidOption, at: options.location(of: "envelope"),
-                "source '\(source.name)' reads foreign records (envelope: none); validate cannot override that")
+                "source '\(source.name)' reads foreign records (envelope: \(source.envelope.rawValue)); validate cannot "
+                    + "override that")
         })
 }
