@@ -115,6 +115,19 @@ final class PipelineCompiler {
                         storeDestination: store("dedupe")))
             case .filter(let options):
                 plans.append(FilterStepPlan(condition: try compiler.compile(options.when, in: scope)))
+            case .changes(let options):
+                var also: [Evaluator] = []
+                for expression in options.also { also.append(try compiler.compile(expression, in: scope)) }
+                var absolute: Evaluator?
+                if let expression = options.absolute { absolute = try compiler.compile(expression, in: scope) }
+                var percent: Evaluator?
+                if let expression = options.percent { percent = try compiler.compile(expression, in: scope) }
+                plans.append(
+                    ChangesStepPlan(
+                        keyParts: try compiler.compileKey(options.key, in: scope),
+                        value: try compiler.compile(options.value, in: scope), also: also, absolute: absolute,
+                        percent: percent, heartbeat: options.heartbeat?.milliseconds,
+                        storeDestination: store("changes")))
             case .explode(let options):
                 let array = try compiler.compilePath(options.path, in: scope, at: step.location)
                 let slot = aliasCount

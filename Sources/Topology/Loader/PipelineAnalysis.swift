@@ -114,7 +114,12 @@ struct PipelineAnalysis {
                 if case .path(let path, _) = $0 { return path }
                 return nil
             })
-        for field in source.key where !paths.contains(field) {
+        var fields = source.key
+        // A Sparkplug B source keyed by the MQTT topic has one partition (lint): what must be in a key is its node.
+        if source.envelope == .sparkplugB, fields.map(\.description) == ["topic"] {
+            fields = [FieldPath(segments: [.member("group")]), FieldPath(segments: [.member("edgeNode")])]
+        }
+        for field in fields where !paths.contains(field) {
             report(
                 .partitionKeyMismatch, at: location,
                 "\(what) does not contain '\(field)', a field of the partitioning key of source '\(source.name)' "

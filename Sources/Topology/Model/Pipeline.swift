@@ -47,6 +47,7 @@ public struct Step: Sendable, Hashable {
         case validate(ValidateStep)
         case dedupe(DedupeStep)
         case filter(FilterStep)
+        case changes(ChangesStep)
         case explode(ExplodeStep)
         case window(WindowStep)
         case enrich(EnrichStep)
@@ -64,6 +65,7 @@ public struct Step: Sendable, Hashable {
         case .validate: "validate"
         case .dedupe: "dedupe"
         case .filter: "filter"
+        case .changes: "changes"
         case .explode: "explode"
         case .window: "window"
         case .enrich: "enrich"

@@ -8,6 +8,8 @@ extension Step {
             return step.key
         case .filter(let step):
             return [step.when]
+        case .changes(let step):
+            return step.key + [step.value] + step.also + [step.absolute, step.percent].compactMap { $0 }
         case .explode(let step):
             return [.path(step.path, location)]
         case .window(let step):

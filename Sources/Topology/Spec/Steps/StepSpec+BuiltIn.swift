@@ -1,7 +1,7 @@
 extension StepSpec {
     /// The built-in steps, in the order the reference lists them.
     public static let builtIn: [StepSpec] = [
-        validate, normalize, dedupe, filter, explode, window, enrich, hold, map, emit,
+        validate, normalize, dedupe, filter, changes, explode, window, enrich, hold, map, emit,
     ]
 
     static let builtInNames: Set<String> = Set(builtIn.map(\.name))
