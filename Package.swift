@@ -114,6 +114,7 @@ let package = Package(
             name: "Benchmarks",
             dependencies: [
                 "Runtime", "KafkaClient", "Engine", "Schemas", "JSON", "Simulator", "Timekeeping", "Topology",
+                "Sparkplug",
             ]
         ),
         // The library product users import to add custom steps.

@@ -14,7 +14,10 @@ struct E2EBenchCommand: AsyncParsableCommand {
             Each measurement runs in a fresh child process (so peak RSS is per job) with a fresh embedded \
             broker and a preloaded input (not timed). Workloads (--workload): catalogue — machine.cycle/v2 in \
             the canonical envelope, one plant/line/work center per partition; flat — a line controller's flat \
-            linectl.machine_cycle/v1 JSON, no headers, 256 keys, 1 % invalid. Job A (route): validate, valid \
+            linectl.machine_cycle/v1 JSON, no headers, 256 keys, 1 % invalid; sparkplug — Sparkplug B DDATA \
+            (protobuf, 10 aliased metrics each, 64 edge nodes × 4 devices, after their births; job A routes one \
+            record per metric, job B reports numeric metrics by exception into 60 s windows per device \
+            metric). Job A (route): validate, valid \
             events byte for byte to one topic (flat: re-keyed by order_id), invalid ones to a dead-letter \
             topic; job B (window): 60 s tumbling windows per plant/line/work center summing good and scrap \
             counts. With --topology FILE --region R the job is that topology's pipelines, fed on one source's \
@@ -40,7 +43,7 @@ struct E2EBenchCommand: AsyncParsableCommand {
     @Option(help: "Largest batch per poll.")
     var batch = 4096
 
-    @Option(help: ArgumentHelp("The synthetic input: catalogue or flat.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("The synthetic input: catalogue, flat or sparkplug.", valueName: "NAME"))
     var workload = BenchWorkload.catalogue.rawValue
 
     @Option(help: ArgumentHelp("Preload these records instead (KEY<TAB>VALUE per line).", valueName: "FILE"))

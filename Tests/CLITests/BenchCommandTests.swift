@@ -41,6 +41,25 @@ import Testing
         }
     }
 
+    @Test func theSparkplugWorkloadDecodesEveryMetric() async throws {
+        let outcome = try await CLIProcess.run(
+            try CLIProcess.plantstream(),
+            [
+                "bench", "e2e", "--workload", "sparkplug", "--events", "3000", "--partitions", "4", "--runs", "1",
+                "--repository", CLIProcess.packageRoot.path,
+            ])
+        #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+        #expect(outcome.stdout.contains("3000 Sparkplug B DDATA messages"), "\(outcome.stdout)")
+        // Job A checks it wrote a record per metric (births' and 10 per DDATA); nothing is a dead letter.
+        let route = try #require(Self.row(outcome.stdout, "A: validate + route"), "\(outcome.stdout)")
+        #expect(route.last == "0")
+        let window = try #require(Self.row(outcome.stdout, "B: 60 s window"), "\(outcome.stdout)")
+        #expect(window.last == "0")
+        for stage in ["metric-windows › changes", "metric-windows › window", "route-metrics › emit"] {
+            #expect(outcome.stdout.contains("| \(stage) | "), "\(stage)")
+        }
+    }
+
     @Test func anyTopologyRunsOnTheRecordsOfAFile() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -64,6 +64,14 @@ public struct BenchInput: Sendable {
     /// The records of a file (`nil` for a workload, which makes as many as asked).
     public var fixedCount: Int? { fileRecords.isEmpty ? nil : fileRecords.count }
 
+    /// How many records job A writes for `count` input records (`nil` when unknown: a file).
+    public func routedCount(of count: Int) -> Int? {
+        switch origin {
+        case .workload(let workload): workload.generator(partitions: 1, startMs: 0).routedCount(of: count)
+        case .file: nil
+        }
+    }
+
     /// How many of `count` records a validating job dead-letters on purpose (`nil` when unknown: a file).
     public func invalidCount(of count: Int) -> Int? {
         switch origin {
@@ -102,11 +110,13 @@ public struct BenchInput: Sendable {
         case .workload(let workload):
             var generator = workload.generator(partitions: partitions, startMs: E2EBenchmark.startMs)
             for index in generator.indexesByPartition(count: count) {
+                let headers: KafkaProducerHeaders = generator.header(of: index).map { .list([$0]) } ?? .none
                 generator.withEvent(index) { partition, key, value in
                     bytes += key.count + value.count
                     do {
                         try producer.send(
-                            to: topic, partition: partition, key: key, value: value, timestamp: E2EBenchmark.startMs)
+                            to: topic, partition: partition, key: key, value: value, headers: headers,
+                            timestamp: E2EBenchmark.startMs)
                     } catch {
                         failure = failure ?? error
                     }

@@ -4,12 +4,16 @@ public enum BenchWorkload: String, Sendable, CaseIterable {
     case catalogue
     /// Flat line-controller cycles (`linectl.machine_cycle/v1`): plain JSON, no headers, 256 keys, 1 % invalid.
     case flat
+    /// Sparkplug B DDATA of 256 devices, 10 aliased metrics each, after their births (protobuf, MQTT topic header).
+    case sparkplug
 
     /// One line for the report.
     public var summary: String {
         switch self {
         case .catalogue: "catalogue machine.cycle/v2 events (canonical envelope)"
         case .flat: "flat linectl.machine_cycle/v1 events (plain JSON, no headers, 256 keys, 1 % invalid)"
+        case .sparkplug:
+            "Sparkplug B DDATA messages (protobuf, 10 aliased metrics each, 64 edge nodes × 4 devices, after births)"
         }
     }
 
@@ -17,6 +21,7 @@ public enum BenchWorkload: String, Sendable, CaseIterable {
         switch self {
         case .catalogue: CycleStream(partitions: partitions, startMs: startMs)
         case .flat: FlatCycleStream(partitions: partitions, startMs: startMs)
+        case .sparkplug: SparkplugStream(partitions: partitions, startMs: startMs)
         }
     }
 }
