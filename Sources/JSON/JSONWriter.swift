@@ -79,6 +79,17 @@ public struct JSONWriter: Sendable {
         key(utf8: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
     }
 
+    /// Writes a member name that needs no escaping (a literal without `"`, `\` or control characters) and the
+    /// colon, copying it as it is: no scan per call.
+    public mutating func plainKey(_ name: StaticString) {
+        separator()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     /// Writes a member name and the colon.
     @_disfavoredOverload
     public mutating func key(_ name: String) {

@@ -293,6 +293,40 @@ import Topology
         #expect(driver.metrics(topic: Self.topic)?.skippedTypes == 2)
     }
 
+    @Test func qualityComesFromTheQualityPropertyAndUnreadValuesAreNull() throws {
+        let driver = try driver()
+        try born(driver)
+        func quality(_ code: Int64) -> SparkplugPropertySet {
+            SparkplugPropertySet(keys: ["Quality"], values: [SparkplugPropertyValue(type: .int32, value: .int(code))])
+        }
+        let payload = SparkplugPayload(
+            timestamp: Self.t0 + 2_000,
+            metrics: [
+                SparkplugMetric(alias: 4, value: .floatValue(70), properties: quality(500)),
+                SparkplugMetric(alias: 4, value: .floatValue(71), properties: quality(0)),
+                SparkplugMetric(alias: 4, value: .floatValue(72), properties: quality(64)),
+                SparkplugMetric(alias: 4, value: .floatValue(73), properties: quality(192)),
+                SparkplugMetric(alias: 4, value: nil),
+            ], seq: 2)
+        try pipe(driver, Self.topic("DDATA"), payload.encoded())
+        let metrics = driver.records(output: "metrics").suffix(5)
+        #expect(metrics.map { $0.string("quality") } == ["STALE", "BAD", "UNCERTAIN", "GOOD", "GOOD"])
+        #expect(metrics.map { $0.json?["qualityCode"] } == [500, 0, 64, 192, nil])
+        #expect(metrics.last?.json?["value"] == .null)
+        // The per-value Quality is not a property (and Temperature's BIRTH has none).
+        #expect(metrics.first?.json?["properties"] == nil)
+    }
+
+    @Test func aBirthMetricWithoutDatatypeIsMalformed() throws {
+        let driver = try driver()
+        let birth = SparkplugPayload(
+            timestamp: Self.t0, metrics: [SparkplugMetric(name: "Speed", alias: 1, value: .doubleValue(3))], seq: 0)
+        try pipe(driver, Self.topic("NBIRTH"), birth.encoded())
+        #expect(driver.records(output: "dlq").map { $0.header("ps_error_code") } == ["SPARKPLUG_MALFORMED"])
+        #expect(driver.records(output: "dlq").first?.header("ps_error_message")?.contains("'Speed'") == true)
+        #expect(driver.records(output: "metrics").isEmpty)
+    }
+
     @Test func theTopicCanComeFromAHeaderWithTheNodeAsKey() throws {
         let driver = try driver(
             Self.yaml(key: "[group, edgeNode]", partitions: 6, sparkplug: "{ topicHeader: mqtt_topic }"))

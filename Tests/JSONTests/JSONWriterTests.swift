@@ -29,6 +29,22 @@ import Testing
         #expect(value["q"]?.numberValue?.decimal == (try ExactDecimal(parsing: "12.34")))
     }
 
+    @Test func plainKeysAreCopiedAndSeparatedLikeOthers() throws {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.plainKey("eventId")
+        writer.int(1)
+        writer.key("é")
+        writer.beginObject()
+        writer.plainKey("a.b")
+        writer.null()
+        writer.endObject()
+        writer.plainKey("z")
+        writer.string("x")
+        writer.endObject()
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"eventId":1,"é":{"a.b":null},"z":"x"}"#)
+    }
+
     @Test func copiesRawFragmentsAndReusesTheBuffer() throws {
         var writer = JSONWriter(capacity: 16)
         let source = #"{"data": {"x": [1, 2.50, "s"]}, "skip": 1}"#

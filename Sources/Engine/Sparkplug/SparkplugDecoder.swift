@@ -38,6 +38,9 @@ final class SparkplugDecoder {
     private let kafkaTopic: String
     private let partition: Int32
     private var records = SparkplugRecordWriter()
+    /// `<kafka topic>|<partition>|`, and the name of the current metric's event id (reused).
+    private let positionPrefix: [UInt8]
+    private var eventIdName: [UInt8] = []
     private let reader = JSONReader()
     private let tape = JSONTape(capacity: 64)
     /// Sequence gaps found since the task started.
@@ -50,6 +53,7 @@ final class SparkplugDecoder {
         self.plan = plan
         kafkaTopic = topic
         self.partition = partition
+        positionPrefix = Array("\(topic)|\(partition)|".utf8)
         store = ChangelogStore(name: plan.store.name, destination: plan.store)
         births = store.makeMap(tag: 1)
         sessions = store.makeMap(tag: 2)
@@ -424,9 +428,14 @@ final class SparkplugDecoder {
                 }
             quality = (name, code)
         }
+        eventIdName.removeAll(keepingCapacity: true)
+        eventIdName.append(contentsOf: positionPrefix)
+        PartitionTask.appendDecimal(message.offset, to: &eventIdName)
+        eventIdName.append(0x7C)
+        PartitionTask.appendDecimal(Int64(index), to: &eventIdName)
         let origin = SparkplugRecordWriter.MetricOrigin(
             topicText: message.topicText, topic: message.topic, seq: stale ? nil : message.payload.seq,
-            eventId: Array("\(kafkaTopic)|\(partition)|\(message.offset)|\(index)".utf8))
+            eventId: eventIdName)
         records.metric(
             origin, name: definition.name, alias: definition.alias, datatype: definition.datatype, value: value,
             timestamp: metric.timestamp.map { Int64(clamping: $0) } ?? message.time, quality: quality,

@@ -24,56 +24,58 @@ struct SparkplugRecordWriter {
     ) {
         writer.reset()
         writer.beginObject()
-        writer.key("eventId")
+        writer.plainKey("eventId")
         scratch.removeAll(keepingCapacity: true)
         origin.eventId.withUnsafeBytes { UUIDv5.append(name: $0, to: &scratch) }
         scratch.withUnsafeBytes { writer.string(utf8: $0) }
-        writer.key("topic")
+        writer.plainKey("topic")
         writer.string(origin.topicText)
-        writer.key("group")
+        writer.plainKey("group")
         writer.string(origin.topic.group)
-        writer.key("messageType")
+        writer.plainKey("messageType")
         writer.string(origin.topic.messageType.rawValue)
-        writer.key("edgeNode")
+        writer.plainKey("edgeNode")
         writer.string(origin.topic.edgeNode)
         if let device = origin.topic.device {
-            writer.key("device")
+            writer.plainKey("device")
             writer.string(device)
         }
         if let seq = origin.seq, seq <= 255 {
-            writer.key("seq")
+            writer.plainKey("seq")
             writer.int(Int64(seq))
         }
-        writer.key("name")
+        writer.plainKey("name")
         writer.string(name)
         if let alias {
-            writer.key("alias")
+            writer.plainKey("alias")
             Self.unsigned(alias, to: &writer)
         }
-        writer.key("datatype")
+        writer.plainKey("datatype")
         writer.string(datatype.description)
-        writer.key("value")
+        writer.plainKey("value")
         Self.value(value, to: &writer)
-        writer.key("timestamp")
+        writer.plainKey("timestamp")
         writer.int(max(timestamp, 0))
-        writer.key("quality")
+        writer.plainKey("quality")
         writer.string(quality.name)
         if let code = quality.code {
-            writer.key("qualityCode")
+            writer.plainKey("qualityCode")
             writer.int(code)
         }
         if historical {
-            writer.key("historical")
+            writer.plainKey("historical")
             writer.bool(true)
         }
         if transient {
-            writer.key("transient")
+            writer.plainKey("transient")
             writer.bool(true)
         }
         let own = properties.map { zip($0.keys, $0.values).filter { $0.0 != "Quality" } } ?? []
-        let inherited = birthProperties.filter { property in !own.contains { $0.0 == property.key } }
+        let inherited =
+            own.isEmpty
+            ? birthProperties : birthProperties.filter { property in !own.contains { $0.0 == property.key } }
         if !own.isEmpty || !inherited.isEmpty {
-            writer.key("properties")
+            writer.plainKey("properties")
             writer.beginObject()
             for (key, property) in own {
                 writer.key(key)
@@ -96,53 +98,53 @@ struct SparkplugRecordWriter {
     ) {
         writer.reset()
         writer.beginObject()
-        writer.key("exceptionId")
+        writer.plainKey("exceptionId")
         scratch.removeAll(keepingCapacity: true)
         Array("\(kind)|\(source.topic)|\(source.partition)|\(source.offset)".utf8).withUnsafeBytes {
             UUIDv5.append(name: $0, to: &scratch)
         }
         scratch.withUnsafeBytes { writer.string(utf8: $0) }
-        writer.key("kind")
+        writer.plainKey("kind")
         writer.string(kind)
-        writer.key("group")
+        writer.plainKey("group")
         writer.string(topic.group)
-        writer.key("edgeNode")
+        writer.plainKey("edgeNode")
         writer.string(topic.edgeNode)
         if let device = topic.device {
-            writer.key("device")
+            writer.plainKey("device")
             writer.string(device)
         }
-        writer.key("topic")
+        writer.plainKey("topic")
         writer.string(topicText)
-        writer.key("message")
+        writer.plainKey("message")
         writer.string(String(message.prefix(500)))
-        writer.key("occurredAt")
+        writer.plainKey("occurredAt")
         writer.string(RFC3339.string(max(occurredAt, 0)))
         if let sequence {
-            writer.key("expectedSeq")
+            writer.plainKey("expectedSeq")
             writer.int(sequence.expected)
-            writer.key("receivedSeq")
+            writer.plainKey("receivedSeq")
             writer.int(sequence.received)
             let count = (sequence.received - sequence.expected + 256) % 256
-            writer.key("missing")
+            writer.plainKey("missing")
             writer.beginObject()
-            writer.key("from")
+            writer.plainKey("from")
             writer.int(sequence.expected)
-            writer.key("to")
+            writer.plainKey("to")
             writer.int((sequence.received + 255) % 256)
-            writer.key("count")
+            writer.plainKey("count")
             writer.int(count)
             writer.endObject()
         }
-        writer.key("rebirthNeeded")
+        writer.plainKey("rebirthNeeded")
         writer.bool(rebirthNeeded)
-        writer.key("source")
+        writer.plainKey("source")
         writer.beginObject()
-        writer.key("topic")
+        writer.plainKey("topic")
         writer.string(source.topic)
-        writer.key("partition")
+        writer.plainKey("partition")
         writer.int(Int64(source.partition))
-        writer.key("offset")
+        writer.plainKey("offset")
         writer.int(source.offset)
         writer.endObject()
         writer.endObject()
