@@ -145,6 +145,8 @@ final class SparkplugDecoder {
     }
 
     private func birth(_ message: Message) {
+        // A DBIRTH is in its node's sequence whether or not its metrics can be read (an NBIRTH starts one).
+        if message.topic.messageType == .deviceBirth { checkSequence(message) }
         var metrics: [SparkplugBirthMetric] = []
         var values: [SparkplugValue] = []
         var bdSeq: Int64 = -1
@@ -179,8 +181,6 @@ final class SparkplugDecoder {
                 session.lastSeq = message.payload.seq.map { Int64($0 % 256) } ?? -1
                 session.rebirthNeeded = false
             }
-        } else {
-            checkSequence(message)
         }
         let birth = SparkplugBirth(metrics: metrics, bdSeq: bdSeq)
         if let index = births.index(of: message.targetKey) {

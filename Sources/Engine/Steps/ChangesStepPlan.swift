@@ -82,11 +82,10 @@ final class ChangesNode: StepNode {
             for evaluator in plan.also { also.append(try evaluator(record)) }
             let time = record.eventTime
             guard let index = key.withUnsafeBytes({ entries.index(of: $0) }) else {
-                key.withUnsafeBytes {
-                    entries.insert(
-                        $0, value: ChangesEntry(value: value.stored(), also: also.map { $0.stored() }, passedAt: time))
-                }
-                return next?.push(record) ?? ()
+                let entry = ChangesEntry(value: value.stored(), also: also.map { $0.stored() }, passedAt: time)
+                _ = key.withUnsafeBytes { entries.insert($0, value: entry) }
+                next?.push(record)
+                return
             }
             let last = entries[index]
             var passes = try changed(from: last.value.value, to: value, record)
