@@ -43,14 +43,17 @@ public enum SparkplugWireValue: Sendable, Hashable {
         func mismatch() -> SparkplugDecodingError {
             SparkplugDecodingError(offset: -1, "a \(type) value cannot be in \(fieldName)")
         }
-        switch type {
-        case .int8, .int16, .int32, .int64, .dateTime:
-            let raw: UInt64
+        /// The integer fields (`int_value` or `long_value`), as the bits of 64.
+        func integer() throws(SparkplugDecodingError) -> UInt64 {
             switch self {
-            case .intValue(let value): raw = UInt64(value)
-            case .longValue(let value): raw = value
+            case .intValue(let value): UInt64(value)
+            case .longValue(let value): value
             default: throw mismatch()
             }
+        }
+        switch type {
+        case .int8, .int16, .int32, .int64, .dateTime:
+            let raw = try integer()
             switch type {
             case .int8: return .int(Int64(Int8(truncatingIfNeeded: raw)))
             case .int16: return .int(Int64(Int16(truncatingIfNeeded: raw)))
@@ -58,12 +61,7 @@ public enum SparkplugWireValue: Sendable, Hashable {
             default: return .int(Int64(bitPattern: raw))
             }
         case .uint8, .uint16, .uint32, .uint64:
-            let raw: UInt64
-            switch self {
-            case .intValue(let value): raw = UInt64(value)
-            case .longValue(let value): raw = value
-            default: throw mismatch()
-            }
+            let raw = try integer()
             switch type {
             case .uint8: return .uint(UInt64(UInt8(truncatingIfNeeded: raw)))
             case .uint16: return .uint(UInt64(UInt16(truncatingIfNeeded: raw)))

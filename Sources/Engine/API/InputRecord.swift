@@ -38,4 +38,11 @@ package struct InputRecord {
         for header in headers where header.hasName(name) { return header.value }
         return nil
     }
+
+    /// The value of the first header whose name is these bytes, or `nil`.
+    @inlinable
+    package func header(named name: [UInt8]) -> UnsafeRawBufferPointer? {
+        for header in headers where header.name.elementsEqual(name) { return header.value }
+        return nil
+    }
 }

@@ -67,14 +67,7 @@ final class SparkplugDecoder {
 
     /// Decodes one consumed record.
     func decode(_ input: InputRecord, value: UnsafeRawBufferPointer) {
-        var topicBytes = input.key
-        if let name = plan.topicHeader {
-            topicBytes = nil
-            for header in input.headers where header.name.elementsEqual(name) {
-                topicBytes = header.value
-                break
-            }
-        }
+        let topicBytes = plan.topicHeader.map { input.header(named: $0) } ?? input.key
         guard let topicBytes, let topicText = String(validating: topicBytes, as: UTF8.self) else {
             output.sparkplugDeadLetter(
                 RecordFailure(

@@ -42,41 +42,42 @@ final class PipelineCompiler {
         var sparkplug: SparkplugPlan?
         if source.envelope == .sparkplugB {
             let settings = source.sparkplug ?? SparkplugOptions()
-            var exceptions: Destination?
-            if let name = settings.exceptions {
-                guard let output = engine.destination(output: name), output.kind == .records else {
-                    throw EngineError(
-                        .unknownOutput, "source \(source.name): sparkplug.exceptions \(name) is not a records output",
-                        at: source.location)
-                }
-                exceptions = output
+            let exceptions = try settings.exceptions.map { name throws(EngineError) in
+                try output(
+                    name, kind: .records, for: "source \(source.name): sparkplug.exceptions", at: source.location)
             }
-            let store = engine.addChangelog(store: "\(source.name)-sparkplug")
-            changelogTopics.append(store.topic)
-            sparkplug = SparkplugPlan(options: settings, store: store, exceptions: exceptions)
+            sparkplug = SparkplugPlan(
+                options: settings, store: changelog(store: "\(source.name)-sparkplug"), exceptions: exceptions)
         }
         return SourcePlan(
             source: source, format: options.envelope ?? source.envelope, maxBytes: options.maxBytes, pipelines: plans,
             plants: engine.region.plants, catalog: engine.catalog, sparkplug: sparkplug)
     }
 
-    private func compile(_ pipeline: Pipeline, source: Source) throws(EngineError) -> PipelinePlan {
-        guard let deadLetter = engine.destination(output: pipeline.deadLetter),
-            deadLetter.kind == .deadLetter
-        else {
+    /// The topology output `name`, which must be of `kind` (`what` names the option in the error).
+    private func output(_ name: String, kind: Destination.Kind, for what: String, at location: SourceLocation)
+        throws(EngineError) -> Destination
+    {
+        guard let output = engine.destination(output: name), output.kind == kind else {
+            let article = kind == .exceptions ? "an" : "a"
             throw EngineError(
-                .unknownOutput,
-                "pipeline \(pipeline.name): deadLetter \(pipeline.deadLetter) is not a dead_letter output",
-                at: pipeline.location)
+                .unknownOutput, "\(what) \(name) is not \(article) \(kind.rawValue) output", at: location)
         }
-        var exceptions: Destination?
-        if let name = pipeline.exceptions {
-            guard let output = engine.destination(output: name), output.kind == .exceptions else {
-                throw EngineError(
-                    .unknownOutput, "pipeline \(pipeline.name): exceptions \(name) is not an exceptions output",
-                    at: pipeline.location)
-            }
-            exceptions = output
+        return output
+    }
+
+    /// A new state store's changelog, recorded as one of the source's.
+    private func changelog(store name: String) -> Destination {
+        let destination = engine.addChangelog(store: name)
+        changelogTopics.append(destination.topic)
+        return destination
+    }
+
+    private func compile(_ pipeline: Pipeline, source: Source) throws(EngineError) -> PipelinePlan {
+        let deadLetter = try output(
+            pipeline.deadLetter, kind: .deadLetter, for: "pipeline \(pipeline.name): deadLetter", at: pipeline.location)
+        let exceptions = try pipeline.exceptions.map { name throws(EngineError) in
+            try output(name, kind: .exceptions, for: "pipeline \(pipeline.name): exceptions", at: pipeline.location)
         }
         var scope = Scope(record: .event)
         scope.foreignPlant = source.isForeign ? source.plant != nil : nil
@@ -90,10 +91,7 @@ final class PipelineCompiler {
         func store(_ kind: String) -> Destination {
             storeCounts[kind, default: 0] += 1
             let count = storeCounts[kind]!
-            let name = "\(pipeline.name)-\(kind)" + (count > 1 ? "-\(count)" : "")
-            let destination = engine.addChangelog(store: name)
-            changelogTopics.append(destination.topic)
-            return destination
+            return changelog(store: "\(pipeline.name)-\(kind)" + (count > 1 ? "-\(count)" : ""))
         }
         func needsExceptions(_ what: String, at location: SourceLocation) throws(EngineError) {
             guard exceptions != nil else {

@@ -121,11 +121,8 @@ final class SourceValidator {
             if case .node(let node) = ExpressionCompiler.resolve(root, steps), node.kind == .string {
                 _ = node.withUnescapedBytes { select($0) }
             }
-        } else if let name = plan.schemaHeader, let headers = record.input?.headers {
-            for header in headers where header.name.elementsEqual(name) {
-                if let value = header.value { select(value) }
-                break
-            }
+        } else if let name = plan.schemaHeader, let value = record.input?.header(named: name) {
+            select(value)
         }
         guard found else {
             let location = plan.source.schema.map(Self.pointer) ?? ""
@@ -282,7 +279,7 @@ final class SourceValidator {
         defer { record.event = nil }
         var eventTime: Int64?
         if let name = plan.eventTimeHeader {
-            eventTime = Self.header(name, of: record).flatMap { RFC3339.parse($0) ?? EnvelopeDecoder.integer($0) }
+            eventTime = record.input?.header(named: name).flatMap { RFC3339.parse($0) ?? EnvelopeDecoder.integer($0) }
         } else if case .node(let node) = ExpressionCompiler.resolveEvent(
             record, UnsafeBufferPointer(plan.eventTimeSteps))
         {
@@ -315,13 +312,6 @@ final class SourceValidator {
         counters.metrics.valid += 1
         record.eventTime = eventTime
         deliver(indexes)
-    }
-
-    /// The value of the first header called `name`.
-    private static func header(_ name: [UInt8], of record: RecordContext) -> UnsafeRawBufferPointer? {
-        guard let headers = record.input?.headers else { return nil }
-        for header in headers where header.name.elementsEqual(name) { return header.value }
-        return nil
     }
 
     private func deadLetter(_ record: RecordContext, _ failure: RecordFailure, pipeline index: Int?) {
