@@ -79,7 +79,7 @@ let package = Package(
         // Realistic plant event generator (no Kafka): machines, orders, holds, faults.
         .target(
             name: "Simulator",
-            dependencies: ["JSON", "Topology", "Timekeeping"]
+            dependencies: ["JSON", "Sparkplug", "Topology", "Timekeeping"]
         ),
         // Wiring: Kafka sources and sinks, changelogs, commit protocol, services.
         .target(
@@ -167,7 +167,7 @@ let package = Package(
             name: "EngineTests",
             dependencies: [
                 "Engine", "PlantStream", "PlantStreamTesting", "Topology", "Schemas", "JSON", "Timekeeping",
-                "MallocCounter", "Sparkplug", .product(name: "Crypto", package: "swift-crypto"),
+                "MallocCounter", "Simulator", "Sparkplug", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(
@@ -182,6 +182,8 @@ let package = Package(
         .target(name: "MallocCounter", path: "Tests/MallocCounter"),
         .testTarget(name: "CLITests", dependencies: ["KafkaClient", "TestHTTP"]),
         .testTarget(name: "OperationsTests", dependencies: ["Operations", "Runtime", "JSON", "TestHTTP"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "JSON", "Schemas", "Topology", "Timekeeping"]),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "JSON", "Schemas", "Sparkplug", "Topology", "Timekeeping"]),
     ]
 )

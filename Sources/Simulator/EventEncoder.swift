@@ -90,6 +90,20 @@ struct EventEncoder: Sendable {
         var topic: Int
         var key: [KeyField]
         var envelope: EnvelopeFormat
+        /// Machine events of line controllers that speak Sparkplug B (`--sparkplug`): to the Sparkplug source.
+        var isSparkplug = false
+        /// Whether the type would be sent as JSON without `--sparkplug` (its random draws are mirrored).
+        var hasJSONRoute = true
+    }
+
+    /// Where Sparkplug B messages go: the key's parts and the header that carries the MQTT topic.
+    struct SparkplugTarget: Sendable {
+        enum KeyPart: Sendable {
+            case topic, group, edgeNode, device, messageType, absent
+        }
+
+        var key: [KeyPart]
+        var topicHeader: String?
     }
 
     struct Plant: Sendable {
@@ -138,6 +152,8 @@ struct EventEncoder: Sendable {
 
     let configuration: SimulatorConfiguration
     let routes: [Route?]
+    let sparkplugTarget: SparkplugTarget?
+    var sparkplugEdge: SparkplugEdge?
     let topics: [String]
     let plants: [Plant]
     let machines: [Machine]
@@ -150,6 +166,8 @@ struct EventEncoder: Sendable {
     private var readIndex = 0
     private var delayed = TimedQueue<SimulatedRecord>()
     private var envelopeRandom: RandomSource
+    /// Ids and latencies of Sparkplug messages of types that have no JSON route (so the JSON twin never draws them).
+    private var sparkplugRandom: RandomSource
     private var faultRandom: RandomSource
     var statistics = SimulatorStatistics()
 
@@ -165,18 +183,40 @@ struct EventEncoder: Sendable {
         self.machines = machines
         self.sources = sources
         let enabled = EventType.allCases.filter { configuration.eventTypes?.contains($0) ?? true }
-        let topics = Array(Set(enabled.compactMap { routing.routes[$0]?.topic })).sorted()
+        let sparkplug = configuration.sparkplug.flatMap { _ in routing.sparkplug }
+        func topic(of type: EventType) -> String? {
+            if let sparkplug, type.isMachineSignal { return sparkplug.topic }
+            return routing.routes[type]?.topic
+        }
+        let topics = Array(Set(enabled.compactMap(topic(of:)))).sorted()
         self.topics = topics
         routes = EventType.allCases.map { type -> Route? in
-            guard enabled.contains(type), let route = routing.routes[type] else { return nil }
+            guard enabled.contains(type), let name = topic(of: type) else { return nil }
+            let route = routing.routes[type]
             return Route(
-                topic: topics.firstIndex(of: route.topic)!, key: route.key.map(KeyField.init),
-                envelope: route.envelope)
+                topic: topics.firstIndex(of: name)!, key: route?.key.map(KeyField.init) ?? [],
+                envelope: route?.envelope ?? .sparkplugB, isSparkplug: sparkplug != nil && type.isMachineSignal,
+                hasJSONRoute: route != nil)
         }
+        sparkplugTarget = sparkplug.map { route in
+            SparkplugTarget(
+                key: route.key.map { path in
+                    switch path.description {
+                    case "topic": .topic
+                    case "group": .group
+                    case "edgeNode": .edgeNode
+                    case "device": .device
+                    case "messageType": .messageType
+                    default: .absent
+                    }
+                }, topicHeader: route.topicHeader)
+        }
+        sparkplugEdge = configuration.sparkplug.map { SparkplugEdge(configuration: $0, seed: configuration.seed) }
         schemaURIs = EventType.allCases.map { type in
             (1...max(type.newestVersion, 1)).map { "https://schemas.plantstream.dev/\(type.name)/v\($0).json" }
         }
         envelopeRandom = RandomSource(seed: configuration.seed, stream: 2)
+        sparkplugRandom = RandomSource(seed: configuration.seed, stream: 5)
         faultRandom = RandomSource(seed: configuration.seed, stream: 3)
         statistics.topics = topics
         statistics.recordsPerTopic = Array(repeating: 0, count: topics.count)
@@ -185,6 +225,12 @@ struct EventEncoder: Sendable {
     /// Whether events of `type` are emitted.
     @inline(__always)
     func isEmitted(_ type: EventType) -> Bool { routes[type.rawValue] != nil }
+
+    /// Whether events of `type` would be sent as JSON without `--sparkplug`.
+    func hasJSONRoute(_ type: EventType) -> Bool { routes[type.rawValue]?.hasJSONRoute ?? false }
+
+    /// Whether events of `type` are sent as Sparkplug B (``emitSparkplug(_:_:)``).
+    func isSparkplug(_ type: EventType) -> Bool { routes[type.rawValue]?.isSparkplug ?? false }
 
     /// Records waiting to be taken.
     var readyCount: Int { slotCount - readIndex }
@@ -263,7 +309,7 @@ struct EventEncoder: Sendable {
         slot.headers.removeAll(keepingCapacity: true)
         slot.typeRange = 0..<0
         switch envelope {
-        case .plain:
+        case .plain, .sparkplugB:  // `emitSparkplug` writes Sparkplug records.
             writePlain(&slot, header, id: id, ingestedAt: ingestedAt, sequence: sequence, data: data)
         case .cloudEventsStructured:
             writeStructured(&slot, header, id: id, ingestedAt: ingestedAt, sequence: sequence, data: data)
@@ -291,6 +337,63 @@ struct EventEncoder: Sendable {
         if let invalidRecord { fillSlot(with: invalidRecord) }
         if header.type == .machineCycle && header.version == 1 { statistics.cycleV1 += 1 }
         return id
+    }
+
+    /// Sends a machine event as its line controller would over Sparkplug B: the BIRTHs it needs, the DDATA
+    /// (unless the link loses it), an NDEATH on a reconnect. Every message is a record keyed and routed as the
+    /// Sparkplug source declares, stamped with when the event would have been ingested.
+    ///
+    /// The encoder's random draws are those of the event's JSON record, so every other record of the plant is
+    /// the same as in its JSON twin (with `--faults`, the faults of the JSON records fall differently).
+    mutating func emitSparkplug(_ header: Header, _ update: SparkplugEdge.Update) {
+        guard let route = routes[header.type.rawValue], let target = sparkplugTarget, header.machine >= 0 else {
+            return
+        }
+        var id = EventID(milliseconds: header.occurredAt, random: &sparkplugRandom)
+        var latency = sparkplugRandom.int64(in: 20...900)
+        if route.hasJSONRoute {
+            id = EventID(milliseconds: header.occurredAt, random: &envelopeRandom)
+            latency = envelopeRandom.int64(in: 20...900)
+            if route.envelope == .auto { _ = envelopeRandom.unit() }
+            sources[header.source].sequence += 1
+        }
+        let machine = machines[header.machine]
+        let group = plants[machine.plant].id
+        guard
+            let messages = sparkplugEdge?.messages(
+                machine: header.machine, group: group, node: machine.lineId, device: machine.equipmentId,
+                at: header.occurredAt, update)
+        else { return }
+        statistics.sparkplugLost = sparkplugEdge?.lostMessages ?? 0
+        statistics.sparkplugReconnects = sparkplugEdge?.reconnects ?? 0
+        for message in messages {
+            let index = allocateSlot()
+            slots[index].body.reset()
+            message.payload.withUnsafeBytes { slots[index].body.raw($0) }
+            let topicText = message.topic.description
+            let parts = target.key.map { part -> String in
+                switch part {
+                case .topic: topicText
+                case .group: message.topic.group
+                case .edgeNode: message.topic.edgeNode
+                case .device: message.topic.device ?? ""
+                case .messageType: message.topic.messageType.rawValue
+                case .absent: ""
+                }
+            }
+            slots[index].key = Array(parts.joined(separator: "|").utf8)
+            slots[index].headers.removeAll(keepingCapacity: true)
+            if let name = target.topicHeader {
+                slots[index].headers.append(SimulatedHeader(name: name, text: topicText))
+            }
+            slots[index].topic = route.topic
+            slots[index].type = header.type
+            slots[index].timestampMs = header.occurredAt + latency
+            slots[index].eventID = id
+            slots[index].envelope = .sparkplugB
+            slots[index].fault = nil
+            slots[index].typeRange = 0..<0
+        }
     }
 
     /// Moves held-back records whose release time is at or before `time` into the ready queue.

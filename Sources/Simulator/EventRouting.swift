@@ -20,12 +20,27 @@ public struct EventRouting: Sendable {
         public var envelope: EnvelopeFormat
     }
 
+    /// Where machine events go when the plant's line controllers speak Sparkplug B: a `sparkplug_b` source.
+    public struct SparkplugRoute: Sendable, Hashable {
+        /// The topology source name.
+        public var source: String
+        /// The topic.
+        public var topic: String
+        /// The key fields (names of `sparkplug.metric` fields: `topic`, `group`, `edgeNode`, `device`).
+        public var key: [FieldPath]
+        /// The header the MQTT topic goes in, or `nil` when the key is the MQTT topic.
+        public var topicHeader: String?
+    }
+
     /// Routes per event type; `nil` means the type has no topic.
     public private(set) var routes: [EventType: Route]
+    /// The topology's first source with `envelope: sparkplug_b`, if any.
+    public private(set) var sparkplug: SparkplugRoute?
 
     /// Creates a routing from explicit routes.
-    public init(routes: [EventType: Route]) {
+    public init(routes: [EventType: Route], sparkplug: SparkplugRoute? = nil) {
         self.routes = routes
+        self.sparkplug = sparkplug
     }
 
     /// Routes every type the way `topology` declares.
@@ -44,6 +59,10 @@ public struct EventRouting: Sendable {
                 envelope: source.envelope)
         }
         self.routes = routes
+        sparkplug = topology.sources.first { $0.envelope == .sparkplugB }.map { source in
+            SparkplugRoute(
+                source: source.name, topic: source.topic, key: source.key, topicHeader: source.sparkplug?.topicHeader)
+        }
     }
 
     /// The routing of domain.md §2.7 (used when no topology is given, e.g. in tests).

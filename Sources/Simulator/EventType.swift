@@ -18,6 +18,9 @@ public enum EventType: Int, Sendable, Hashable, CaseIterable, Comparable, Custom
     case materialMoved
     case replenishmentRequested
 
+    /// Cycles, states and telemetry: what a line controller itself reports (sent as Sparkplug B with `--sparkplug`).
+    public var isMachineSignal: Bool { self == .machineCycle || self == .machineState || self == .machineTelemetry }
+
     /// The type name as it appears in events and schema ids (`machine.cycle`).
     public var name: String {
         switch self {

@@ -51,6 +51,10 @@ public struct PlantSimulator: Sendable, IteratorProtocol, Sequence {
                 .nothingToGenerate,
                 "none of the requested event types has a topic in the topology (or telemetry is off)")
         }
+        if configuration.sparkplug != nil && scenario.routing.sparkplug == nil {
+            throw SimulatorError(
+                .invalidOption, "--sparkplug needs a source with envelope: sparkplug_b in the topology")
+        }
         let start = configuration.startMs ?? scenario.defaultStartMs
         startMs = start
         let zones = scenario.plants.map { ZoneRules(identifier: $0.timeZone) ?? .utc }

@@ -6,12 +6,15 @@ public enum SimulatedEnvelope: Int, Sendable, Hashable, CaseIterable, CustomStri
     case cloudEventsBinary
     /// CloudEvents structured mode: `application/cloudevents+json` body.
     case cloudEventsStructured
+    /// A Sparkplug B payload (protobuf) of a line controller, the MQTT topic in the key or a header.
+    case sparkplugB
 
     public var description: String {
         switch self {
         case .plain: "plain"
         case .cloudEventsBinary: "cloudevents_binary"
         case .cloudEventsStructured: "cloudevents_structured"
+        case .sparkplugB: "sparkplug_b"
         }
     }
 }

@@ -112,14 +112,25 @@ extension SimulationState {
     /// Writes `machine.telemetry` with four metrics.
     mutating func emitTelemetry(_ machine: Int, _ encoder: inout EventEncoder) {
         guard encoder.isEmitted(.machineTelemetry) else { return }
+        let ownStream = !encoder.hasJSONRoute(.machineTelemetry)
+        var draws = ownStream ? sampleRandom : random
         let running = machines[machine].packMLState == "EXECUTE"
-        let temperature = Int64(random.normal(mean: running ? 520 : 300, deviation: 25))
-        let power = running ? random.int64(in: 5000...15_000) : random.int64(in: 400...1500)
-        let vibration = running ? random.int64(in: 600...4000) : random.int64(in: 20...300)
-        let good = !random.chance(0.02)
-        let sampledAt = now - random.int64(in: 0...500)
+        let temperature = Int64(draws.normal(mean: running ? 520 : 300, deviation: 25))
+        let power = running ? draws.int64(in: 5000...15_000) : draws.int64(in: 400...1500)
+        let vibration = running ? draws.int64(in: 600...4000) : draws.int64(in: 20...300)
+        let good = !draws.chance(0.02)
+        let sampledAt = now - draws.int64(in: 0...500)
+        if ownStream { sampleRandom = draws } else { random = draws }
         let offset = plantZone(machines[machine].plant).offsetSeconds(at: sampledAt)
         let state = machines[machine].packMLState
+        if encoder.isSparkplug(.machineTelemetry) {
+            encoder.emitSparkplug(
+                machineHeader(.machineTelemetry, machine),
+                .samples(
+                    temperature: Double(temperature) / 10, power: Double(power) / 1000,
+                    vibration: Double(vibration) / 1000, quality: good ? 192 : 64, sampledAt: sampledAt))
+            return
+        }
         encoder.emit(machineHeader(.machineTelemetry, machine)) { writer in
             writer.beginObject()
             writer.name("metrics")

@@ -150,6 +150,13 @@ extension SimulationState {
         let operationId = orders[job.order].operations[job.operation].id
         let counter = machines[machine].cycleCounter
         let prefix = machines[machine].cycleIdPrefix
+        if encoder.isSparkplug(.machineCycle) {
+            let reject = UInt64(max(0, total - good - rework))
+            encoder.emitSparkplug(
+                machineHeader(.machineCycle, machine),
+                .parts(good: UInt64(max(0, good)), reject: reject, rework: UInt64(max(0, rework))))
+            return
+        }
         var header = machineHeader(.machineCycle, machine)
         header.version = version
         header.keys.orderId = orderId
@@ -330,6 +337,10 @@ extension SimulationState {
         let previous = machines[machine].packMLState
         machines[machine].packMLState = state
         let since = now
+        if encoder.isSparkplug(.machineState) {
+            encoder.emitSparkplug(machineHeader(.machineState, machine), .state(Self.packMLCode(state)))
+            return
+        }
         let offset = plantZone(machines[machine].plant).offsetSeconds(at: since)
         encoder.emit(machineHeader(.machineState, machine)) { writer in
             writer.beginObject()
@@ -348,6 +359,30 @@ extension SimulationState {
                 writer.reason(reason)
             }
             writer.endObject()
+        }
+    }
+
+    /// The PackML state number (ISA-TR88.00.02, as PackTags `StateCurrent` carries it) of a state name.
+    static func packMLCode(_ state: String) -> Int32 {
+        switch state {
+        case "CLEARING": 1
+        case "STOPPED": 2
+        case "STARTING": 3
+        case "IDLE": 4
+        case "SUSPENDED": 5
+        case "EXECUTE": 6
+        case "STOPPING": 7
+        case "ABORTING": 8
+        case "ABORTED": 9
+        case "HOLDING": 10
+        case "HELD": 11
+        case "UNHOLDING": 12
+        case "SUSPENDING": 13
+        case "UNSUSPENDING": 14
+        case "RESETTING": 15
+        case "COMPLETING": 16
+        case "COMPLETE": 17
+        default: 0
         }
     }
 

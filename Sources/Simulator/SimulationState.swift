@@ -253,6 +253,9 @@ struct SimulationState: Sendable {
     /// UTC offsets per plant.
     let zones: [ZoneRules]
     var random: RandomSource
+    /// Telemetry samples of line controllers that only speak Sparkplug (no JSON route for the type): their own
+    /// stream, so the plant behaves as its JSON twin.
+    var sampleRandom: RandomSource
     var now: Int64
     var queue = TimedQueue<Action>()
     var machines: [MachineRuntime] = []
@@ -277,6 +280,7 @@ struct SimulationState: Sendable {
         self.configuration = configuration
         self.zones = zones
         random = RandomSource(seed: configuration.seed, stream: 1)
+        sampleRandom = RandomSource(seed: configuration.seed, stream: 6)
         now = start
         var nextSource = firstSource
         for (plantIndex, plant) in scenario.plants.enumerated() {

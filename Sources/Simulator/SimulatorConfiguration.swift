@@ -34,6 +34,9 @@ public struct SimulatorConfiguration: Sendable, Hashable {
     public var releasesNewOrders: Bool
     /// Faults to inject.
     public var faults: FaultConfiguration
+    /// `--sparkplug`: machine events (cycles, states, telemetry) as Sparkplug B from one edge node per line, to
+    /// the topology's `sparkplug_b` source; `nil` sends them as JSON (default).
+    public var sparkplug: SparkplugSimulation?
 
     /// Creates a configuration.
     public init(
@@ -49,7 +52,8 @@ public struct SimulatorConfiguration: Sendable, Hashable {
         breakdownsPerShift: Double = 1,
         alternativeUnitShare: Double = 0.1,
         releasesNewOrders: Bool = false,
-        faults: FaultConfiguration = .none
+        faults: FaultConfiguration = .none,
+        sparkplug: SparkplugSimulation? = nil
     ) {
         self.seed = seed
         self.startMs = startMs
@@ -64,6 +68,7 @@ public struct SimulatorConfiguration: Sendable, Hashable {
         self.alternativeUnitShare = alternativeUnitShare
         self.releasesNewOrders = releasesNewOrders
         self.faults = faults
+        self.sparkplug = sparkplug
     }
 
     /// Checks ranges.
@@ -73,6 +78,8 @@ public struct SimulatorConfiguration: Sendable, Hashable {
             ("cycleV1Share", cycleV1Share), ("cloudEventsBinaryShare", cloudEventsBinaryShare),
             ("cloudEventsStructuredShare", cloudEventsStructuredShare), ("holdScrapShare", holdScrapShare),
             ("alternativeUnitShare", alternativeUnitShare),
+            ("sparkplug lost share", sparkplug?.lostShare ?? 0),
+            ("sparkplug reconnect share", sparkplug?.reconnectShare ?? 0),
         ]
         for (name, share) in shares where !(0...1).contains(share) {
             throw SimulatorError(.invalidOption, "\(name) must be between 0 and 1, got \(share)")

@@ -19,6 +19,10 @@ public struct SimulatorStatistics: Sendable, Hashable {
     public internal(set) var recordsPerTopic: [Int] = []
     /// Delayed or duplicate records still held back (not yet emitted).
     public internal(set) var pending: Int = 0
+    /// Sparkplug DATA messages the simulated MQTT link lost (each a sequence gap).
+    public internal(set) var sparkplugLost: Int = 0
+    /// Sparkplug edge node reconnects (NDEATH, then rebirth).
+    public internal(set) var sparkplugReconnects: Int = 0
 
     /// Records per topic name.
     public var recordsByTopic: [String: Int] { Dictionary(uniqueKeysWithValues: zip(topics, recordsPerTopic)) }
@@ -65,6 +69,11 @@ public struct SimulatorStatistics: Sendable, Hashable {
             lines.append("  " + envelope.description.padding(26) + String(envelopes[envelope.rawValue]))
         }
         lines.append("  " + "machine.cycle as v1".padding(26) + String(cycleV1))
+        if envelopes[SimulatedEnvelope.sparkplugB.rawValue] > 0 {
+            lines.append("sparkplug:")
+            lines.append("  " + "DATA messages lost".padding(26) + String(sparkplugLost))
+            lines.append("  " + "reconnects".padding(26) + String(sparkplugReconnects))
+        }
         lines.append("topics:")
         for (topic, count) in zip(topics, recordsPerTopic) {
             lines.append("  " + topic.padding(26) + String(count))

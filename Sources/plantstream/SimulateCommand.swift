@@ -81,6 +81,21 @@ struct SimulateCommand: AsyncParsableCommand {
         help: ArgumentHelp("A librdkafka producer property (repeatable), e.g. -X acks=all.", valueName: "KEY=VALUE"))
     var properties: [String] = []
 
+    @Flag(
+        help: ArgumentHelp(
+            "Send machine cycles, states and telemetry as Sparkplug B from one edge node per line (group = plant, "
+                + "device = machine) to the topology's sparkplug_b source."))
+    var sparkplug = false
+
+    @Option(help: ArgumentHelp("With --sparkplug: share of DATA messages lost (sequence gaps).", valueName: "SHARE"))
+    var sparkplugLost = 0.0
+
+    @Option(
+        help: ArgumentHelp(
+            "With --sparkplug: share of DATA messages after which the edge node reconnects (NDEATH, rebirth).",
+            valueName: "SHARE"))
+    var sparkplugReconnects = 0.0
+
     @Flag(help: "Generate without Kafka and report the generation rate.")
     var dryRun = false
 
@@ -102,6 +117,9 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         if !["simulated", "now"].contains(recordTimestamps) {
             throw ValidationError("--record-timestamps must be 'simulated' or 'now'")
+        }
+        if !sparkplug && (sparkplugLost != 0 || sparkplugReconnects != 0) {
+            throw ValidationError("--sparkplug-lost and --sparkplug-reconnects need --sparkplug")
         }
         if let start, start != "now", CivilTimeText.instant(start) == nil {
             throw ValidationError("--start \(start): expected an RFC 3339 instant, a date (YYYY-MM-DD) or 'now'")
@@ -148,7 +166,9 @@ struct SimulateCommand: AsyncParsableCommand {
             let configuration = SimulatorConfiguration(
                 seed: seed, startMs: startMs, eventTypes: try eventTypes(), cycleV1Share: cycleV1Share,
                 cloudEventsBinaryShare: cloudeventsShare, telemetryIntervalSeconds: telemetryInterval,
-                holdsPerPlantPerDay: holdsPerDay, faults: try FaultConfiguration(parsing: faults))
+                holdsPerPlantPerDay: holdsPerDay, faults: try FaultConfiguration(parsing: faults),
+                sparkplug: sparkplug
+                    ? SparkplugSimulation(lostShare: sparkplugLost, reconnectShare: sparkplugReconnects) : nil)
             simulator = try PlantSimulator(scenario: scenario, configuration: configuration)
             Self.printError(
                 "simulate: \(scenario.plantIDs.joined(separator: ", ")): \(scenario.lineCount) lines, "

@@ -49,6 +49,7 @@ enum Fixtures {
     /// The canonical event a valid record carries, rebuilt from CloudEvents attributes when needed
     /// (the mapping of docs/simulator.md).
     static func canonical(_ record: SimulatedRecord) throws -> JSONValue {
+        guard record.envelope != .sparkplugB else { throw FixtureError("a Sparkplug B record carries no JSON") }
         let body = try JSONValue(parsing: record.value)
         switch record.envelope {
         case .plain:
@@ -75,6 +76,8 @@ enum Fixtures {
                 }
             }
             return try canonical(attributes: attributes, data: data)
+        case .sparkplugB:
+            throw FixtureError("a Sparkplug B record carries no JSON")
         }
     }
 

@@ -54,7 +54,7 @@ import Testing
         #expect(result.status == 0, Comment(rawValue: result.output + result.error))
         let lines = result.output.split(separator: "\n")
         #expect(lines.count == 1)
-        #expect(lines.first?.hasPrefix("topology.yaml: ok — 2 regions, 5 sources, 12 pipelines") == true)
+        #expect(lines.first?.hasPrefix("topology.yaml: ok — 2 regions, 6 sources, 15 pipelines") == true)
     }
 
     @Test func checkPrintsEveryFindingOnItsOwnLineAndExitsOne() throws {

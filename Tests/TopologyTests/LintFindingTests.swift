@@ -178,6 +178,6 @@ extension Breakage {
         let result = TestSupport.loader().lint(contentsOf: TestSupport.defaultTopologyPath)
         #expect(result.findings.isEmpty, Comment(rawValue: result.findings.map(\.description).joined(separator: "\n")))
         let topology = try #require(result.topology)
-        #expect(topology.pipelines.count == 12)
+        #expect(topology.pipelines.count == 15)
     }
 }

@@ -134,6 +134,19 @@ extension ExpressionCompiler {
                 }
                 return .decimal(ExactDecimal(endTime - startTime))
             }
+        case "rfc3339":
+            try arity(1...1)
+            let time = compiled[0]
+            return { (context) throws(RecordFailure) -> Value in
+                let value = try time(context)
+                if value.isNull { return .null }
+                guard let instant = Self.instant(value) else {
+                    throw RecordFailure(.expressionType, "rfc3339() needs a timestamp or epoch milliseconds")
+                }
+                var text: [UInt8] = []
+                RFC3339.appendTimestamp(instant, to: &text)
+                return .text(text)
+            }
         case "len":
             try arity(1...1)
             let value = compiled[0]

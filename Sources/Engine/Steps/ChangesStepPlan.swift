@@ -3,7 +3,8 @@ import JSON
 /// `changes:` — passes a record only when its value changed beyond the deadbands since the last record of its
 /// key that passed, when one of `also` changed, or when that record is at least the heartbeat older.
 ///
-/// State: key → the last values passed on and their event time, per partition, changelogged.
+/// State: key → the last values passed on and their event time, per partition, changelogged. With a
+/// `previous` alias, the record passed on carries the key's last record passed as `{"value", "at"}`.
 final class ChangesStepPlan: StepPlan {
     let keyParts: KeyPlan
     let value: Evaluator
@@ -12,11 +13,13 @@ final class ChangesStepPlan: StepPlan {
     let percent: Evaluator?
     /// In milliseconds; `nil`: no heartbeat.
     let heartbeat: Int64?
+    /// The alias slot of `previous`, if any.
+    let previousSlot: Int?
     let storeDestination: Destination
 
     init(
         keyParts: KeyPlan, value: @escaping Evaluator, also: [Evaluator], absolute: Evaluator?, percent: Evaluator?,
-        heartbeat: Int64?, storeDestination: Destination
+        heartbeat: Int64?, previousSlot: Int?, storeDestination: Destination
     ) {
         self.keyParts = keyParts
         self.value = value
@@ -24,6 +27,7 @@ final class ChangesStepPlan: StepPlan {
         self.absolute = absolute
         self.percent = percent
         self.heartbeat = heartbeat
+        self.previousSlot = previousSlot
         self.storeDestination = storeDestination
     }
 
@@ -84,6 +88,10 @@ final class ChangesNode: StepNode {
             guard let index = key.withUnsafeBytes({ entries.index(of: $0) }) else {
                 let entry = ChangesEntry(value: value.stored(), also: also.map { $0.stored() }, passedAt: time)
                 _ = key.withUnsafeBytes { entries.insert($0, value: entry) }
+                if let slot = plan.previousSlot {
+                    record.aliases[slot] = nil
+                    record.aliasDocuments[slot] = nil
+                }
                 next?.push(record)
                 return
             }
@@ -96,6 +104,11 @@ final class ChangesNode: StepNode {
                 counters.metrics.filtered += 1
                 return
             }
+            if let slot = plan.previousSlot {
+                let document = Self.previous(last)
+                record.aliases[slot] = document?.root
+                record.aliasDocuments[slot] = document
+            }
             entries.update(at: index) {
                 $0 = ChangesEntry(value: value.stored(), also: also.map { $0.stored() }, passedAt: time)
             }
@@ -103,6 +116,18 @@ final class ChangesNode: StepNode {
         } catch {
             context.deadLetter(record, error)
         }
+    }
+
+    /// `{"value": <last value>, "at": <its event time>}`.
+    private static func previous(_ last: ChangesEntry) -> OwnedDocument? {
+        var writer = JSONWriter(capacity: 64)
+        writer.beginObject()
+        writer.key("value")
+        last.value.value.write(to: &writer)
+        writer.key("at")
+        writer.int(last.passedAt)
+        writer.endObject()
+        return try? OwnedDocument.parse(writer.bytes)
     }
 
     /// Whether `value` differs from `last`: numbers by more than the deadbands, anything else by equality.

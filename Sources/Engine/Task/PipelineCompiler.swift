@@ -120,11 +120,18 @@ final class PipelineCompiler {
                 if let expression = options.absolute { absolute = try compiler.compile(expression, in: scope) }
                 var percent: Evaluator?
                 if let expression = options.percent { percent = try compiler.compile(expression, in: scope) }
+                let keyParts = try compiler.compileKey(options.key, in: scope)
+                let value = try compiler.compile(options.value, in: scope)
+                var previousSlot: Int?
+                if let previous = options.previous {
+                    previousSlot = aliasCount
+                    aliasCount += 1
+                    scope.aliases[previous] = previousSlot
+                }
                 plans.append(
                     ChangesStepPlan(
-                        keyParts: try compiler.compileKey(options.key, in: scope),
-                        value: try compiler.compile(options.value, in: scope), also: also, absolute: absolute,
-                        percent: percent, heartbeat: options.heartbeat?.milliseconds,
+                        keyParts: keyParts, value: value, also: also, absolute: absolute, percent: percent,
+                        heartbeat: options.heartbeat?.milliseconds, previousSlot: previousSlot,
                         storeDestination: store("changes")))
             case .explode(let options):
                 let array = try compiler.compilePath(options.path, in: scope, at: step.location)

@@ -67,6 +67,10 @@ public struct ExpressionFunction: Sendable, Hashable {
         ExpressionFunction(
             name: "durationMs", parameters: ["fromTs", "toTs"],
             summary: "Milliseconds from one timestamp to another."),
+        ExpressionFunction(
+            name: "rfc3339", parameters: ["ts"],
+            summary: "A timestamp (RFC 3339 text or epoch milliseconds, such as a Sparkplug metric's) as RFC 3339 UTC "
+                + "text with milliseconds."),
         ExpressionFunction(name: "len", parameters: ["array"], summary: "Number of elements of an array."),
         ExpressionFunction(
             name: "eventId", parameters: [],

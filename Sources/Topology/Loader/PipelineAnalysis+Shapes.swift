@@ -72,6 +72,7 @@ extension PipelineAnalysis {
             case "durationMs", "len": return .scalar(.integer)
             case "round", "abs", "convert": return .scalar(.number)
             case "localDate": return .scalar(.date)
+            case "rfc3339": return .scalar(.timestamp)
             case "concat", "upper", "lower", "pad", "localTime", "eventId", "sourceSystem": return .scalar(.text)
             case "if" where arguments.count == 3:
                 guard let left = shape(of: arguments[1]), let right = shape(of: arguments[2]) else { return nil }

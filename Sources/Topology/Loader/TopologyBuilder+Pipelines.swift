@@ -78,12 +78,14 @@ extension TopologyBuilder {
             report(.stepOrder, at: step.location, "validate must be the first step only")
         }
         for (index, step) in kinds.enumerated() where step.kind == "normalize" {
-            let before = kinds[..<index].dropFirst().filter { !["filter", "dedupe", "changes"].contains($0.kind) }
+            let before = kinds[..<index].dropFirst().filter {
+                !["filter", "dedupe", "changes", "enrich"].contains($0.kind)
+            }
             if index == 0 || !before.isEmpty {
                 report(
                     .stepOrder, at: step.location,
-                    "normalize must follow validate (and any filter, dedupe or changes): the steps after it see the "
-                        + "catalogue event")
+                    "normalize must follow validate (and any filter, dedupe, changes or enrich): the steps after it "
+                        + "see the catalogue event")
             }
         }
         let windows = kinds.filter { $0.kind == "window" }

@@ -13,10 +13,12 @@ public struct ChangesStep: Sendable, Hashable {
     public var percent: Expression?
     /// A record passes when the last one of its key passed this long ago (event time), changed or not.
     public var heartbeat: DurationValue?
+    /// The alias the last record passed of the key is bound to (`<alias>.value`, `<alias>.at`), if any.
+    public var previous: String?
 
     public init(
         key: [Expression], value: Expression, also: [Expression] = [], absolute: Expression? = nil,
-        percent: Expression? = nil, heartbeat: DurationValue? = nil
+        percent: Expression? = nil, heartbeat: DurationValue? = nil, previous: String? = nil
     ) {
         self.key = key
         self.value = value
@@ -24,5 +26,6 @@ public struct ChangesStep: Sendable, Hashable {
         self.absolute = absolute
         self.percent = percent
         self.heartbeat = heartbeat
+        self.previous = previous
     }
 }

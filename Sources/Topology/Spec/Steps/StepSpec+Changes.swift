@@ -9,7 +9,9 @@ extension StepSpec {
             anything else when it differs — or when any of `also` changed, or when the last record passed is at \
             least `heartbeat` older (event time). Others are dropped and counted as filtered. The deadbands are \
             expressions, so they can come from a table per metric (`lookup(...)`). The key must contain the \
-            source's partitioning key fields.
+            source's partitioning key fields. With `previous: <name>`, later steps see the key's last record \
+            passed as `<name>.value` and `<name>.at` (its event time, epoch ms; `<name>` is null for a key's \
+            first record): a cumulative counter's increase is `value - <name>.value`.
             """,
         object: ObjectSpec(
             name: "changes",
@@ -26,21 +28,34 @@ extension StepSpec {
                 OptionSpec(
                     "heartbeat", .duration(minimum: DurationValue(milliseconds: 1)),
                     "Pass a record anyway when the last one of its key passed this long ago (event time)."),
+                OptionSpec(
+                    "previous", .name,
+                    "Name later steps read the key's last record passed by (`<name>.value`, `<name>.at`)."),
             ]),
         example: "- changes: { key: [group, edgeNode, device, name], absolute: 0.5, heartbeat: 5m }",
-        build: { options, _ in
+        build: { options, context in
+            let previous = options.string("previous")
+            if let previous, !ExpressionLexer.isIdentifier(previous) || ExpressionToken.keywords.contains(previous) {
+                context.report(
+                    .invalidOption, at: options.location(of: "previous"),
+                    "'\(previous)' is not a valid name; use letters, digits and '_'")
+                return nil
+            }
             let value =
                 options.expression("value") ?? .path(FieldPath(segments: [.member("value")]), options.location)
             return .changes(
                 ChangesStep(
                     key: options.expressions("key") ?? [], value: value, also: options.expressions("also") ?? [],
                     absolute: options.expression("absolute"), percent: options.expression("percent"),
-                    heartbeat: options.duration("heartbeat")))
+                    heartbeat: options.duration("heartbeat"), previous: previous))
         },
         analyze: { step, options, analysis in
             guard case .changes(let changes) = step.kind else { return }
             analysis.check(changes.key + [changes.value] + changes.also)
             analysis.check([changes.absolute, changes.percent].compactMap { $0 })
             analysis.checkPartitionKey(changes.key, at: options.location(of: "key"), what: "changes key")
+            if let previous = changes.previous {
+                analysis.define(alias: previous, at: options.location(of: "previous"))
+            }
         })
 }

@@ -5,7 +5,8 @@ extension StepSpec {
         name: "normalize",
         summary: "Turn a foreign record into a catalogue event, validated against the catalogue schema.",
         details: """
-            For sources of foreign records (envelope none), right after validate. `fields` maps the event's \
+            For sources of foreign records (envelope none or sparkplug_b), after validate (and any filter, dedupe, \
+            changes or enrich, whose names the fields may read). `fields` maps the event's \
             dotted paths (data.goodCount, equipment.lineId) to expressions over the record's own fields; units, \
             enums and codes map through tables with convert() and lookup(). The envelope is written unless \
             fields set it: specVersion mfg/1.0, eventId = eventId(), type and schemaVersion of `to`, source = \
