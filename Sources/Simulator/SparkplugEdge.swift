@@ -76,6 +76,8 @@ struct SparkplugEdge: Sendable {
     let reconnectShare: Double
     private var nodes: [String: Node] = [:]
     private var devices: [Int: Device] = [:]
+    /// The edge node (`group/node`) of each machine that has reported.
+    private var machineNodes: [Int: String] = [:]
     private var random: RandomSource
     private(set) var lostMessages = 0
     private(set) var reconnects = 0
@@ -189,8 +191,6 @@ struct SparkplugEdge: Sendable {
         machineNodes[machine] = nodeKey
         return messages
     }
-
-    private var machineNodes: [Int: String] = [:]
 
     private func topic(
         _ group: String, _ type: SparkplugTopic.MessageType, _ node: String, _ device: String? = nil

@@ -53,7 +53,7 @@ extension RuntimeProcessTests {
 
             // Sources present, changelogs missing: the embedded broker cannot create topics, and says so.
             for topic in ["mfg.production.v1", "mfg.machine.v1"] { try cluster.createTopic(topic, partitions: 12) }
-            for topic in ["mfg.quality.v1", "linectl.cycles.v1", "acmemes.opconf.v1"] {
+            for topic in ["mfg.quality.v1", "linectl.cycles.v1", "acmemes.opconf.v1", "uns.sparkplug.v1"] {
                 try cluster.createTopic(topic, partitions: 6)
             }
             let second = try await ProcessorProcess.runToIdle(
