@@ -125,7 +125,7 @@ let package = Package(
         // Synchronous test driver: pipe records, advance event and wall-clock time, read outputs.
         .target(
             name: "PlantStreamTesting",
-            dependencies: ["Engine", "Topology", "Schemas", "JSON"]
+            dependencies: ["Engine", "Topology", "Schemas", "JSON", "Timekeeping"]
         ),
         // The operators' HTTP endpoint beside a processor: Prometheus metrics, health probes.
         .target(
@@ -151,6 +151,7 @@ let package = Package(
                 "Engine",
                 "JSON",
                 "Simulator",
+                "PlantStreamTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

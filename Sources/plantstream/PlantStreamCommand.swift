@@ -16,7 +16,7 @@ struct PlantStreamCommand: AsyncParsableCommand {
         version: "plantstream \(version) (librdkafka \(KafkaLibrary.version))",
         subcommands: [
             BrokerCommand.self, BenchCommand.self, CheckCommand.self, DescribeCommand.self, SchemasCommand.self,
-            SimulateCommand.self, RunCommand.self, DemoCommand.self, DLQCommand.self,
+            SimulateCommand.self, RunCommand.self, DemoCommand.self, DLQCommand.self, TestCommand.self,
         ]
     )
 

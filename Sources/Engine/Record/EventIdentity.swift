@@ -32,6 +32,8 @@ final class EventIdentity {
     let isCanonical: Bool
     private let eventId: Locator
     private let sourceSystem: Locator
+    /// Foreign records: the source's name, the producing system of a record that does not name one.
+    private let fallbackSourceSystem: [UInt8]?
     /// Canonical only: `sourceEventId`, preferred over `eventId` in 1:1 keys when it is a string.
     private let sourceEventId: Locator
     /// Canonical only: `correlationId`, else the event id.
@@ -64,13 +66,15 @@ final class EventIdentity {
             isCanonical: false, eventId: source.eventId == nil ? .derivedFromPosition : locator(source.eventId),
             sourceSystem: source.sourceSystem == nil
                 ? .constant(Array(source.name.utf8)) : locator(source.sourceSystem),
-            sourceEventId: .absent, correlationId: .absent, plant: locator(source.plant))
+            sourceEventId: .absent, correlationId: .absent, plant: locator(source.plant),
+            fallbackSourceSystem: Array(source.name.utf8))
     }
 
     private init(
         isCanonical: Bool, eventId: Locator, sourceSystem: Locator, sourceEventId: Locator, correlationId: Locator,
-        plant: Locator
+        plant: Locator, fallbackSourceSystem: [UInt8]? = nil
     ) {
+        self.fallbackSourceSystem = fallbackSourceSystem
         self.isCanonical = isCanonical
         self.eventId = eventId
         self.sourceSystem = sourceSystem
@@ -94,7 +98,9 @@ final class EventIdentity {
     /// Appends the producing system (canonical: `source`).
     @inline(__always)
     func appendSourceSystem(of record: RecordContext, to buffer: inout [UInt8]) {
+        let start = buffer.count
         append(sourceSystem, of: record, to: &buffer)
+        if buffer.count == start, let fallback = fallbackSourceSystem { buffer.append(contentsOf: fallback) }
     }
 
     /// Appends the id of the event at its source: canonical `sourceEventId` when it is a string, else the event id.
@@ -120,8 +126,13 @@ final class EventIdentity {
     /// The event id as a value (`eventId()`).
     func eventIdValue(of record: RecordContext) -> Value { value(eventId, of: record) }
 
-    /// The producing system as a value (`sourceSystem()`).
-    func sourceSystemValue(of record: RecordContext) -> Value { value(sourceSystem, of: record) }
+    /// The producing system as a value (`sourceSystem()`): for a foreign record that does not name one, the source's
+    /// name.
+    func sourceSystemValue(of record: RecordContext) -> Value {
+        let found = value(sourceSystem, of: record)
+        guard found.isNull, let fallback = fallbackSourceSystem else { return found }
+        return .text(fallback)
+    }
 
     /// The plant as a value (`null` when the source does not say where it is).
     func plantValue(of record: RecordContext) -> Value { value(plant, of: record) }

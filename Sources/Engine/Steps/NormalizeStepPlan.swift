@@ -30,7 +30,11 @@ final class NormalizeStepPlan: StepPlan {
         case "source": return { context in context.identity.sourceSystemValue(of: context) }
         case "plantId": return { context in context.identity.plantValue(of: context) }
         case "occurredAt": return { context in timestamp(context.eventTime) }
-        case "ingestedAt": return { context in context.input.map { timestamp($0.timestamp) } ?? .null }
+        case "ingestedAt":
+            // A record kept as state (Sparkplug DATA that waited for its BIRTH) has its origin's timestamp.
+            return { context in
+                (context.input?.timestamp ?? context.storedOrigin?.timestamp).map(timestamp) ?? .null
+            }
         default: return nil
         }
     }

@@ -79,7 +79,7 @@ public struct ExpressionFunction: Sendable, Hashable {
         ExpressionFunction(
             name: "sourceSystem", parameters: [],
             summary: "The system that produced the input event: its source, or where a source of foreign records "
-                + "says (else the source's name)."),
+                + "says (the source's name when it says nowhere or the record has none there)."),
     ]
 
     /// The function named `name`, if any.

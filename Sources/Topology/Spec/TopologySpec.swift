@@ -63,7 +63,8 @@ enum TopologySpec {
                     + "offset (UUIDv5), so a replayed record keeps its id but a re-sent one gets a new one."),
             OptionSpec(
                 "sourceSystem", .recordField, default: "the source's name",
-                "envelope none: where the producing system's name is (part of 1:1 idempotency keys)."),
+                "envelope none: where the producing system's name is (part of 1:1 idempotency keys); a record "
+                    + "without it counts as the source's."),
             OptionSpec(
                 "plant", .recordField,
                 "envelope none: where the plant is (regions' plant filter, ERP header plantId of records routed "
