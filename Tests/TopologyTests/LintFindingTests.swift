@@ -111,11 +111,11 @@ extension Breakage {
             kind: .unknownFunction, find: "round(machineMs / 60000, 3)", replace: "rnd(machineMs / 60000, 3)",
             marker: "rnd("),
         Breakage(
-            kind: .unknownFunction, find: "yield: sum(data.yield.value)", replace: "yield: avg(data.yield.value)",
-            marker: "avg("),
+            kind: .unknownFunction, find: "yield: \"sum(convert(data.yield.value",
+            replace: "yield: \"avg(convert(data.yield.value", marker: "avg("),
         Breakage(
-            kind: .wrongArity, find: "yield.value: convert(yield, unit, op.opUnit, op.materialId)",
-            replace: "yield.value: convert(yield, unit, op.opUnit)", marker: "convert("),
+            kind: .wrongArity, find: "yield.value: convert(yield, unit, unit, op.materialId)",
+            replace: "yield.value: convert(yield, unit, unit)", marker: "convert("),
         Breakage(kind: .unknownName, find: "execution.start: from", replace: "execution.start: fromm", marker: "fromm"),
         Breakage(
             kind: .unknownName, find: "    quality: \"if(totalCount > 0, round(goodCount / totalCount, 6), 0)\"",
@@ -135,8 +135,8 @@ extension Breakage {
             replace: "- dedupe: { ttl: 24h }\n      - validate: {}", marker: "dedupe"),
         // Checked against the schemas of the records at each step.
         Breakage(
-            kind: .unknownRecordField, find: "yield: sum(data.yield.value)", replace: "yield: sum(data.yeild.value)",
-            marker: "data.yeild.value"),
+            kind: .unknownRecordField, find: "sum(convert(data.yield.value, data.yield.uom",
+            replace: "sum(convert(data.yeild.value, data.yield.uom", marker: "data.yeild.value"),
         Breakage(
             kind: .unknownRecordField, find: "    key: [plantId, data.orderId]\n",
             replace: "    key: [plantId, data.orderId]\n    eventTime: event_time\n", marker: "event_time"),

@@ -65,9 +65,10 @@ import Testing
         #expect(topology.output(named: "lot-status")?.kind == .table)
 
         let confirmations = try #require(topology.pipelines.first { $0.name == "confirmations" })
-        #expect(confirmations.steps.map(\.name) == ["validate", "dedupe", "window", "enrich", "map", "emit"])
-        guard case .window(let window) = confirmations.steps[2].kind else {
-            Issue.record("step 3 is not a window")
+        #expect(
+            confirmations.steps.map(\.name) == ["validate", "dedupe", "enrich", "window", "enrich", "map", "emit"])
+        guard case .window(let window) = confirmations.steps[3].kind else {
+            Issue.record("step 4 is not a window")
             return
         }
         #expect(window.shape == .tumbling(size: .minutes(15)))
@@ -89,7 +90,7 @@ import Testing
         // The default dedupe key starts with the source's partitioning key.
         #expect(dedupe.key.map(\.description) == ["plantId", "data.orderId", "source", "sourceEventId ?? eventId"])
         #expect(dedupe.ttl == .hours(24))
-        guard case .emit(let emit) = confirmations.steps[5].kind else {
+        guard case .emit(let emit) = confirmations.steps[6].kind else {
             Issue.record("last step is not emit")
             return
         }
@@ -97,8 +98,8 @@ import Testing
         #expect(emit.idempotencyKey.first == .literal(.string("CONF"), emit.idempotencyKey[0].location))
         #expect(emit.periodCheck)
         #expect(emit.header == .erp && emit.erpHeader)
-        guard case .map(let map) = confirmations.steps[4].kind else {
-            Issue.record("step 5 is not map")
+        guard case .map(let map) = confirmations.steps[5].kind else {
+            Issue.record("step 6 is not map")
             return
         }
         #expect(map.fields.contains { $0.name == "activities[0].qty.value" })
