@@ -477,6 +477,10 @@ final class Killer: Sendable {
 /// Produces the input to every cluster (one producer each) and remembers, from the delivery reports of the first,
 /// where each partition ends (the same records go to the same partitions everywhere); reads committed offsets with
 /// one admin client per cluster.
+///
+/// The producers are idempotent and a failed delivery fails the feed: a cluster fault (a leader moving under the
+/// feed) must not leave the clusters with different inputs — a retried request would otherwise write a record
+/// twice or a record could be dropped, and every later offset of that partition would differ between the runs.
 final class Feeder: Sendable {
     private let producers: [KafkaProducer]
     private let admins: [KafkaAdmin]
@@ -487,6 +491,8 @@ final class Feeder: Sendable {
         let ends = Mutex<[KafkaTopicPartition: Int64]>([:])
         let topics = Mutex<[String]>([])
         let fed = Mutex(0)
+        /// Deliveries that failed, per cluster.
+        let failures = Mutex<[String]>([])
     }
 
     init(clusters: [KafkaEmbeddedCluster]) throws {
@@ -497,11 +503,15 @@ final class Feeder: Sendable {
             producers.append(
                 try KafkaProducer(
                     configuration: cluster.configuration([
-                        "linger.ms": "1", "max.in.flight.requests.per.connection": "1",
+                        "linger.ms": "1", "max.in.flight.requests.per.connection": "1", "enable.idempotence": "true",
                     ]),
                     logger: TestKafka.logger
                 ) { report in
-                    guard index == 0, report.error == nil else { return }
+                    if let error = report.error {
+                        state.failures.withLock { $0.append("cluster \(index): \(error)") }
+                        return
+                    }
+                    guard index == 0 else { return }
                     let topic = state.topics.withLock { $0[Int(report.token)] }
                     state.ends.withLock { ends in
                         let key = KafkaTopicPartition(topic: topic, partition: report.partition)
@@ -536,6 +546,10 @@ final class Feeder: Sendable {
             }
             // A cluster that is down holds this up until it is back.
             for producer in producers { try producer.flush(timeout: .seconds(120)) }
+        }
+        let failures = state.failures.withLock { $0 }
+        if !failures.isEmpty {
+            throw HarnessError("the input could not be produced to every cluster: \(failures.prefix(3))")
         }
         state.fed.withLock { $0 += records.count }
     }
