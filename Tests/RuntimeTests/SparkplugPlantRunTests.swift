@@ -89,25 +89,23 @@ extension RuntimeProcessTests {
             return Array(Set(texts)).sorted()
         }
 
+        /// As many records, and the first that differs.
+        static func expectSame(_ got: [String], _ expected: [String], _ what: String) {
+            #expect(got.count == expected.count, "\(what)s: \(got.count), expected \(expected.count)")
+            if let (left, right) = zip(got, expected).first(where: { $0 != $1 }) {
+                Issue.record("\(what) differs:\n  got      \(left)\n  expected \(right)")
+            }
+        }
+
         @Test func theSparkplugPlantPostsWhatItsJSONTwinPosts() async throws {
             let json = try await Self.run(sparkplug: nil)
             let sparkplug = try await Self.run(sparkplug: SparkplugSimulation(reconnectShare: 0.002))
             let erp = Self.comparable(json, topic: "erp.txn.v1")
             #expect(erp.count >= 20, "ERP postings: \(erp.count)")
-            let sparkplugERP = Self.comparable(sparkplug, topic: "erp.txn.v1")
-            #expect(sparkplugERP.count == erp.count)
-            for (got, expected) in zip(sparkplugERP, erp) where got != expected {
-                Issue.record("ERP posting differs:\n  got      \(got)\n  expected \(expected)")
-                break
-            }
+            Self.expectSame(Self.comparable(sparkplug, topic: "erp.txn.v1"), erp, "ERP posting")
             let oee = Self.comparable(json, topic: "mfg.oee.v1")
             #expect(oee.count >= 24, "OEE windows: \(oee.count)")
-            let sparkplugOEE = Self.comparable(sparkplug, topic: "mfg.oee.v1")
-            #expect(sparkplugOEE.count == oee.count)
-            for (got, expected) in zip(sparkplugOEE, oee) where got != expected {
-                Issue.record("OEE window differs:\n  got      \(got)\n  expected \(expected)")
-                break
-            }
+            Self.expectSame(Self.comparable(sparkplug, topic: "mfg.oee.v1"), oee, "OEE window")
             #expect(
                 Self.comparable(sparkplug, topic: "erp.txn.exception.v1")
                     == Self.comparable(json, topic: "erp.txn.exception.v1"))
